@@ -1,0 +1,41 @@
+"""Roles are Django groups carrying permissions; services check permissions, not group names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .errors import NotAllowed
+
+AGENT_GROUP = "Agents"
+SUPERVISOR_GROUP = "Supervisors"
+ADMIN_GROUP = "Admins"
+
+WORK_TICKETS = "tickets.work_tickets"
+SUPERVISE = "tickets.supervise_team"
+VIEW_REPORTS = "tickets.view_reports"
+
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    AGENT_GROUP: [WORK_TICKETS],
+    SUPERVISOR_GROUP: [WORK_TICKETS, SUPERVISE, VIEW_REPORTS],
+    ADMIN_GROUP: [WORK_TICKETS, SUPERVISE, VIEW_REPORTS],
+}
+
+
+def is_agent(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(WORK_TICKETS))
+
+
+def is_supervisor(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(SUPERVISE))
+
+
+def is_admin(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def require(user: Any, permission: str) -> None:
+    """Raise NotAllowed unless the user holds the permission."""
+    if not (user.is_authenticated and user.is_active and user.has_perm(permission)):
+        raise NotAllowed(_("You are not allowed to do this."))

@@ -1,0 +1,14 @@
+import socket
+import uuid
+
+from celery import shared_task
+
+from .models import WorkerHeartbeat
+
+
+@shared_task(name="helpdesk.tasks.heartbeat")
+def heartbeat(token: str = "") -> str:
+    """Record that a worker is alive. Safe to run twice: the token is unique."""
+    token = token or uuid.uuid4().hex
+    WorkerHeartbeat.objects.get_or_create(token=token, defaults={"hostname": socket.gethostname()})
+    return token

@@ -1,0 +1,64 @@
+"""Upload checks: the type is read from the content, never trusted from the name or the sender."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+MAX_ATTACHMENT_BYTES: int = getattr(settings, "MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+
+# Leading bytes of the formats we accept, and the type we record for them.
+_SIGNATURES: list[tuple[bytes, str]] = [
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+]
+
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The type of a file from its first bytes, or None when it is not a type we accept."""
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return "image/heic"
+    if _is_plain_text(head):
+        return "text/plain"
+    return None
+
+
+def _is_plain_text(head: bytes) -> bool:
+    if not head or b"\x00" in head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        # A multi-byte character may be cut at the end of the sample.
+        try:
+            text = head[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    lowered = text.lstrip().lower()
+    # Markup would be rendered by a browser if ever served inline: refuse it.
+    return not lowered.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script"))
+
+
+def safe_filename(name: str) -> str:
+    """The last path component of a file name, without control characters, at most 200 chars."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
+    name = name.strip(" .") or "attachment"
+    return name[:200]

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+
+admin.site.site_header = _("Helpdesk administration")
+admin.site.site_title = _("Helpdesk administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("preferences/language/", views.set_language, name="set_language"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("reports/", views.reports, name="reports"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("tickets.api_urls")),
+    path("", include("tickets.urls")),
+]

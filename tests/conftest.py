@@ -1,0 +1,62 @@
+"""Ready actors and settings for every test: real PostgreSQL, eager Celery, in-memory email."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from helpdesk import roles
+from tests.factories import CategoryFactory, CategoryFieldFactory, CustomerFactory, TeamFactory, make_staff
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from helpdesk.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def teams(db):
+    return SimpleNamespace(
+        europe=TeamFactory(name="Europe", slug="europe", countries=["DE", "FR", "ES", "GB"]),
+        america=TeamFactory(name="North America", slug="north-america", countries=["US", "CA"]),
+        asia=TeamFactory(name="Asia", slug="asia", countries=["CN", "JP"], is_default=True),
+    )
+
+
+@pytest.fixture
+def actors(teams):
+    """L1, L2, L3 agents and a supervisor of Europe, an agent of another team, an admin, a customer."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin", "admin@helpdesk.test", "pw")
+    return SimpleNamespace(
+        l1=make_staff(team=teams.europe, tier="L1", username="l1", languages=["en", "de"]),
+        l2=make_staff(team=teams.europe, tier="L2", username="l2", languages=["en", "fr"]),
+        l3=make_staff(team=teams.europe, tier="L3", username="l3", languages=["en", "es"]),
+        supervisor=make_staff(team=teams.europe, tier="L3", group=roles.SUPERVISOR_GROUP, username="super"),
+        other_team_agent=make_staff(team=teams.america, tier="L2", username="other"),
+        admin=admin,
+        customer=CustomerFactory(name="Lena Schmidt", email="lena@example.de", language="de", country="DE"),
+    )
+
+
+@pytest.fixture
+def categories(db):
+    logistics = CategoryFactory(slug="logistics", name="Logistics", kind="complaint")
+    CategoryFieldFactory(category=logistics, key="tracking_number", label="Tracking number")
+    CategoryFieldFactory(category=logistics, key="ship_date", label="Ship date", field_type="date")
+    CategoryFieldFactory(category=logistics, key="destination_country", label="Destination country",
+                         field_type="country")
+    product = CategoryFactory(slug="product", name="Product", kind="complaint")
+    CategoryFieldFactory(category=product, key="order_number", label="Order number")
+    CategoryFieldFactory(category=product, key="photos", label="Photos", field_type="image")
+    other = CategoryFactory(slug="other", name="Other", kind="inquiry")
+    return SimpleNamespace(logistics=logistics, product=product, other=other)

@@ -1,0 +1,44 @@
+"""Every change to customers, tickets and messages goes through these functions."""
+
+from .customers import customer_get_or_create, order_create
+from .email import email_queue, email_send, emails_send_due
+from .messages import (
+    AttachmentInput,
+    message_add_note,
+    message_add_reply,
+    message_receive_from_customer,
+)
+from .tickets import (
+    missing_facts,
+    ticket_assign,
+    ticket_create,
+    ticket_merge,
+    ticket_record_facts,
+    ticket_set_category,
+    ticket_set_language,
+    ticket_set_priority,
+    ticket_set_status,
+    tickets_close_solved,
+)
+
+__all__ = [
+    "AttachmentInput",
+    "customer_get_or_create",
+    "email_queue",
+    "email_send",
+    "emails_send_due",
+    "message_add_note",
+    "message_add_reply",
+    "message_receive_from_customer",
+    "missing_facts",
+    "order_create",
+    "ticket_assign",
+    "ticket_create",
+    "ticket_merge",
+    "ticket_record_facts",
+    "ticket_set_category",
+    "ticket_set_language",
+    "ticket_set_priority",
+    "ticket_set_status",
+    "tickets_close_solved",
+]

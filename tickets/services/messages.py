@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from helpdesk.errors import ServiceError
+from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type
+
+from .. import signals
+from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
+from ._common import append_search_text, ensure_can_work
+from .tickets import ticket_mark_opened, ticket_mark_pending
+
+MAX_ATTACHMENTS_PER_MESSAGE = 10
+MAX_BODY_CHARS = 50_000
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    """A file as received from a form, an email or the API."""
+
+    name: str
+    content: bytes
+
+
+def as_attachment_inputs(files: Iterable[Any]) -> list[AttachmentInput]:
+    """Uploaded files (Django UploadedFile) read into AttachmentInput, refusing oversized ones early."""
+    inputs = []
+    for uploaded in files:
+        if isinstance(uploaded, AttachmentInput):
+            inputs.append(uploaded)
+            continue
+        if uploaded.size > MAX_ATTACHMENT_BYTES:
+            raise _too_large(uploaded.name)
+        inputs.append(AttachmentInput(name=uploaded.name, content=uploaded.read()))
+    return inputs
+
+
+def _too_large(name: str) -> ServiceError:
+    return ServiceError(
+        _("%(name)s is larger than %(size)d MB.") % {"name": safe_filename(name), "size": MAX_ATTACHMENT_BYTES // 2**20},
+        field="attachments",
+    )
+
+
+def validate_attachments(files: Iterable[AttachmentInput]) -> list[tuple[AttachmentInput, str]]:
+    """Check every file before anything is stored, so a bad one leaves nothing half-written."""
+    checked = []
+    files = list(files)
+    if len(files) > MAX_ATTACHMENTS_PER_MESSAGE:
+        raise ServiceError(
+            _("At most %(count)d attachments per message.") % {"count": MAX_ATTACHMENTS_PER_MESSAGE},
+            field="attachments",
+        )
+    for item in files:
+        if len(item.content) > MAX_ATTACHMENT_BYTES:
+            raise _too_large(item.name)
+        if not item.content:
+            raise ServiceError(_("%(name)s is empty.") % {"name": safe_filename(item.name)}, field="attachments")
+        content_type = sniff_content_type(item.content[:2048])
+        if content_type is None:
+            raise ServiceError(
+                _("%(name)s is not an accepted file type (images, PDF or plain text).")
+                % {"name": safe_filename(item.name)},
+                field="attachments",
+            )
+        checked.append((item, content_type))
+    return checked
+
+
+def _store_attachments(message: Message, files: list[tuple[AttachmentInput, str]]) -> None:
+    for item, content_type in files:
+        attachment = Attachment(
+            ticket=message.ticket,
+            message=message,
+            token=secrets.token_hex(16),
+            original_name=safe_filename(item.name),
+            content_type=content_type,
+            size=len(item.content),
+            sha256=hashlib.sha256(item.content).hexdigest(),
+        )
+        attachment.file.save(attachment.token, ContentFile(item.content), save=False)
+        attachment.save()
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ServiceError(_("The message is empty."), field="body")
+    if len(body) > MAX_BODY_CHARS:
+        raise ServiceError(_("The message is too long."), field="body")
+    return body
+
+
+def _add_message(
+    ticket: Ticket, kind: str, body: str, author: Any, attachments: Iterable[Any], **extra: Any
+) -> Message:
+    checked = validate_attachments(as_attachment_inputs(attachments))
+    message = Message.objects.create(ticket=ticket, kind=kind, body=_clean_body(body), author=author, **extra)
+    _store_attachments(message, checked)
+    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=message.created_at)
+    ticket.last_activity_at = message.created_at
+    append_search_text(ticket, message.body)
+    signals.message_added.send(sender=Message, ticket=ticket, message=message)
+    return message
+
+
+@transaction.atomic
+def message_receive_from_customer(
+    *,
+    ticket: Ticket,
+    body: str,
+    channel: str,
+    author: Any = None,
+    email_message_id: str = "",
+    attachments: Iterable[Any] = (),
+    reopen: bool = True,
+) -> Message:
+    """A customer wrote. A solved ticket reopens; a closed one gets a linked follow-up ticket."""
+    if reopen and ticket.status == Status.CLOSED:
+        from .tickets import ticket_create
+
+        follow_up = ticket_create(
+            customer=ticket.customer,
+            subject=ticket.subject,
+            body=body,
+            channel=channel,
+            category=ticket.category,
+            order=ticket.order,
+            language=ticket.language,
+            team=ticket.team,
+            attachments=attachments,
+            email_message_id=email_message_id,
+            follow_up_of=ticket,
+        )
+        return follow_up.messages.get()
+    message = _add_message(
+        ticket, MessageKind.CUSTOMER, body, author, attachments, channel=channel, email_message_id=email_message_id
+    )
+    if ticket.first_customer_message_at is None:
+        Ticket.objects.filter(pk=ticket.pk).update(first_customer_message_at=message.created_at)
+        ticket.first_customer_message_at = message.created_at
+    if reopen:
+        ticket_mark_opened(ticket, None)
+    return message
+
+
+@transaction.atomic
+def message_add_reply(
+    *,
+    ticket: Ticket,
+    author: Any,
+    body: str,
+    attachments: Iterable[Any] = (),
+    set_pending: bool = False,
+    is_automatic: bool = False,
+) -> Message:
+    """A public reply: recorded on the ticket and emailed to the customer after commit."""
+    from .notify import reply_email
+
+    ensure_can_work(author, ticket)
+    if ticket.status == Status.CLOSED:
+        raise ServiceError(_("A closed ticket cannot be replied to."))
+    message = _add_message(
+        ticket, MessageKind.REPLY, body, author, attachments, channel=Channel.EMAIL, is_automatic=is_automatic
+    )
+    if ticket.first_response_at is None and not is_automatic and author is not None:
+        Ticket.objects.filter(pk=ticket.pk).update(first_response_at=message.created_at)
+        ticket.first_response_at = message.created_at
+    if set_pending:
+        ticket_mark_pending(ticket, author)
+    elif ticket.status in (Status.NEW, Status.PENDING):
+        ticket_mark_opened(ticket, author)
+    reply_email(ticket=ticket, message=message)
+    return message
+
+
+@transaction.atomic
+def message_add_note(*, ticket: Ticket, author: Any, body: str, attachments: Iterable[Any] = ()) -> Message:
+    """An internal note: seen by staff only, never emailed."""
+    ensure_can_work(author, ticket)
+    return _add_message(ticket, MessageKind.NOTE, body, author, attachments)
+

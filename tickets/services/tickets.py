@@ -1,0 +1,339 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel import Locale
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk import roles
+from helpdesk.errors import Conflict, ServiceError
+from helpdesk.money import currency_exponent
+
+from .. import signals
+from ..models import (
+    Category,
+    CategoryField,
+    Channel,
+    Customer,
+    FactType,
+    Order,
+    Priority,
+    Status,
+    Team,
+    Ticket,
+)
+from ._common import append_search_text, ensure_can_work, record_event
+from .customers import normalise_language
+
+AUTO_CLOSE_AFTER = timedelta(days=7)
+_COUNTRIES = frozenset(Locale("en").territories)
+
+
+def team_for_country(country: str) -> Team:
+    """The team serving the customer's country, else the default team."""
+    teams = list(Team.objects.all())
+    for team in teams:
+        if country and country.upper() in [c.upper() for c in team.countries]:
+            return team
+    for team in teams:
+        if team.is_default:
+            return team
+    if not teams:
+        raise ServiceError(_("No support team is set up yet."))
+    return teams[0]
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    channel: str,
+    actor: Any = None,
+    category: Category | None = None,
+    order: Order | None = None,
+    priority: int = Priority.NORMAL,
+    language: str | None = None,
+    team: Team | None = None,
+    attachments: Iterable[Any] = (),
+    email_message_id: str = "",
+    follow_up_of: Ticket | None = None,
+    acknowledge: bool = False,
+) -> Ticket:
+    """Open a ticket with the customer's first message, routed to the team of their region."""
+    from .messages import message_receive_from_customer
+
+    if actor is not None:
+        roles.require(actor, roles.WORK_TICKETS)
+    subject = " ".join((subject or "").split())[:255]
+    if not subject:
+        raise ServiceError(_("The subject is required."), field="subject")
+    if not (body or "").strip():
+        raise ServiceError(_("The message is required."), field="body")
+    if channel not in Channel.values:
+        raise ServiceError(_("Unknown channel."), field="channel")
+    if order is not None and order.customer_id != customer.pk:
+        raise ServiceError(_("This order belongs to another customer."), field="order")
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        subject=subject,
+        customer=customer,
+        order=order,
+        category=category,
+        priority=priority,
+        status=Status.NEW,
+        team=team or team_for_country(customer.country),
+        channel=channel,
+        language=normalise_language(language or customer.language),
+        last_activity_at=now,
+        follow_up_of=follow_up_of,
+    )
+    record_event(ticket, actor, "created", "", channel)
+    if follow_up_of is not None:
+        record_event(follow_up_of, actor, "follow_up", "", ticket.reference)
+    append_search_text(ticket, subject, customer.name, customer.email, order.external_number if order else "")
+    message_receive_from_customer(
+        ticket=ticket,
+        body=body,
+        channel=channel,
+        author=actor,
+        email_message_id=email_message_id,
+        attachments=attachments,
+        reopen=False,
+    )
+    signals.ticket_created.send(sender=Ticket, ticket=ticket, actor=actor)
+    if acknowledge:
+        from .notify import ticket_acknowledge
+
+        ticket_acknowledge(ticket=ticket)
+    return ticket
+
+
+def missing_facts(ticket: Ticket) -> list[CategoryField]:
+    """The required facts of the ticket's category that are still not captured."""
+    if ticket.category_id is None:
+        return []
+    missing = []
+    for field in CategoryField.objects.filter(category_id=ticket.category_id, required=True):
+        if field.field_type == FactType.IMAGE:
+            if not ticket.attachments.filter(content_type__startswith="image/").exists():
+                missing.append(field)
+        elif not ticket.facts.get(field.key):
+            missing.append(field)
+    return missing
+
+
+_AGENT_SETTABLE = {Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED}
+
+
+def _change_status(ticket: Ticket, new: str, actor: Any) -> None:
+    old = ticket.status
+    if old == new:
+        return
+    now = timezone.now()
+    ticket.status = new
+    fields = ["status", "updated_at"]
+    if new == Status.SOLVED:
+        ticket.solved_at = now
+        fields.append("solved_at")
+    elif new == Status.CLOSED:
+        ticket.closed_at = now
+        fields.append("closed_at")
+    elif old == Status.SOLVED:
+        ticket.solved_at = None
+        fields.append("solved_at")
+    # Compare-and-set: a concurrent change of the same ticket makes this one fail loudly.
+    updated = Ticket.objects.filter(pk=ticket.pk, status=old).update(
+        **{f: getattr(ticket, f) for f in fields if f != "updated_at"}, updated_at=now
+    )
+    if not updated:
+        raise Conflict(_("The ticket was changed meanwhile. Reload it and try again."))
+    record_event(ticket, actor, "status", old, new)
+    signals.ticket_status_changed.send(sender=Ticket, ticket=ticket, actor=actor, old=old, new=new)
+
+
+@transaction.atomic
+def ticket_set_status(*, ticket: Ticket, status: str, actor: Any) -> Ticket:
+    ensure_can_work(actor, ticket)
+    if status not in _AGENT_SETTABLE:
+        raise ServiceError(_("This status cannot be set by hand."), field="status")
+    if ticket.status == Status.CLOSED:
+        raise ServiceError(_("A closed ticket cannot change; the customer's next message opens a follow-up."))
+    if ticket.merged_into_id is not None:
+        raise ServiceError(_("This ticket was merged into another one."))
+    if status == Status.CLOSED and ticket.status != Status.SOLVED:
+        raise ServiceError(_("Only a solved ticket can be closed."), field="status")
+    if status == Status.SOLVED:
+        missing = missing_facts(ticket)
+        if missing:
+            raise ServiceError(
+                _("Cannot solve: these facts are missing: %(facts)s.")
+                % {"facts": ", ".join(str(f.label) for f in missing)},
+                field="status",
+            )
+    _change_status(ticket, status, actor)
+    return ticket
+
+
+def ticket_mark_opened(ticket: Ticket, actor: Any) -> None:
+    """Status after an agent's or customer's activity: new/pending become open, solved reopens."""
+    if ticket.status in (Status.NEW, Status.PENDING, Status.SOLVED):
+        _change_status(ticket, Status.OPEN, actor)
+
+
+def ticket_mark_pending(ticket: Ticket, actor: Any) -> None:
+    if ticket.status in (Status.NEW, Status.OPEN):
+        _change_status(ticket, Status.PENDING, actor)
+
+
+def _set_field(ticket: Ticket, field: str, value: Any, actor: Any, shown: Any = None) -> None:
+    old = getattr(ticket, field)
+    if old == value:
+        return
+    setattr(ticket, field, value)
+    ticket.save(update_fields=[field, "updated_at"])
+    old_shown = old.pk if hasattr(old, "pk") else old
+    record_event(ticket, actor, field, old_shown, shown if shown is not None else value)
+    signals.ticket_changed.send(sender=Ticket, ticket=ticket, actor=actor, field=field, old=old, new=value)
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
+    """Give the ticket to an agent of its team (or take it back with assignee=None)."""
+    ensure_can_work(actor, ticket)
+    if assignee is not None:
+        profile = getattr(assignee, "agent_profile", None)
+        if not roles.is_agent(assignee) or profile is None:
+            raise ServiceError(_("Tickets can only be assigned to agents."), field="assignee")
+        if profile.team_id != ticket.team_id:
+            raise ServiceError(_("The agent is not in the ticket's team."), field="assignee")
+    _set_field(ticket, "assignee", assignee, actor, shown=assignee.get_username() if assignee else "")
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_priority(*, ticket: Ticket, priority: int, actor: Any) -> Ticket:
+    ensure_can_work(actor, ticket)
+    if priority not in Priority.values:
+        raise ServiceError(_("Unknown priority."), field="priority")
+    _set_field(ticket, "priority", priority, actor)
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_category(*, ticket: Ticket, category: Category | None, actor: Any) -> Ticket:
+    ensure_can_work(actor, ticket)
+    _set_field(ticket, "category", category, actor, shown=category.slug if category else "")
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_language(*, ticket: Ticket, language: str, actor: Any) -> Ticket:
+    ensure_can_work(actor, ticket)
+    _set_field(ticket, "language", normalise_language(language), actor)
+    return ticket
+
+
+def _clean_fact(field: CategoryField, value: Any) -> Any:
+    if field.field_type == FactType.TEXT:
+        text = " ".join(str(value).split())
+        if len(text) > 500:
+            raise ServiceError(_("At most 500 characters."), field=field.key)
+        return text
+    if field.field_type == FactType.DATE:
+        try:
+            parsed = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ServiceError(_("Enter a date as YYYY-MM-DD."), field=field.key) from None
+        if parsed > timezone.now().date() + timedelta(days=1):
+            raise ServiceError(_("The date cannot be in the future."), field=field.key)
+        return parsed.isoformat()
+    if field.field_type == FactType.COUNTRY:
+        code = str(value).strip().upper()
+        if code not in _COUNTRIES or not code.isalpha():
+            raise ServiceError(_("Enter a two-letter country code such as DE."), field=field.key)
+        return code
+    if field.field_type == FactType.MONEY:
+        amount = value.get("amount") if isinstance(value, dict) else None
+        currency = str(value.get("currency", "")).upper() if isinstance(value, dict) else ""
+        exponent = currency_exponent(currency)
+        if exponent is None:
+            raise ServiceError(_("Unknown currency code."), field=field.key)
+        try:
+            number = Decimal(str(amount))
+        except (InvalidOperation, ValueError):
+            raise ServiceError(_("Enter a valid amount."), field=field.key) from None
+        if not number.is_finite() or number < 0 or number != number.quantize(Decimal(1).scaleb(-exponent)):
+            raise ServiceError(_("Enter a valid amount."), field=field.key)
+        return {"amount": str(number), "currency": currency}
+    raise ServiceError(_("This fact is taken from the ticket's attachments."), field=field.key)
+
+
+@transaction.atomic
+def ticket_record_facts(*, ticket: Ticket, facts: dict[str, Any], actor: Any) -> Ticket:
+    """Capture facts of the ticket's category; an empty value clears a fact."""
+    ensure_can_work(actor, ticket)
+    fields = {f.key: f for f in CategoryField.objects.filter(category_id=ticket.category_id)}
+    updated = dict(ticket.facts)
+    for key, value in facts.items():
+        field = fields.get(key)
+        if field is None:
+            raise ServiceError(_("Unknown fact for this category."), field=key)
+        if value in (None, "", {}) or (isinstance(value, dict) and not value.get("amount")):
+            updated.pop(key, None)
+        else:
+            updated[key] = _clean_fact(field, value)
+    if updated != ticket.facts:
+        changed = sorted(k for k in set(updated) | set(ticket.facts) if updated.get(k) != ticket.facts.get(k))
+        ticket.facts = updated
+        ticket.save(update_fields=["facts", "updated_at"])
+        record_event(ticket, actor, "facts", "", ", ".join(changed))
+    return ticket
+
+
+@transaction.atomic
+def ticket_merge(*, source: Ticket, target: Ticket, actor: Any) -> Ticket:
+    """Move a duplicate's messages into another ticket of the same customer and close it."""
+    ensure_can_work(actor, source)
+    ensure_can_work(actor, target)
+    if source.pk == target.pk:
+        raise ServiceError(_("A ticket cannot be merged into itself."), field="target")
+    if source.customer_id != target.customer_id:
+        raise ServiceError(_("Only tickets of the same customer can be merged."), field="target")
+    if target.status == Status.CLOSED or target.merged_into_id:
+        raise ServiceError(_("The target ticket is closed."), field="target")
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+    source, target = locked[source.pk], locked[target.pk]
+    moved = source.messages.update(ticket=target)
+    source.attachments.update(ticket=target)
+    append_search_text(target, source.search_text)
+    source.merged_into = target
+    source.status = Status.CLOSED
+    source.closed_at = timezone.now()
+    source.save(update_fields=["merged_into", "status", "closed_at", "updated_at"])
+    record_event(source, actor, "merged_into", "", target.reference)
+    record_event(target, actor, "merged_from", source.reference, f"{moved}")
+    return target
+
+
+def tickets_close_solved(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Close tickets solved more than seven days ago. Safe to run on several workers at once."""
+    now = now or timezone.now()
+    closed = 0
+    with transaction.atomic():
+        due = (
+            Ticket.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.SOLVED, solved_at__lte=now - AUTO_CLOSE_AFTER)
+            .order_by("solved_at")[:limit]
+        )
+        for ticket in due:
+            _change_status(ticket, Status.CLOSED, None)
+            closed += 1
+    return closed
+

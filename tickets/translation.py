@@ -1,0 +1,18 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import CannedReply, Category, CategoryField
+
+
+@register(Category)
+class CategoryTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(CategoryField)
+class CategoryFieldTranslation(TranslationOptions):
+    fields = ("label",)
+
+
+@register(CannedReply)
+class CannedReplyTranslation(TranslationOptions):
+    fields = ("body",)
