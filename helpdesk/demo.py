@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets import services
-from tickets.models import AgentProfile, CannedReply, Category, CategoryField, Priority, Status, Team
+from tickets.models import AgentProfile, CannedReply, Category, CategoryField, Priority, Status, Team, Ticket
 
 from . import roles
 
@@ -148,7 +149,7 @@ def load_demo_data(*, tickets: int = 36, seed: int = 7) -> bool:
     return True
 
 
-def _advance_demo_ticket(ticket, index: int, staff: dict) -> None:  # type: ignore[no-untyped-def]
+def _advance_demo_ticket(ticket: Ticket, index: int, staff: dict[str, Any]) -> None:
     team_agents = [u for u in staff.values() if u.agent_profile.team_id == ticket.team_id]
     if index % 3 == 0 or not team_agents:
         return  # stays new and unassigned

@@ -45,7 +45,8 @@ def as_attachment_inputs(files: Iterable[Any]) -> list[AttachmentInput]:
 
 def _too_large(name: str) -> ServiceError:
     return ServiceError(
-        _("%(name)s is larger than %(size)d MB.") % {"name": safe_filename(name), "size": MAX_ATTACHMENT_BYTES // 2**20},
+        _("%(name)s is larger than %(size)d MB.")
+        % {"name": safe_filename(name), "size": MAX_ATTACHMENT_BYTES // 2**20},
         field="attachments",
     )
 

@@ -279,7 +279,7 @@ def _clean_fact(field: CategoryField, value: Any) -> Any:
 def ticket_record_facts(*, ticket: Ticket, facts: dict[str, Any], actor: Any) -> Ticket:
     """Capture facts of the ticket's category; an empty value clears a fact."""
     ensure_can_work(actor, ticket)
-    fields = {f.key: f for f in CategoryField.objects.filter(category_id=ticket.category_id)}
+    fields = {f.key: f for f in CategoryField.objects.filter(category=ticket.category)} if ticket.category else {}
     updated = dict(ticket.facts)
     for key, value in facts.items():
         field = fields.get(key)

@@ -1,0 +1,55 @@
+"""`make run` on a bare machine: SQLite, no Redis, and a demo agent can sign in over HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from .conftest import PYTHON, ROOT, free_port, running, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def _login_page(base: str) -> requests.Response | None:
+    try:
+        response = requests.get(f"{base}/accounts/login/", timeout=2)
+    except requests.ConnectionError:
+        return None
+    return response if response.status_code == 200 else None
+
+
+def test_make_run_serves_the_login_page_and_a_demo_agent_signs_in(tmp_path, worker_env):
+    port = free_port()
+    env = {k: v for k, v in worker_env.items() if k not in ("DATABASE_URL", "TESTING", "EMAIL_URL")}
+    env.update(
+        PORT=str(port),
+        PYTHON=PYTHON,
+        VENV=str(ROOT / ".venv"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'quick.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens there: the filesystem broker is used
+        CELERY_FILESYSTEM_DIR=str(tmp_path / "broker"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "run.log"
+    with running(["make", "--no-print-directory", "run", f"PYTHON={PYTHON}"], env=env, log=log):
+        try:
+            page = wait_for(lambda: _login_page(base), timeout=240, what="the login page")
+        except AssertionError:
+            print(log.read_text()[-5000:])
+            raise
+        session = requests.Session()
+        page = session.get(f"{base}/accounts/login/", timeout=5)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, "the login form carries a CSRF token"
+        response = session.post(
+            f"{base}/accounts/login/",
+            data={"username": "anna", "password": "demo", "csrfmiddlewaretoken": token.group(1)},
+            headers={"Referer": f"{base}/accounts/login/"},
+            timeout=10,
+        )
+        assert response.status_code == 200
+        assert response.url.startswith(f"{base}/queue"), response.url
+        assert "Anna Keller" in response.text
+        assert "filesystem broker" in log.read_text()
