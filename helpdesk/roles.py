@@ -39,3 +39,15 @@ def require(user: Any, permission: str) -> None:
     """Raise NotAllowed unless the user holds the permission."""
     if not (user.is_authenticated and user.is_active and user.has_perm(permission)):
         raise NotAllowed(_("You are not allowed to do this."))
+
+
+def supervisor_q() -> Any:
+    """A filter on users for those holding the supervisor permission through a group or directly."""
+    from django.db.models import Q
+
+    app_label, codename = SUPERVISE.split(".")
+    return Q(
+        groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
+    ) | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label) | Q(
+        is_superuser=True
+    )

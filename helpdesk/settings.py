@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "health-heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": timedelta(minutes=5)},
     "tickets-auto-close": {"task": "tickets.tasks.close_solved_tickets", "schedule": crontab(minute="*/15")},
     "tickets-send-due-emails": {"task": "tickets.tasks.send_due_emails", "schedule": timedelta(minutes=1)},
+    "tickets-sla-sweep": {
+        "task": "tickets.tasks.sla_sweep",
+        "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),
+    },
 }
 
 # --- REST API.

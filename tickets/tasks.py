@@ -16,3 +16,12 @@ def send_due_emails() -> int:
 @shared_task(name="tickets.tasks.close_solved_tickets")
 def close_solved_tickets() -> int:
     return services.tickets_close_solved()
+
+
+@shared_task(name="tickets.tasks.sla_sweep")
+def sla_sweep() -> dict[str, int]:
+    result = services.sla_sweep()
+    return {"warned": len(result.warned), "breached": len(result.breached)}
+
+
+from . import inbound_tasks  # noqa: E402, F401  (registers tickets.tasks.fetch_mail)

@@ -1,6 +1,7 @@
 from .customers import Customer, Order
 from .mail import InboundEmail, OutboundEmail
 from .people import AgentProfile, Team, Tier
+from .sla import Metric, Shift, SlaBreach, SlaClock, SlaTarget
 from .tickets import (
     OPEN_Q,
     OPEN_STATUSES,
@@ -36,9 +37,14 @@ __all__ = [
     "InboundEmail",
     "Message",
     "MessageKind",
+    "Metric",
     "Order",
     "OutboundEmail",
     "Priority",
+    "Shift",
+    "SlaBreach",
+    "SlaClock",
+    "SlaTarget",
     "Status",
     "Team",
     "Ticket",

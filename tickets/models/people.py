@@ -53,7 +53,11 @@ class AgentProfile(models.Model):
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     ui_language = models.CharField(_("interface language"), max_length=10, default="en")
-    on_shift = models.BooleanField(_("on shift"), default=False)
+    on_shift = models.BooleanField(
+        _("available"), default=True, help_text=_("Off while on a break or away, even within a shift.")
+    )
+    shifts = models.ManyToManyField("tickets.Shift", blank=True, related_name="agents", verbose_name=_("shifts"))
+    last_assigned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("agent profile")

@@ -117,6 +117,8 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True, editable=False)
+    sla_state = models.CharField(_("SLA state"), max_length=10, default="ok", editable=False)
     search_text = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -133,6 +135,7 @@ class Ticket(models.Model):
                 name="tkt_open_unassigned",
             ),
             models.Index(fields=["-last_activity_at", "-id"], condition=OPEN_Q, name="tkt_open_activity"),
+            models.Index(fields=["team", "sla_due_at", "id"], condition=OPEN_Q, name="tkt_open_team_due"),
             models.Index(fields=["solved_at"], condition=Q(status="solved"), name="tkt_solved_at"),
             models.Index(fields=["customer", "-created_at"]),
         ]

@@ -8,6 +8,8 @@ from .messages import (
     message_add_reply,
     message_receive_from_customer,
 )
+from .routing import agents_on_shift, is_on_shift
+from .sla import sla_sweep, target_for
 from .tickets import (
     missing_facts,
     ticket_assign,
@@ -22,6 +24,10 @@ from .tickets import (
 )
 
 __all__ = [
+    "agents_on_shift",
+    "is_on_shift",
+    "sla_sweep",
+    "target_for",
     "AttachmentInput",
     "customer_get_or_create",
     "email_queue",

@@ -16,6 +16,7 @@ from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_
 from .. import signals
 from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
 from ._common import append_search_text, ensure_can_work
+from .sla import sla_first_response
 from .tickets import ticket_mark_opened, ticket_mark_pending
 
 MAX_ATTACHMENTS_PER_MESSAGE = 10
@@ -175,6 +176,7 @@ def message_add_reply(
     if ticket.first_response_at is None and not is_automatic and author is not None:
         Ticket.objects.filter(pk=ticket.pk).update(first_response_at=message.created_at)
         ticket.first_response_at = message.created_at
+        sla_first_response(ticket=ticket, at=message.created_at)
     if set_pending:
         ticket_mark_pending(ticket, author)
     elif ticket.status in (Status.NEW, Status.PENDING):

@@ -29,6 +29,8 @@ from ..models import (
 )
 from ._common import append_search_text, ensure_can_work, record_event
 from .customers import normalise_language
+from .routing import ticket_route_new
+from .sla import sla_retarget, sla_start, sla_status_changed
 
 AUTO_CLOSE_AFTER = timedelta(days=7)
 _COUNTRIES = frozenset(Locale("en").territories)
@@ -107,6 +109,9 @@ def ticket_create(
         attachments=attachments,
         reopen=False,
     )
+    sla_start(ticket=ticket, at=ticket.first_customer_message_at or now)
+    if team is None:
+        ticket_route_new(ticket=ticket, now=now)
     signals.ticket_created.send(sender=Ticket, ticket=ticket, actor=actor)
     if acknowledge:
         from .notify import ticket_acknowledge
@@ -155,6 +160,7 @@ def _change_status(ticket: Ticket, new: str, actor: Any) -> None:
     if not updated:
         raise Conflict(_("The ticket was changed meanwhile. Reload it and try again."))
     record_event(ticket, actor, "status", old, new)
+    sla_status_changed(ticket=ticket, old=old, new=new, at=now)
     signals.ticket_status_changed.send(sender=Ticket, ticket=ticket, actor=actor, old=old, new=new)
 
 
@@ -200,6 +206,8 @@ def _set_field(ticket: Ticket, field: str, value: Any, actor: Any, shown: Any = 
     ticket.save(update_fields=[field, "updated_at"])
     old_shown = old.pk if hasattr(old, "pk") else old
     record_event(ticket, actor, field, old_shown, shown if shown is not None else value)
+    if field in ("priority", "category"):
+        sla_retarget(ticket=ticket)
     signals.ticket_changed.send(sender=Ticket, ticket=ticket, actor=actor, field=field, old=old, new=value)
 
 

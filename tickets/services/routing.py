@@ -1,0 +1,83 @@
+"""Who is on shift, and which agent gets a ticket: on shift, speaks its language, fewest open tickets."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from helpdesk import roles
+
+from ..models import OPEN_Q, AgentProfile, Ticket
+
+
+def support_local_time(now: datetime) -> datetime:
+    return now.astimezone(zoneinfo.ZoneInfo(settings.SUPPORT_TIME_ZONE))
+
+
+def is_on_shift(profile: AgentProfile, now: datetime) -> bool:
+    """Available, and inside one of their shifts (an agent with no shift set is on when available)."""
+    if not profile.on_shift or not profile.user.is_active:
+        return False
+    shifts = list(profile.shifts.all())
+    if not shifts:
+        return True
+    moment = support_local_time(now).time()
+    return any(shift.covers(moment) for shift in shifts)
+
+
+def agents_on_shift(team_id: int, now: datetime) -> list[AgentProfile]:
+    profiles = (
+        AgentProfile.objects.filter(team_id=team_id, on_shift=True, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("shifts", "user__groups__permissions", "user__user_permissions")
+        .order_by("pk")
+    )
+    return [p for p in profiles if is_on_shift(p, now) and roles.is_agent(p.user)]
+
+
+def open_ticket_load(user_ids: Iterable[int]) -> dict[int, int]:
+    rows = Ticket.objects.filter(OPEN_Q, assignee_id__in=list(user_ids)).values("assignee_id").annotate(n=Count("id"))
+    return {row["assignee_id"]: row["n"] for row in rows}
+
+
+def choose_agent(
+    candidates: list[AgentProfile], language: str, load: dict[int, int], *, require_language: bool
+) -> AgentProfile | None:
+    """Fewest open tickets wins; ties go to whoever was given a ticket least recently (fair rotation)."""
+    speakers = [p for p in candidates if p.speaks(language)]
+    pool = speakers or ([] if require_language else candidates)
+    if not pool:
+        return None
+    never = timezone.make_aware(datetime(1970, 1, 1))
+    return min(pool, key=lambda p: (load.get(p.user_id, 0), p.last_assigned_at or never, p.pk))
+
+
+def note_assignment(profile: AgentProfile, load: dict[int, int], now: datetime) -> None:
+    load[profile.user_id] = load.get(profile.user_id, 0) + 1
+    profile.last_assigned_at = now
+    AgentProfile.objects.filter(pk=profile.pk).update(last_assigned_at=now)
+
+
+def ticket_route_new(*, ticket: Ticket, now: datetime | None = None) -> Any:
+    """On arrival, where the team wants it: give the ticket to the best agent on shift."""
+    from .tickets import ticket_assign
+
+    if not ticket.team.auto_assign or ticket.assignee_id:
+        return None
+    now = now or timezone.now()
+    # Lock the team's profiles so concurrent arrivals see each other's assignments.
+    list(AgentProfile.objects.select_for_update().filter(team_id=ticket.team_id).order_by("pk").values("pk"))
+    candidates = agents_on_shift(ticket.team_id, now)
+    load = open_ticket_load(p.user_id for p in candidates)
+    chosen = choose_agent(candidates, ticket.language, load, require_language=True)
+    if chosen is None:
+        return None
+    note_assignment(chosen, load, now)
+    ticket_assign(ticket=ticket, assignee=chosen.user, actor=None)
+    return chosen.user

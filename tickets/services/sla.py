@@ -1,0 +1,177 @@
+"""SLA clocks: started on arrival, paused while waiting on the customer, warned at 80 %,
+breached once at the deadline, and escalated. The database is the truth; sweeps find due
+clocks through partial indexes and claim them with SKIP LOCKED, so any number of workers and
+beats can run them and a lost broker message delays work by one sweep at most."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import (
+    OPEN_STATUSES,
+    CategoryKind,
+    Metric,
+    Priority,
+    SlaBreach,
+    SlaClock,
+    SlaTarget,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+
+WARN_AT = 0.8
+PAUSED_STATUSES = (Status.PENDING, Status.SOLVED, Status.CLOSED)
+
+
+def target_for(ticket: Ticket) -> SlaTarget:
+    kind = ticket.category.kind if ticket.category_id and ticket.category else CategoryKind.INQUIRY
+    targets = list(SlaTarget.objects.filter(Q(priority=ticket.priority) | Q(priority__isnull=True), kind=kind))
+    targets.sort(key=lambda t: t.priority is None)
+    if targets:
+        return targets[0]
+    # Nothing configured: the SPEC's defaults.
+    minutes = (3, 24 * 60) if kind == CategoryKind.INQUIRY else (10, 48 * 60)
+    return SlaTarget(kind=kind, first_response_minutes=minutes[0], resolution_minutes=minutes[1])
+
+
+def _schedule(clock: SlaClock) -> None:
+    """Set warn and due times from the start, the target and the time spent paused."""
+    if clock.paused_at is not None:
+        clock.warn_at = clock.due_at = None
+        return
+    base = clock.started_at + timedelta(seconds=clock.paused_seconds)
+    clock.due_at = base + timedelta(minutes=clock.target_minutes)
+    clock.warn_at = base + timedelta(seconds=clock.target_minutes * 60 * WARN_AT)
+
+
+def refresh_ticket_sla(ticket: Ticket) -> None:
+    """Keep the ticket's next deadline and state (shown and sorted in queues) in step with its clocks."""
+    clocks = [c for c in SlaClock.objects.filter(ticket=ticket) if c.met_at is None]
+    running = [c.due_at for c in clocks if c.due_at is not None]
+    state = "ok"
+    if any(c.breached_at for c in clocks):
+        state = "breached"
+    elif any(c.warned_at and not c.paused_at for c in clocks):
+        state = "at_risk"
+    elif clocks and not running:
+        state = "paused"
+    ticket.sla_due_at = min(running) if running else None
+    ticket.sla_state = state
+    Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=ticket.sla_due_at, sla_state=state)
+
+
+def sla_start(*, ticket: Ticket, at: datetime) -> None:
+    target = target_for(ticket)
+    for metric, minutes in ((Metric.FIRST_RESPONSE, target.first_response_minutes),
+                            (Metric.RESOLUTION, target.resolution_minutes)):
+        clock = SlaClock(ticket=ticket, metric=metric, target_minutes=minutes, started_at=at)
+        _schedule(clock)
+        clock.save()
+    refresh_ticket_sla(ticket)
+
+
+def sla_first_response(*, ticket: Ticket, at: datetime) -> None:
+    SlaClock.objects.filter(ticket=ticket, metric=Metric.FIRST_RESPONSE, met_at__isnull=True).update(met_at=at)
+    refresh_ticket_sla(ticket)
+
+
+def sla_status_changed(*, ticket: Ticket, old: str, new: str, at: datetime) -> None:
+    """Waiting on the customer (or solved) pauses the resolution clock; reopening resumes it."""
+    clock = SlaClock.objects.select_for_update().filter(ticket=ticket, metric=Metric.RESOLUTION).first()
+    if clock is None:
+        return
+    if new in PAUSED_STATUSES and clock.paused_at is None:
+        clock.paused_at = at
+    elif new in OPEN_STATUSES and clock.paused_at is not None:
+        clock.paused_seconds += max(0, int((at - clock.paused_at).total_seconds()))
+        clock.paused_at = None
+    if new in (Status.SOLVED, Status.CLOSED):
+        clock.met_at = clock.met_at or at
+    elif new in OPEN_STATUSES:
+        clock.met_at = None
+    _schedule(clock)
+    clock.save()
+    refresh_ticket_sla(ticket)
+
+
+def sla_retarget(*, ticket: Ticket) -> None:
+    """A new category or priority: clocks not yet breached nor met take the new targets."""
+    target = target_for(ticket)
+    minutes = {Metric.FIRST_RESPONSE: target.first_response_minutes, Metric.RESOLUTION: target.resolution_minutes}
+    for clock in SlaClock.objects.select_for_update().filter(ticket=ticket, met_at__isnull=True,
+                                                             breached_at__isnull=True):
+        clock.target_minutes = minutes[Metric(clock.metric)]
+        clock.warned_at = None
+        _schedule(clock)
+        clock.save()
+    refresh_ticket_sla(ticket)
+
+
+@dataclass
+class SweepResult:
+    warned: list[int] = field(default_factory=list)
+    breached: list[int] = field(default_factory=list)
+    reassigned: dict[int, int] = field(default_factory=dict)
+
+
+def sla_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
+    """Warn and escalate every due clock, most overdue first. Each clock is acted on once."""
+    from .sla_escalation import escalate_breaches, notify_warnings
+
+    now = now or timezone.now()
+    result = SweepResult()
+    with transaction.atomic():
+        warn = list(
+            SlaClock.objects.select_for_update(skip_locked=True)
+            .filter(warned_at__isnull=True, met_at__isnull=True, paused_at__isnull=True,
+                    warn_at__isnull=False, warn_at__lte=now)
+            .order_by("warn_at")
+            .values_list("pk", "ticket_id")[:limit]
+        )
+        if warn:
+            SlaClock.objects.filter(pk__in=[pk for pk, _t in warn]).update(warned_at=now)
+            ticket_ids = sorted({t for _pk, t in warn})
+            Ticket.objects.filter(pk__in=ticket_ids, sla_state="ok").update(sla_state="at_risk")
+            notify_warnings(ticket_ids)
+            result.warned = ticket_ids
+    with transaction.atomic():
+        due = list(
+            SlaClock.objects.select_for_update(skip_locked=True)
+            .filter(breached_at__isnull=True, met_at__isnull=True, paused_at__isnull=True,
+                    due_at__isnull=False, due_at__lte=now)
+            .order_by("due_at")
+            .values_list("pk", "ticket_id", "metric", "due_at")[:limit]
+        )
+        if due:
+            SlaClock.objects.filter(pk__in=[row[0] for row in due]).update(breached_at=now)
+            SlaBreach.objects.bulk_create(
+                [SlaBreach(clock_id=pk, ticket_id=t, metric=m, due_at=d, recorded_at=now) for pk, t, m, d in due]
+            )
+            ticket_ids = sorted({row[1] for row in due})
+            result.breached = ticket_ids
+            result.reassigned = escalate_breaches(ticket_ids, now)
+    return result
+
+
+def raise_priority(ticket_ids: list[int], now: datetime) -> None:
+    """One step up for each ticket (urgent stays urgent), each change in the history."""
+    rows = list(Ticket.objects.filter(pk__in=ticket_ids, priority__lt=Priority.URGENT).values_list("pk", "priority"))
+    by_new: dict[int, list[int]] = {}
+    for pk, priority in rows:
+        by_new.setdefault(priority + 1, []).append(pk)
+    for priority, pks in by_new.items():
+        Ticket.objects.filter(pk__in=pks).update(priority=priority, updated_at=now)
+    TicketEvent.objects.bulk_create(
+        [TicketEvent(ticket_id=pk, kind="priority", old_value=str(p), new_value=str(p + 1)) for pk, p in rows]
+    )
+
+
+def record_escalation_events(ticket_ids: list[int], kind: str, value: Any = "") -> None:
+    TicketEvent.objects.bulk_create([TicketEvent(ticket_id=pk, kind=kind, new_value=str(value)) for pk in ticket_ids])
