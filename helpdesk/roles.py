@@ -51,3 +51,15 @@ def supervisor_q() -> Any:
     ) | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label) | Q(
         is_superuser=True
     )
+
+
+def ensure_groups() -> None:
+    """Create the role groups with their permissions if they are missing (they come with the
+    migrations; a flushed database, as in transactional tests, needs them again)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for group_name, perms in GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -44,6 +44,7 @@ def make_staff(*, team: Team | None, tier: str = "L1", group: str = roles.AGENT_
                languages: list[str] | None = None, on_shift: bool = True, **user_fields: object):
     """A staff user with a profile in `team`, in the role group given."""
     user = UserFactory(**user_fields)
+    roles.ensure_groups()
     user.groups.add(Group.objects.get(name=group))
     AgentProfile.objects.create(user=user, team=team, tier=tier, languages=languages or ["en"],
                                 on_shift=on_shift, time_zone="Asia/Shanghai")
