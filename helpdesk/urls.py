@@ -15,6 +15,8 @@ urlpatterns = [
     path("preferences/language/", views.set_language, name="set_language"),
     path("approvals/", include("policies.urls")),
     path("reports/", views.reports, name="reports"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/bell/", views.notifications_bell, name="notifications_bell"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
