@@ -207,11 +207,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "health-heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": timedelta(minutes=5)},
     "tickets-auto-close": {"task": "tickets.tasks.close_solved_tickets", "schedule": crontab(minute="*/15")},
     "tickets-send-due-emails": {"task": "tickets.tasks.send_due_emails", "schedule": timedelta(minutes=1)},
+    "tickets-fetch-mail": {"task": "tickets.tasks.fetch_mail", "schedule": timedelta(seconds=30)},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),
     },
 }
+
+# --- Inbound email and the public web form.
+INBOUND_EMAIL_TOKEN: str = env.str("INBOUND_EMAIL_TOKEN", default="")  # empty: the HTTP endpoint refuses all
+MAILDIR_PATH: str = env.str("MAILDIR_PATH", default="")  # wins over IMAP_URL when both are set
+IMAP_URL: str = env.str("IMAP_URL", default="")  # imaps://user:pass@host/INBOX
+INBOUND_EMAIL_MAX_BYTES = 25 * 1024 * 1024
+INBOUND_FETCH_LIMIT = 200
+WEBFORM_RATE_LIMIT: int = env.int("WEBFORM_RATE_LIMIT", default=5)  # per IP and per email address
+WEBFORM_RATE_WINDOW = 3600
+RATELIMIT_TRUSTED_PROXIES: int = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
 
 # --- REST API.
 REST_FRAMEWORK = {

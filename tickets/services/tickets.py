@@ -110,8 +110,7 @@ def ticket_create(
         reopen=False,
     )
     sla_start(ticket=ticket, at=ticket.first_customer_message_at or now)
-    if team is None:
-        ticket_route_new(ticket=ticket, now=now)
+    ticket_route_new(ticket=ticket, now=now)
     signals.ticket_created.send(sender=Ticket, ticket=ticket, actor=actor)
     if acknowledge:
         from .notify import ticket_acknowledge

@@ -1,0 +1,59 @@
+"""The public web form's one write: a customer's request becomes a ticket, acknowledged by email."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .. import services
+from ..models import Category, CategoryField, Channel, FactType, Order, Ticket
+
+ORDER_NUMBER_FACT = "order_number"
+
+
+@transaction.atomic
+def webform_ticket_create(
+    *,
+    name: str,
+    email: str,
+    subject: str,
+    body: str,
+    category: Category,
+    language: str,
+    order_number: str = "",
+    attachments: Iterable[Any] = (),
+) -> Ticket:
+    """Open a ticket from the public form. The order number links the customer's order when it
+    is theirs; otherwise it stays in the message (and in the category's order-number fact), so
+    no one has to ask for it again. A refused attachment leaves nothing stored."""
+    customer = services.customer_get_or_create(email=email, name=name, language=language)
+    order_number = " ".join((order_number or "").split())[:100]
+    order = (
+        Order.objects.filter(customer=customer, external_number__iexact=order_number).order_by("-placed_at").first()
+        if order_number
+        else None
+    )
+    if order_number and order is None:
+        with translation.override(language):
+            body = f"{body.strip()}\n\n{_('Order number:')} {order_number}"
+    ticket = services.ticket_create(
+        customer=customer,
+        subject=subject,
+        body=body,
+        channel=Channel.WEB,
+        category=category,
+        order=order,
+        language=language,
+        attachments=attachments,
+        acknowledge=True,
+    )
+    if (
+        order_number
+        and CategoryField.objects.filter(category=category, key=ORDER_NUMBER_FACT, field_type=FactType.TEXT).exists()
+    ):
+        services.ticket_record_facts(ticket=ticket, facts={ORDER_NUMBER_FACT: order_number}, actor=None)
+    return ticket
