@@ -137,8 +137,9 @@ def generate(tickets: int, seed: int) -> None:
                 clock_id += 1
                 minutes = int((due - created).total_seconds() // 60)
                 paused = now.isoformat() if (metric == "resolution" and status == "pending") else None
+                warn = due - timedelta(minutes=1 if is_open else minutes * 0.2)
                 clock_rows.append((clock_id, pk, metric, max(1, minutes), created.isoformat(), 0, paused,
-                                   None if paused else (due - timedelta(minutes=minutes * 0.2)).isoformat(),
+                                   None if paused else warn.isoformat(),
                                    None if paused else due.isoformat(), None, None, met and met.isoformat()))
             message_rows.append((pk, pk, "customer", subject + ". " + " ".join(rng.sample(WORDS, 12)), "web", False,
                                  "", created.isoformat(), None))

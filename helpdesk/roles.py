@@ -41,16 +41,18 @@ def require(user: Any, permission: str) -> None:
         raise NotAllowed(_("You are not allowed to do this."))
 
 
-def supervisor_q() -> Any:
-    """A filter on users for those holding the supervisor permission through a group or directly."""
+def users_with_perm_q(permission: str) -> Any:
+    """A filter on users for those holding the permission through a group or directly, or superusers."""
     from django.db.models import Q
 
-    app_label, codename = SUPERVISE.split(".")
-    return Q(
-        groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
-    ) | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label) | Q(
-        is_superuser=True
-    )
+    app_label, codename = permission.split(".")
+    via_group = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+    direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return via_group | direct | Q(is_superuser=True)
+
+
+def supervisor_q() -> Any:
+    return users_with_perm_q(SUPERVISE)
 
 
 def ensure_groups() -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
@@ -32,13 +33,14 @@ def is_on_shift(profile: AgentProfile, now: datetime) -> bool:
 
 
 def agents_on_shift(team_id: int, now: datetime) -> list[AgentProfile]:
+    agents = get_user_model().objects.filter(roles.users_with_perm_q(roles.WORK_TICKETS), is_active=True)
     profiles = (
-        AgentProfile.objects.filter(team_id=team_id, on_shift=True, user__is_active=True)
+        AgentProfile.objects.filter(team_id=team_id, on_shift=True, user__in=agents.values("pk"))
         .select_related("user")
-        .prefetch_related("shifts", "user__groups__permissions", "user__user_permissions")
+        .prefetch_related("shifts")
         .order_by("pk")
     )
-    return [p for p in profiles if is_on_shift(p, now) and roles.is_agent(p.user)]
+    return [p for p in profiles if is_on_shift(p, now)]
 
 
 def open_ticket_load(user_ids: Iterable[int]) -> dict[int, int]:
@@ -58,10 +60,12 @@ def choose_agent(
     return min(pool, key=lambda p: (load.get(p.user_id, 0), p.last_assigned_at or never, p.pk))
 
 
-def note_assignment(profile: AgentProfile, load: dict[int, int], now: datetime) -> None:
+def note_assignment(profile: AgentProfile, load: dict[int, int], now: datetime, *, save: bool = True) -> None:
+    """Count the new ticket in the agent's load and remember when they last got one (fair rotation)."""
     load[profile.user_id] = load.get(profile.user_id, 0) + 1
     profile.last_assigned_at = now
-    AgentProfile.objects.filter(pk=profile.pk).update(last_assigned_at=now)
+    if save:
+        AgentProfile.objects.filter(pk=profile.pk).update(last_assigned_at=now)
 
 
 def ticket_route_new(*, ticket: Ticket, now: datetime | None = None) -> Any:

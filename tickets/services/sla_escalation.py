@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,13 @@ from .sla import raise_priority
 
 
 def _ticket_url(pk: int) -> str:
-    return reverse("tickets:detail", args=[pk])
+    # reverse() once per sweep, not once per ticket: it is slow enough to show on a thousand.
+    return _ticket_url_pattern().replace("/0/", f"/{pk}/")
+
+
+@lru_cache(maxsize=1)
+def _ticket_url_pattern() -> str:
+    return reverse("tickets:detail", args=[0])
 
 
 def _supervisors_by_team(team_ids: set[int]) -> dict[int, list[Any]]:
@@ -91,7 +98,7 @@ def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
                 key=f"sla-breaches:{user.pk}:{breached[0].pk}:{now.isoformat()}",
                 to=user.email,
                 template="tickets/sla_breach",
-                context={"tickets": breached, "user": user, "site_url": settings.SITE_URL},
+                context={"items": [(t, settings.SITE_URL + _ticket_url(t.pk)) for t in breached], "user": user},
                 language=_ui_language(user),
             )
     return reassigned
@@ -107,13 +114,14 @@ def _reassign_off_shift(tickets: list[Ticket], now: datetime) -> dict[int, int]:
     for ticket in needing:
         chosen = choose_agent(candidates_by_team[ticket.team_id], ticket.language, load, require_language=False)
         if chosen is not None and chosen.user_id != ticket.assignee_id:
-            note_assignment(chosen, load, now)
+            note_assignment(chosen, load, now, save=False)
             chosen_for[ticket.pk] = chosen
     by_agent: dict[int, list[int]] = defaultdict(list)
     for pk, profile in chosen_for.items():
         by_agent[profile.user_id].append(pk)
     for user_id, pks in by_agent.items():
         Ticket.objects.filter(pk__in=pks).update(assignee_id=user_id, updated_at=now)
+    AgentProfile.objects.filter(pk__in={p.pk for p in chosen_for.values()}).update(last_assigned_at=now)
     old = {t.pk: (t.assignee.get_username() if t.assignee else "") for t in needing}
     TicketEvent.objects.bulk_create([
         TicketEvent(ticket_id=pk, kind="assignee", old_value=old[pk], new_value=profile.user.get_username())
