@@ -1,0 +1,63 @@
+"""Customers: a store platform finds or creates them by email."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import services
+from ..models import Customer
+from ..serializers import CustomerFilterSerializer, CustomerInputSerializer, CustomerSerializer
+from .base import ApiViewSet, service_errors
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List customers", parameters=[CustomerFilterSerializer]),
+    retrieve=extend_schema(summary="Get a customer"),
+)
+@extend_schema(tags=["customers"])
+class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = CustomerSerializer
+    queryset = Customer.objects.all()
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        queryset = Customer.objects.all()
+        if self.action != "list":
+            return queryset
+        filters = self.query(CustomerFilterSerializer)
+        if "email" in filters:
+            # Lower(email) is what the unique index covers, so this lookup is an index scan.
+            queryset = queryset.alias(email_lower=Lower("email")).filter(email_lower=filters["email"].strip().lower())
+        if "country" in filters:
+            queryset = queryset.filter(country=filters["country"].upper())
+        if "external_id" in filters:
+            platform, external_id = filters["external_id"].split(":", 1)
+            match = Q(external_ids__contains={platform: external_id})
+            if external_id.isdigit():  # platforms send numeric ids as numbers or as strings
+                match |= Q(external_ids__contains={platform: int(external_id)})
+            queryset = queryset.filter(match)
+        return queryset
+
+    @extend_schema(
+        summary="Find or create a customer by email",
+        request=CustomerInputSerializer,
+        responses={
+            200: OpenApiResponse(CustomerSerializer, description="A customer with this email already existed."),
+            201: OpenApiResponse(CustomerSerializer, description="The customer was created."),
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.body(CustomerInputSerializer)
+        existed = Customer.objects.filter(email__iexact=data["email"].strip()).exists()
+        with service_errors():
+            customer = services.customer_get_or_create(**data)
+        return Response(
+            CustomerSerializer(customer).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        )
