@@ -1,4 +1,4 @@
-"""Worker heartbeats and in-app notifications: written by the system, read here, never edited."""
+"""Worker heartbeats, in-app notifications and the audit trail: written by the system, read here, never edited."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Notification, WorkerHeartbeat
+from .models import AuditEntry, Notification, WorkerHeartbeat
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,4 +36,13 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = [("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "text", "key"]
     list_select_related = ["user"]
+    show_full_result_count = False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_name", "ip", "action", "target_type", "target_id"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "ip", "target_id"]
+    date_hierarchy = "created_at"
     show_full_result_count = False

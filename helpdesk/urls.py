@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import two_factor, views
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.site_title = _("Helpdesk administration")
@@ -11,6 +11,7 @@ admin.site.site_title = _("Helpdesk administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/two-factor/", two_factor.two_factor, name="two_factor"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("preferences/language/", views.set_language, name="set_language"),
     path("approvals/", include("policies.urls")),

@@ -15,6 +15,8 @@ def _test_settings(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TWO_FACTOR_REQUIRED = False  # the security tests turn it on
+    settings.AXES_ENABLED = False  # likewise: many tests sign in with wrong passwords on purpose
     from helpdesk.celery import app
 
     app.conf.task_always_eager = True
