@@ -1,5 +1,26 @@
 from django.urls import path
 
+from .views import actions, attachments, create, queue, ticket
+
 app_name = "tickets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("queue/", queue.queue, name="queue"),
+    path("tickets/new/", create.create, name="create"),
+    path("tickets/new/customer/", create.customer_lookup, name="customer_lookup"),
+    path("tickets/<int:pk>/", ticket.detail, name="detail"),
+    path("tickets/<int:pk>/reply/", ticket.reply, name="reply"),
+    path("tickets/<int:pk>/note/", ticket.note, name="note"),
+    path("tickets/<int:pk>/facts/", actions.record_facts, name="facts"),
+    path("tickets/<int:pk>/merge/", actions.merge, name="merge"),
+    path(
+        "tickets/<int:pk>/set/<str:name>/",
+        actions.change_property,
+        name="change",
+    ),
+    path(
+        "tickets/<int:pk>/attachments/<str:token>/",
+        attachments.download,
+        name="attachment",
+    ),
+]

@@ -1,0 +1,384 @@
+"""Reads of the agent workspace: scoped to what the user may see, related rows joined once.
+
+Queues are read with keyset pagination over the partial indexes on open tickets
+(tkt_open_*): ordering by (-last_activity_at, -id) with a `last_activity_at <= cursor` bound
+lets PostgreSQL walk the index from the cursor instead of skipping rows (no OFFSET).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import translation
+
+from helpdesk import roles
+
+from .models import (
+    OPEN_Q,
+    OPEN_STATUSES,
+    CannedReply,
+    Message,
+    Order,
+    OutboundEmail,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from .scope import ticket_scope_q
+
+WAITING_CAP = 1000
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+VIEW_MINE = "mine"
+VIEW_UNASSIGNED = "unassigned"
+VIEW_TEAM = "team"
+VIEW_ALL = "all"
+
+# Sort name -> ordering; every ordering ends with the unique id so the keyset is total.
+# Newest/oldest order by id (creation order, as ids are handed out at insert): the primary key
+# serves them whatever the status, where created_at has no index.
+SORTS: dict[str, tuple[str, ...]] = {
+    "activity": ("-last_activity_at", "-id"),
+    "newest": ("-id",),
+    "oldest": ("id",),
+    "priority": ("-priority", "-last_activity_at", "-id"),
+    # Earliest SLA deadline first; tickets without a running deadline last (NULLS LAST).
+    "due": ("sla_due_at", "id"),
+}
+DEFAULT_SORT = "activity"
+_DATETIME_FIELDS = {"last_activity_at", "sla_due_at"}
+_NULLABLE_FIELDS = {"sla_due_at"}
+
+STATUS_UNSOLVED = "unsolved"
+STATUS_ANY = "any"
+OPEN_STATUS_VALUES = [s.value for s in OPEN_STATUSES]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = STATUS_UNSOLVED
+    category: int | None = None
+    priority: int | None = None
+    language: str = ""
+    country: str = ""
+    channel: str = ""
+    assignee: str = ""  # "" any, "none" unassigned, else a user id
+    q: str = ""
+
+
+@dataclass
+class QueuePage:
+    tickets: list[Ticket]
+    next_cursor: str | None
+    sort: str
+    page_size: int
+    waiting: int = 0
+    waiting_capped: bool = False
+
+
+def user_team_id(user: Any) -> int | None:
+    profile = getattr(user, "agent_profile", None)
+    return profile.team_id if profile is not None else None
+
+
+def queue_views_for(user: Any) -> list[str]:
+    """The queue views a user may open, in the order the tabs show them."""
+    views = [VIEW_MINE]
+    team_id = user_team_id(user)
+    if team_id is not None or roles.is_admin(user):
+        views.append(VIEW_UNASSIGNED)
+    if team_id is not None:
+        views.append(VIEW_TEAM)
+    if roles.is_supervisor(user) or roles.is_admin(user):
+        views.append(VIEW_ALL)
+    return views
+
+
+def default_queue_view(user: Any) -> str:
+    if user_team_id(user) is not None:
+        return VIEW_TEAM
+    return VIEW_ALL if roles.is_admin(user) else VIEW_MINE
+
+
+def queue_base(user: Any, view: str) -> QuerySet[Ticket]:
+    """The tickets of one queue view, before filters. Each view maps onto a partial index."""
+    tickets = Ticket.objects.all()
+    team_id = user_team_id(user)
+    if view == VIEW_MINE:
+        return tickets.filter(assignee=user)
+    if view == VIEW_UNASSIGNED:
+        tickets = tickets.filter(assignee__isnull=True)
+        if team_id is not None:
+            return tickets.filter(team_id=team_id)
+        return tickets if roles.is_admin(user) else tickets.none()
+    if view == VIEW_TEAM:
+        return tickets.filter(team_id=team_id) if team_id is not None else tickets.none()
+    if view == VIEW_ALL and (roles.is_supervisor(user) or roles.is_admin(user)):
+        scope = ticket_scope_q(user)
+        return tickets if scope is None else tickets.filter(scope)
+    return tickets.none()
+
+
+def _apply_filters(tickets: QuerySet[Ticket], filters: QueueFilters) -> QuerySet[Ticket]:
+    if filters.category is not None:
+        tickets = tickets.filter(category_id=filters.category)
+    if filters.priority is not None:
+        tickets = tickets.filter(priority=filters.priority)
+    if filters.language:
+        tickets = tickets.filter(language=filters.language)
+    if filters.country:
+        tickets = tickets.filter(customer__country=filters.country.upper())
+    if filters.channel:
+        tickets = tickets.filter(channel=filters.channel)
+    if filters.assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        tickets = tickets.filter(assignee_id=int(filters.assignee))
+    if filters.q.strip():
+        tickets = search_tickets(tickets, filters.q)
+    return tickets
+
+
+def _apply_status(tickets: QuerySet[Ticket], status: str) -> QuerySet[Ticket]:
+    if status == STATUS_ANY:
+        return tickets
+    if status in OPEN_STATUS_VALUES:
+        # Keep the open-ticket predicate so the partial indexes still apply.
+        return tickets.filter(OPEN_Q).filter(status=status)
+    if status in Status.values:
+        return tickets.filter(status=status)
+    return tickets.filter(OPEN_Q)
+
+
+def search_tickets(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Full-text search over subject, messages and customer (GIN index on PostgreSQL)."""
+    text = text.strip()[:200]
+    if settings.DATABASE_IS_POSTGRES:
+        query = SearchQuery(text, config="simple", search_type="websearch")
+        return tickets.filter(search_vector=query)
+    return tickets.filter(search_text__icontains=text)
+
+
+def encode_cursor(sort: str, ticket: Ticket) -> str:
+    values = []
+    for name in SORTS[sort]:
+        value = getattr(ticket, name.lstrip("-"))
+        values.append(value.isoformat() if isinstance(value, datetime) else value)
+    raw = json.dumps([sort, *values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(sort: str, cursor: str) -> list[Any] | None:
+    """The sort values a cursor carries, or None when it is malformed or for another sort."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        if not isinstance(data, list) or data[0] != sort or len(data) != len(SORTS[sort]) + 1:
+            return None
+        values: list[Any] = []
+        for name, value in zip(SORTS[sort], data[1:], strict=True):
+            bare = name.lstrip("-")
+            if value is None and bare in _NULLABLE_FIELDS:
+                values.append(None)
+            elif bare in _DATETIME_FIELDS:
+                parsed = datetime.fromisoformat(value)
+                if parsed.tzinfo is None:
+                    return None
+                values.append(parsed)
+            else:
+                values.append(int(value))
+        return values
+    except (binascii.Error, ValueError, TypeError, IndexError, UnicodeDecodeError):
+        return None
+
+
+def _after_cursor(ordering: tuple[str, ...], values: list[Any]) -> Q:
+    """Rows strictly after the cursor in `ordering`.
+
+    The leading `first <= value` (or >=) bound is redundant but index-friendly: the scan starts
+    at the cursor; the OR only sorts out rows that tie on the first column.
+    """
+    names = [name.lstrip("-") for name in ordering]
+    desc = [name.startswith("-") for name in ordering]
+    after = Q()
+    for i, name in enumerate(names):
+        step = Q(**{f"{name}__{'lt' if desc[i] else 'gt'}": values[i]})
+        for j in range(i):
+            step &= Q(**{names[j]: values[j]})
+        after = step if i == 0 else after | step
+    if len(names) == 1:
+        return after
+    bound = Q(**{f"{names[0]}__{'lte' if desc[0] else 'gte'}": values[0]})
+    return bound & after
+
+
+def _after_due_cursor(values: list[Any]) -> Q:
+    """Rows after the cursor in (sla_due_at NULLS LAST, id): the deadlines, then the rest."""
+    due, pk = values
+    if due is None:
+        return Q(sla_due_at__isnull=True, id__gt=pk)
+    return Q(sla_due_at__gt=due) | Q(sla_due_at=due, id__gt=pk) | Q(sla_due_at__isnull=True)
+
+
+def _order_by(sort: str, status: str) -> list[Any]:
+    if sort == "oldest" and (status in OPEN_STATUS_VALUES or status == STATUS_UNSOLVED):
+        # Open tickets are the newest few percent: walking the primary key up from the oldest
+        # ticket would step over every closed one. "+ 0" keeps PostgreSQL off that index, so it
+        # sorts the (small) open backlog read through a partial index instead.
+        return [(F("id") + 0).asc()]
+    if sort == "due":
+        return [F("sla_due_at").asc(nulls_last=True), "id"]
+    return list(SORTS[sort])
+
+
+def queue_tickets(
+    user: Any,
+    view: str,
+    filters: QueueFilters,
+    cursor: str = "",
+    page_size: int = DEFAULT_PAGE_SIZE,
+    sort: str = DEFAULT_SORT,
+) -> QueuePage:
+    """One page of a queue, plus the capped count of tickets waiting in it: three queries."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    ordering = SORTS[sort]
+    base = _apply_filters(queue_base(user, view), filters)
+    tickets = _apply_status(base, filters.status).order_by(*_order_by(sort, filters.status))
+    values = decode_cursor(sort, cursor)
+    if values is not None:
+        after = _after_due_cursor(values) if sort == "due" else _after_cursor(ordering, values)
+        tickets = tickets.filter(after)
+    # A deferred join: order and cut narrow rows first (an index-only walk for the default
+    # sort, a small sort of the open backlog for the others), then load just the page's rows
+    # with their customer, category, assignee and team.
+    ids = list(tickets.values_list("pk", flat=True)[: page_size + 1])
+    loaded = (
+        Ticket.objects.select_related("customer", "category", "assignee", "team")
+        .defer("search_text", "search_vector", "facts", "customer__external_ids")
+        .in_bulk(ids)
+    )
+    rows = [loaded[pk] for pk in ids if pk in loaded]
+    next_cursor = encode_cursor(sort, rows[page_size - 1]) if len(rows) > page_size else None
+    waiting, capped = count_capped(base.filter(OPEN_Q))
+    return QueuePage(
+        tickets=rows[:page_size],
+        next_cursor=next_cursor,
+        sort=sort,
+        page_size=page_size,
+        waiting=waiting,
+        waiting_capped=capped,
+    )
+
+
+def count_capped(tickets: QuerySet[Ticket], cap: int = WAITING_CAP) -> tuple[int, bool]:
+    """How many rows, counting at most cap + 1 (a COUNT over a LIMITed subquery)."""
+    count = tickets.order_by().values("pk")[: cap + 1].count()
+    return min(count, cap), count > cap
+
+
+def ticket_for_user(user: Any, pk: int) -> Ticket:
+    """The ticket with its related rows, or 404 when it is outside what the user may see."""
+    tickets = Ticket.objects.select_related(
+        "customer", "category", "assignee", "team", "order", "merged_into", "follow_up_of"
+    )
+    scope = ticket_scope_q(user)
+    if scope is not None:
+        tickets = tickets.filter(scope)
+    ticket = tickets.filter(pk=pk).first()
+    if ticket is None:
+        raise Http404("No ticket found.")
+    return ticket
+
+
+def ticket_thread(ticket: Ticket) -> list[Message]:
+    return list(
+        Message.objects.filter(ticket=ticket)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def ticket_events(ticket: Ticket) -> list[TicketEvent]:
+    return list(TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("-created_at", "-id"))
+
+
+def ticket_failed_emails(ticket: Ticket) -> list[OutboundEmail]:
+    """Emails to the customer that failed, or are being retried after an error."""
+    return list(
+        OutboundEmail.objects.filter(ticket=ticket)
+        .filter(Q(state=OutboundEmail.State.FAILED) | (Q(attempts__gt=0) & ~Q(last_error="")))
+        .exclude(state=OutboundEmail.State.SENT)
+        .defer("body_text", "body_html")
+        .order_by("-created_at")
+    )
+
+
+def customer_other_tickets(user: Any, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+    tickets = Ticket.objects.filter(customer_id=ticket.customer_id).exclude(pk=ticket.pk)
+    scope = ticket_scope_q(user)
+    if scope is not None:
+        tickets = tickets.filter(scope)
+    return list(tickets.defer("search_text", "search_vector", "facts").order_by("-created_at")[:limit])
+
+
+def customer_orders(ticket: Ticket, limit: int = 10) -> list[Order]:
+    return list(Order.objects.filter(customer_id=ticket.customer_id).order_by("-placed_at")[:limit])
+
+
+def team_agents(team_id: int | None) -> list[Any]:
+    """Active staff of a team who may work tickets, i.e. who a ticket can be assigned to."""
+    if team_id is None:
+        return []
+    user_model = get_user_model()
+    can_work = (
+        Q(is_superuser=True)
+        | Q(groups__permissions__codename="work_tickets")
+        | Q(user_permissions__codename="work_tickets")
+    )
+    pks = user_model.objects.filter(can_work, is_active=True, agent_profile__team_id=team_id)
+    return list(user_model.objects.filter(pk__in=pks.values("pk")).order_by("first_name", "username"))
+
+
+PLACEHOLDERS = ("customer_name", "ticket_reference", "agent_name", "order_number")
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    # Plain replacement, not str.format: a body can never reach attributes or indexes.
+    for name in PLACEHOLDERS:
+        text = text.replace("{" + name + "}", values.get(name, ""))
+    return text
+
+
+def canned_replies_for(ticket: Ticket, agent: Any) -> list[tuple[CannedReply, str]]:
+    """Canned replies that fit the ticket, with their text in the ticket's language (English
+    when untranslated) and the placeholders filled in."""
+    replies = CannedReply.objects.filter(
+        Q(category__isnull=True) | Q(category_id=ticket.category_id),
+        Q(team__isnull=True) | Q(team_id=ticket.team_id),
+    ).order_by("title")
+    values = {
+        "customer_name": ticket.customer.name,
+        "ticket_reference": ticket.reference,
+        "agent_name": agent.get_full_name() or agent.get_username(),
+        "order_number": ticket.order.external_number if ticket.order else "",
+    }
+    result = []
+    with translation.override(ticket.language):
+        for reply in replies:
+            result.append((reply, fill_placeholders(reply.body or "", values)))
+    return result

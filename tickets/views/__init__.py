@@ -1,0 +1,1 @@
+"""HTML pages of the agent workspace: thin views over tickets.services and tickets.selectors."""

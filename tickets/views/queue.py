@@ -1,0 +1,107 @@
+"""The queue: views (mine, unassigned, my team, all), filters, search and keyset pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from helpdesk import roles
+from helpdesk.decorators import staff_view
+
+from .. import selectors
+from ..forms import QueueFilterForm
+from ..models import Category, parse_reference
+from ._htmx import htmx_redirect, vary_on_htmx, wants_fragment
+
+VIEW_LABELS = {
+    selectors.VIEW_MINE: _("Mine"),
+    selectors.VIEW_UNASSIGNED: _("Unassigned"),
+    selectors.VIEW_TEAM: _("My team"),
+    selectors.VIEW_ALL: _("All"),
+}
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+def _page_size(raw: str | None) -> int:
+    try:
+        size = int(raw or selectors.DEFAULT_PAGE_SIZE)
+    except ValueError:
+        return selectors.DEFAULT_PAGE_SIZE
+    return max(5, min(size, selectors.MAX_PAGE_SIZE))
+
+
+def _query(request: HttpRequest, **changes: Any) -> str:
+    """The current query string with some parameters replaced (None drops one)."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = value
+    return params.urlencode()
+
+
+def _jump_to_reference(request: HttpRequest, text: str) -> HttpResponse | None:
+    """A search for a reference such as HD-000123 opens that ticket, if the user may see it."""
+    pk = parse_reference(text)
+    if pk is None:
+        return None
+    try:
+        ticket = selectors.ticket_for_user(request.user, pk)
+    except Http404:
+        return None
+    url = reverse("tickets:detail", args=[ticket.pk])
+    return htmx_redirect(url) if request.headers.get("HX-Request") == "true" else redirect(url)
+
+
+@staff_view()
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    views = selectors.queue_views_for(user)
+    view = request.GET.get("view") or selectors.default_queue_view(user)
+    if view not in views:
+        view = selectors.default_queue_view(user)
+    team_id = selectors.user_team_id(user)
+    form = QueueFilterForm(
+        request.GET,
+        categories=list(Category.objects.filter(is_active=True)),
+        agents=selectors.team_agents(team_id),
+    )
+    filters = form.filters()
+    if filters.q and (jump := _jump_to_reference(request, filters.q)):
+        return jump
+    page = selectors.queue_tickets(
+        user,
+        view,
+        filters,
+        cursor=request.GET.get("cursor", ""),
+        page_size=_page_size(request.GET.get("size")),
+        sort=form.cleaned_data.get("sort") or selectors.DEFAULT_SORT,
+    )
+    waiting = number_format(page.waiting, force_grouping=True)
+    context = {
+        "nav": "queue",
+        "now": timezone.now(),
+        "form": form,
+        "view": view,
+        "tabs": [
+            {"key": key, "label": VIEW_LABELS[key], "query": _query(request, view=key, cursor=None)} for key in views
+        ],
+        "page": page,
+        "waiting": f"{waiting}+" if page.waiting_capped else waiting,
+        "is_first_page": not request.GET.get("cursor"),
+        "next_query": _query(request, view=view, cursor=page.next_cursor) if page.next_cursor else "",
+        "first_query": _query(request, view=view, cursor=None),
+        "show_team": view == selectors.VIEW_ALL or roles.is_admin(user),
+        "page_sizes": PAGE_SIZES,
+        "oob_tabs": wants_fragment(request),
+    }
+    template = "tickets/queue/_results.html" if context["oob_tabs"] else "tickets/queue/page.html"
+    return vary_on_htmx(render(request, template, context))

@@ -1,0 +1,171 @@
+"""What the ticket page and its fragments show, built in pieces so a fragment reads only its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import selectors, services
+from ..forms import (
+    AssigneeForm,
+    CategoryForm,
+    FactsForm,
+    LanguageForm,
+    MergeForm,
+    NoteForm,
+    PriorityForm,
+    ReplyForm,
+    StatusForm,
+)
+from ..models import Attachment, CategoryField, Channel, FactType, Priority, Status, Ticket
+from ..panels import render_panels
+
+EVENT_LABELS = {
+    "created": _("Created"),
+    "status": _("Status"),
+    "assignee": _("Assignee"),
+    "priority": _("Priority"),
+    "category": _("Category"),
+    "language": _("Language"),
+    "team": _("Team"),
+    "facts": _("Facts recorded"),
+    "merged_into": _("Merged into"),
+    "merged_from": _("Merged from"),
+    "follow_up": _("Follow-up opened"),
+}
+
+
+@dataclass(frozen=True)
+class EventRow:
+    when: Any
+    actor: Any
+    label: str
+    old: str
+    new: str
+
+
+def _shown(kind: str, value: str) -> str:
+    """An event value as people read it: status and priority labels, not codes."""
+    if not value:
+        return ""
+    if kind == "status" and value in Status.values:
+        return str(Status(value).label)
+    if kind == "priority" and value.isdigit() and int(value) in Priority.values:
+        return str(Priority(int(value)).label)
+    if kind == "created" and value in Channel.values:
+        return str(Channel(value).label)
+    return value
+
+
+def event_rows(ticket: Ticket) -> list[EventRow]:
+    return [
+        EventRow(
+            when=event.created_at,
+            actor=event.actor,
+            label=str(EVENT_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize())),
+            old=_shown(event.kind, event.old_value),
+            new=_shown(event.kind, event.new_value),
+        )
+        for event in selectors.ticket_events(ticket)
+    ]
+
+
+def thread_context(ticket: Ticket) -> dict[str, Any]:
+    return {"thread": selectors.ticket_thread(ticket)}
+
+
+def summary_context(ticket: Ticket) -> dict[str, Any]:
+    return {"ticket": ticket, "now": timezone.now()}
+
+
+def properties_context(request: HttpRequest, ticket: Ticket, *, error: str = "") -> dict[str, Any]:
+    agents = selectors.team_agents(ticket.team_id)
+    user = request.user
+    return {
+        "status_form": StatusForm(ticket=ticket),
+        "assignee_form": AssigneeForm(ticket=ticket, agents=agents),
+        "priority_form": PriorityForm(ticket=ticket),
+        "category_form": CategoryForm(ticket=ticket),
+        "language_form": LanguageForm(ticket=ticket),
+        "properties_error": error,
+        "can_take": ticket.assignee_id != user.pk and any(a.pk == user.pk for a in agents),
+    }
+
+
+def facts_context(ticket: Ticket, form: FactsForm | None = None, notice: str = "") -> dict[str, Any]:
+    fields = list(CategoryField.objects.filter(category_id=ticket.category_id)) if ticket.category_id else []
+    missing = services.missing_facts(ticket) if ticket.category_id else []
+    missing_keys = {f.key for f in missing}
+    return {
+        "facts_form": form or FactsForm(ticket=ticket, fields=fields),
+        "missing_facts": missing,
+        "image_facts": [
+            {"field": f, "satisfied": f.key not in missing_keys} for f in fields if f.field_type == FactType.IMAGE
+        ],
+        "has_fact_fields": bool(fields),
+        "facts_notice": notice,
+    }
+
+
+def attachments_context(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "attachments": list(
+            Attachment.objects.filter(ticket=ticket).select_related("message").order_by("created_at", "id")
+        )
+    }
+
+
+def history_context(ticket: Ticket) -> dict[str, Any]:
+    return {"events": event_rows(ticket)}
+
+
+def reply_context(
+    request: HttpRequest, ticket: Ticket, form: ReplyForm | None = None, notice: str = ""
+) -> dict[str, Any]:
+    canned = selectors.canned_replies_for(ticket, request.user)
+    if form is None:
+        initial = {}
+        chosen = request.GET.get("canned", "")
+        if chosen.isdigit():  # the no-JavaScript way of inserting a canned reply
+            texts = {str(reply.pk): text for reply, text in canned}
+            typed = request.GET.get("reply-body", "").strip()
+            initial["body"] = "\n\n".join(t for t in (typed, texts.get(chosen, "")) if t)
+        form = ReplyForm(prefix="reply", initial=initial)
+    return {"reply_form": form, "canned": canned, "reply_notice": notice}
+
+
+def note_context(form: NoteForm | None = None, notice: str = "") -> dict[str, Any]:
+    return {"note_form": form or NoteForm(prefix="note"), "note_notice": notice}
+
+
+def ticket_page_context(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    reply_form: ReplyForm | None = None,
+    note_form: NoteForm | None = None,
+    properties_error: str = "",
+    facts_form: FactsForm | None = None,
+    merge_form: MergeForm | None = None,
+) -> dict[str, Any]:
+    user = request.user
+    return {
+        "nav": "queue",
+        **summary_context(ticket),
+        **thread_context(ticket),
+        **reply_context(request, ticket, reply_form),
+        **note_context(note_form),
+        **properties_context(request, ticket, error=properties_error),
+        **facts_context(ticket, facts_form),
+        **attachments_context(ticket),
+        **history_context(ticket),
+        "merge_form": merge_form or MergeForm(),
+        "other_tickets": selectors.customer_other_tickets(user, ticket),
+        "orders": selectors.customer_orders(ticket),
+        "failed_emails": selectors.ticket_failed_emails(ticket),
+        "panels": render_panels(request, ticket),
+    }
