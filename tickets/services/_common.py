@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Left, Right, Substr
 from django.utils.translation import gettext as _
 
 from helpdesk import roles
@@ -14,7 +16,8 @@ from helpdesk.errors import NotAllowed, NotFound
 from ..models import Ticket, TicketEvent
 from ..scope import can_see_ticket
 
-SEARCH_TEXT_LIMIT = 20_000
+SEARCH_HEAD = 2_000  # the subject, the customer and the start of the first message stay searchable
+SEARCH_TAIL = 18_000  # and so do the latest messages, however long the ticket grows
 
 
 def record_event(ticket: Ticket, actor: Any, kind: str, old: Any = "", new: Any = "") -> TicketEvent:
@@ -38,8 +41,11 @@ def ensure_can_work(actor: Any, ticket: Ticket) -> None:
 
 
 def append_search_text(ticket: Ticket, *parts: str) -> None:
-    text = "\n".join([ticket.search_text, *[p for p in parts if p]]).strip()[:SEARCH_TEXT_LIMIT]
-    ticket.search_text = text
-    Ticket.objects.filter(pk=ticket.pk).update(search_text=text)
+    """Add text to what the ticket is found by, in one UPDATE so concurrent messages all count."""
+    addition = "\n" + "\n".join(p for p in parts if p)
+    combined = Concat(F("search_text"), Value(addition))
+    kept = Concat(Left(combined, SEARCH_HEAD), Right(Substr(combined, SEARCH_HEAD + 1), SEARCH_TAIL))
+    Ticket.objects.filter(pk=ticket.pk).update(search_text=kept)
     if settings.DATABASE_IS_POSTGRES:
         Ticket.objects.filter(pk=ticket.pk).update(search_vector=SearchVector("search_text", config="simple"))
+    ticket.search_text = Ticket.objects.values_list("search_text", flat=True).get(pk=ticket.pk)

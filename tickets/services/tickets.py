@@ -307,23 +307,28 @@ def ticket_record_facts(*, ticket: Ticket, facts: dict[str, Any], actor: Any) ->
 @transaction.atomic
 def ticket_merge(*, source: Ticket, target: Ticket, actor: Any) -> Ticket:
     """Move a duplicate's messages into another ticket of the same customer and close it."""
-    ensure_can_work(actor, source)
-    ensure_can_work(actor, target)
     if source.pk == target.pk:
         raise ServiceError(_("A ticket cannot be merged into itself."), field="target")
-    if source.customer_id != target.customer_id:
-        raise ServiceError(_("Only tickets of the same customer can be merged."), field="target")
-    if target.status == Status.CLOSED or target.merged_into_id:
-        raise ServiceError(_("The target ticket is closed."), field="target")
+    # Lock both rows (in id order, like every multi-ticket lock) and check them as they are now.
     locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
     source, target = locked[source.pk], locked[target.pk]
+    ensure_can_work(actor, source)
+    ensure_can_work(actor, target)
+    if source.customer_id != target.customer_id:
+        raise ServiceError(_("Only tickets of the same customer can be merged."), field="target")
+    if source.status == Status.CLOSED or source.merged_into_id:
+        raise ServiceError(_("This ticket is closed or already merged."), field="target")
+    if target.status == Status.CLOSED or target.merged_into_id:
+        raise ServiceError(_("The target ticket is closed."), field="target")
     moved = source.messages.update(ticket=target)
     source.attachments.update(ticket=target)
     append_search_text(target, source.search_text)
     source.merged_into = target
+    old_status = source.status
     source.status = Status.CLOSED
     source.closed_at = timezone.now()
     source.save(update_fields=["merged_into", "status", "closed_at", "updated_at"])
+    sla_status_changed(ticket=source, old=old_status, new=Status.CLOSED, at=source.closed_at)
     record_event(source, actor, "merged_into", "", target.reference)
     record_event(target, actor, "merged_from", source.reference, f"{moved}")
     return target
