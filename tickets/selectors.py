@@ -382,3 +382,16 @@ def canned_replies_for(ticket: Ticket, agent: Any) -> list[tuple[CannedReply, st
         for reply in replies:
             result.append((reply, fill_placeholders(reply.body or "", values)))
     return result
+
+
+def waiting_by_team(user: Any) -> list[tuple[str, int, bool]]:
+    """Open tickets per team the user may see, each count capped: one small query per team."""
+    from .models import OPEN_Q, Team
+
+    scope = ticket_scope_q(user)
+    teams = Team.objects.all() if scope is None else Team.objects.filter(pk=user_team_id(user))
+    rows = []
+    for team in teams.order_by("name"):
+        count, capped = count_capped(Ticket.objects.filter(OPEN_Q, team=team))
+        rows.append((team.name, count, capped))
+    return rows

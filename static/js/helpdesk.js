@@ -49,3 +49,24 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   if (option && option.value) insertText(textarea, option.dataset.text || "");
 });
+
+// Live SLA countdowns: every element with data-deadline (ISO time) shows the time left, or how late.
+function formatLeft(ms) {
+  const total = Math.floor(Math.abs(ms) / 1000);
+  const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+  const mmss = `${String(m).padStart(h ? 2 : 1, "0")}:${String(s).padStart(2, "0")}`;
+  return h ? `${h}:${mmss}` : mmss;
+}
+function tickDeadlines() {
+  const now = Date.now();
+  document.querySelectorAll("[data-deadline]").forEach((el) => {
+    const due = Date.parse(el.dataset.deadline);
+    if (Number.isNaN(due)) return;
+    const left = due - now;
+    const late = left < 0;
+    el.textContent = (late ? "−" : "") + formatLeft(left);
+    el.classList.toggle("sla-breached", late);
+  });
+}
+setInterval(tickDeadlines, 1000);
+document.addEventListener("DOMContentLoaded", tickDeadlines);

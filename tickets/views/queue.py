@@ -100,6 +100,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "next_query": _query(request, view=view, cursor=page.next_cursor) if page.next_cursor else "",
         "first_query": _query(request, view=view, cursor=None),
         "show_team": view == selectors.VIEW_ALL or roles.is_admin(user),
+        "waiting_by_team": selectors.waiting_by_team(user) if roles.is_supervisor(user) else [],
         "page_sizes": PAGE_SIZES,
         "oob_tabs": wants_fragment(request),
     }
