@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,8 +28,29 @@ os.environ.setdefault("DEBUG", "1")
 OPEN_SHARE = 0.05  # most tickets of a mature helpdesk are closed
 LANGUAGES = ["en", "de", "fr", "es", "ja", "zh-hans"]
 COUNTRIES = ["DE", "FR", "ES", "GB", "US", "CA", "JP", "CN", "AU"]
-WORDS = ("parcel late customs damaged refund size colour charge twice coupon tracking lost "
-         "return exchange broken missing invoice delivery address battery screen").split()
+WORDS = [
+    "parcel",
+    "late",
+    "customs",
+    "damaged",
+    "refund",
+    "size",
+    "colour",
+    "charge",
+    "twice",
+    "coupon",
+    "tracking",
+    "lost",
+    "return",
+    "exchange",
+    "broken",
+    "missing",
+    "invoice",
+    "delivery",
+    "address",
+    "battery",
+    "screen",
+]
 
 
 def ensure_database(url: str) -> None:
@@ -45,7 +67,7 @@ def ensure_database(url: str) -> None:
     admin.close()
 
 
-def copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> int:  # type: ignore[no-untyped-def]
+def copy(cursor: Any, table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
     buffer = io.StringIO()
     count = 0
     for row in rows:
@@ -78,20 +100,30 @@ def generate(tickets: int, seed: int) -> None:
     rng = random.Random(seed)
     now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE tickets_ticket, tickets_customer, tickets_slaclock, tickets_slabreach, "
-                    "tickets_message, tickets_ticketevent, helpdesk_notification, tickets_outboundemail CASCADE")
+        cur.execute(
+            "TRUNCATE tickets_ticket, tickets_customer, tickets_slaclock, tickets_slabreach, "
+            "tickets_message, tickets_ticketevent, helpdesk_notification, tickets_outboundemail CASCADE"
+        )
     teams = []
     for slug, countries in (("europe", COUNTRIES[:4]), ("americas", COUNTRIES[4:6]), ("apac", COUNTRIES[6:])):
         team, _ = Team.objects.get_or_create(slug=slug, defaults={"name": slug.title(), "countries": countries})
         teams.append(team)
         if not team.members.exists():
             for i in range(20):
-                make_staff(team=team, tier=["L1", "L2", "L3"][i % 3], username=f"{slug}-agent-{i}",
-                           languages=rng.sample(LANGUAGES, 2))
+                make_staff(
+                    team=team,
+                    tier=["L1", "L2", "L3"][i % 3],
+                    username=f"{slug}-agent-{i}",
+                    languages=rng.sample(LANGUAGES, 2),
+                )
             make_staff(team=team, tier="L3", group=roles.SUPERVISOR_GROUP, username=f"{slug}-supervisor")
     categories = []
-    for slug, kind in (("logistics", "complaint"), ("product", "complaint"), ("payment", "complaint"),
-                       ("other", "inquiry")):
+    for slug, kind in (
+        ("logistics", "complaint"),
+        ("product", "complaint"),
+        ("payment", "complaint"),
+        ("other", "inquiry"),
+    ):
         category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": slug.title(), "kind": kind})
         categories.append(category)
     agents_by_team = {t.pk: list(t.members.values_list("user_id", flat=True)) for t in teams}
@@ -99,17 +131,36 @@ def generate(tickets: int, seed: int) -> None:
     customers = max(1, tickets // 5)
     raw = connection.connection
     with raw.cursor() as cur:
-        timed(f"customers ({customers})", lambda: copy(
-            cur, "tickets_customer", ["id", "name", "email", "phone", "language", "country", "time_zone",
-                                      "external_ids", "created_at"],
-            ((i, f"Customer {i}", f"c{i}@example.com", "", rng.choice(LANGUAGES), rng.choice(COUNTRIES), "UTC",
-              "{}", now.isoformat()) for i in range(1, customers + 1))))
+        timed(
+            f"customers ({customers})",
+            lambda: copy(
+                cur,
+                "tickets_customer",
+                ["id", "name", "email", "phone", "language", "country", "time_zone", "external_ids", "created_at"],
+                (
+                    (
+                        i,
+                        f"Customer {i}",
+                        f"c{i}@example.com",
+                        "",
+                        rng.choice(LANGUAGES),
+                        rng.choice(COUNTRIES),
+                        "UTC",
+                        "{}",
+                        now.isoformat(),
+                    )
+                    for i in range(1, customers + 1)
+                ),
+            ),
+        )
         ticket_rows, clock_rows, message_rows = [], [], []
         clock_id = 0
         for pk in range(1, tickets + 1):
             created = now - timedelta(minutes=rng.randint(1, 60 * 24 * 365))
             is_open = rng.random() < OPEN_SHARE
-            status = rng.choice(["new", "open", "open", "pending"]) if is_open else rng.choice(["closed"] * 9 + ["solved"])
+            status = (
+                rng.choice(["new", "open", "open", "pending"]) if is_open else rng.choice(["closed"] * 9 + ["solved"])
+            )
             team = rng.choice(teams)
             category = rng.choice(categories)
             assignee = rng.choice(agents_by_team[team.pk]) if status != "new" else None
@@ -125,39 +176,149 @@ def generate(tickets: int, seed: int) -> None:
                 due_first = now + timedelta(days=30, minutes=rng.randint(0, 10000))
                 due_resolution = due_first + timedelta(days=1)
             sla_due = due_first if status == "new" else (due_resolution if status != "pending" else None)
-            ticket_rows.append((pk, subject, rng.randint(1, customers), None, category.pk, rng.randint(1, 4), status,
-                                team.pk, assignee, rng.choice(["web", "email", "api", "phone"]),
-                                rng.choice(LANGUAGES), "{}", None, None, created.isoformat(),
-                                (closed or solved or created).isoformat(), (solved or created).isoformat(),
-                                created.isoformat(), responded and responded.isoformat(),
-                                solved and solved.isoformat(), closed and closed.isoformat(), subject,
-                                sla_due and sla_due.isoformat(), "ok"))
-            for metric, due, met in (("first_response", due_first, responded),
-                                     ("resolution", due_resolution, solved)):
+            ticket_rows.append(
+                (
+                    pk,
+                    subject,
+                    rng.randint(1, customers),
+                    None,
+                    category.pk,
+                    rng.randint(1, 4),
+                    status,
+                    team.pk,
+                    assignee,
+                    rng.choice(["web", "email", "api", "phone"]),
+                    rng.choice(LANGUAGES),
+                    "{}",
+                    None,
+                    None,
+                    created.isoformat(),
+                    (closed or solved or created).isoformat(),
+                    (solved or created).isoformat(),
+                    created.isoformat(),
+                    responded and responded.isoformat(),
+                    solved and solved.isoformat(),
+                    closed and closed.isoformat(),
+                    subject,
+                    sla_due and sla_due.isoformat(),
+                    "ok",
+                )
+            )
+            for metric, due, met in (("first_response", due_first, responded), ("resolution", due_resolution, solved)):
                 clock_id += 1
                 minutes = int((due - created).total_seconds() // 60)
                 paused = now.isoformat() if (metric == "resolution" and status == "pending") else None
                 warn = due - timedelta(minutes=1 if is_open else minutes * 0.2)
-                clock_rows.append((clock_id, pk, metric, max(1, minutes), created.isoformat(), 0, paused,
-                                   None if paused else warn.isoformat(),
-                                   None if paused else due.isoformat(), None, None, met and met.isoformat()))
-            message_rows.append((pk, pk, "customer", subject + ". " + " ".join(rng.sample(WORDS, 12)), "web", False,
-                                 "", created.isoformat(), None))
-        timed(f"tickets ({tickets})", lambda: copy(cur, "tickets_ticket", [
-            "id", "subject", "customer_id", "order_id", "category_id", "priority", "status", "team_id",
-            "assignee_id", "channel", "language", "facts", "follow_up_of_id", "merged_into_id", "created_at",
-            "updated_at", "last_activity_at", "first_customer_message_at", "first_response_at", "solved_at",
-            "closed_at", "search_text", "sla_due_at", "sla_state"], ticket_rows))
-        timed("sla clocks", lambda: copy(cur, "tickets_slaclock", [
-            "id", "ticket_id", "metric", "target_minutes", "started_at", "paused_seconds", "paused_at", "warn_at",
-            "due_at", "warned_at", "breached_at", "met_at"], clock_rows))
-        timed("messages", lambda: copy(cur, "tickets_message", [
-            "id", "ticket_id", "kind", "body", "channel", "is_automatic", "email_message_id", "created_at",
-            "author_id"], message_rows))
+                clock_rows.append(
+                    (
+                        clock_id,
+                        pk,
+                        metric,
+                        max(1, minutes),
+                        created.isoformat(),
+                        0,
+                        paused,
+                        None if paused else warn.isoformat(),
+                        None if paused else due.isoformat(),
+                        None,
+                        None,
+                        met and met.isoformat(),
+                    )
+                )
+            message_rows.append(
+                (
+                    pk,
+                    pk,
+                    "customer",
+                    subject + ". " + " ".join(rng.sample(WORDS, 12)),
+                    "web",
+                    False,
+                    "",
+                    created.isoformat(),
+                    None,
+                )
+            )
+        timed(
+            f"tickets ({tickets})",
+            lambda: copy(
+                cur,
+                "tickets_ticket",
+                [
+                    "id",
+                    "subject",
+                    "customer_id",
+                    "order_id",
+                    "category_id",
+                    "priority",
+                    "status",
+                    "team_id",
+                    "assignee_id",
+                    "channel",
+                    "language",
+                    "facts",
+                    "follow_up_of_id",
+                    "merged_into_id",
+                    "created_at",
+                    "updated_at",
+                    "last_activity_at",
+                    "first_customer_message_at",
+                    "first_response_at",
+                    "solved_at",
+                    "closed_at",
+                    "search_text",
+                    "sla_due_at",
+                    "sla_state",
+                ],
+                ticket_rows,
+            ),
+        )
+        timed(
+            "sla clocks",
+            lambda: copy(
+                cur,
+                "tickets_slaclock",
+                [
+                    "id",
+                    "ticket_id",
+                    "metric",
+                    "target_minutes",
+                    "started_at",
+                    "paused_seconds",
+                    "paused_at",
+                    "warn_at",
+                    "due_at",
+                    "warned_at",
+                    "breached_at",
+                    "met_at",
+                ],
+                clock_rows,
+            ),
+        )
+        timed(
+            "messages",
+            lambda: copy(
+                cur,
+                "tickets_message",
+                [
+                    "id",
+                    "ticket_id",
+                    "kind",
+                    "body",
+                    "channel",
+                    "is_automatic",
+                    "email_message_id",
+                    "created_at",
+                    "author_id",
+                ],
+                message_rows,
+            ),
+        )
         for table in ("tickets_customer", "tickets_ticket", "tickets_slaclock", "tickets_message"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-        timed("search vectors", lambda: cur.execute(
-            "UPDATE tickets_ticket SET search_vector = to_tsvector('simple', search_text)"))
+        timed(
+            "search vectors",
+            lambda: cur.execute("UPDATE tickets_ticket SET search_vector = to_tsvector('simple', search_text)"),
+        )
         timed("analyze", lambda: cur.execute("VACUUM ANALYZE"))
     raw.commit()
 

@@ -46,13 +46,20 @@ def main() -> None:
     for _round in range(args.rounds):
         with transaction.atomic():
             ids = list(
-                SlaClock.objects.filter(metric="first_response", met_at__isnull=True, breached_at__isnull=True,
-                                        paused_at__isnull=True, due_at__gt=now)
-                .order_by("?").values_list("pk", "ticket_id")[: args.due]
+                SlaClock.objects.filter(
+                    metric="first_response",
+                    met_at__isnull=True,
+                    breached_at__isnull=True,
+                    paused_at__isnull=True,
+                    due_at__gt=now,
+                )
+                .order_by("?")
+                .values_list("pk", "ticket_id")[: args.due]
             )
             clock_ids = [pk for pk, _t in ids]
-            SlaClock.objects.filter(pk__in=clock_ids).update(due_at=now - timedelta(minutes=1),
-                                                            warned_at=now - timedelta(minutes=3))
+            SlaClock.objects.filter(pk__in=clock_ids).update(
+                due_at=now - timedelta(minutes=1), warned_at=now - timedelta(minutes=3)
+            )
         with connection.cursor() as cur:
             cur.execute("ANALYZE tickets_slaclock")
         started = time.perf_counter()
@@ -63,8 +70,9 @@ def main() -> None:
         # Undo, so every round measures the same work.
         ticket_ids = [t for _c, t in ids]
         SlaBreach.objects.filter(clock_id__in=clock_ids).delete()
-        SlaClock.objects.filter(pk__in=clock_ids).update(breached_at=None, warned_at=None,
-                                                        due_at=now + timedelta(days=60))
+        SlaClock.objects.filter(pk__in=clock_ids).update(
+            breached_at=None, warned_at=None, due_at=now + timedelta(days=60)
+        )
         TicketEvent.objects.filter(ticket_id__in=ticket_ids).delete()
         Ticket.objects.filter(pk__in=ticket_ids).update(sla_state="ok")
         Notification.objects.all().delete()

@@ -70,5 +70,8 @@ def _role_fields_changed(sender: Any, instance: Any, created: bool, **kwargs: An
 @receiver(m2m_changed, sender=User.groups.through)
 def _groups_changed(sender: Any, instance: Any, action: str, pk_set: set[int] | None, **kwargs: Any) -> None:
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, User):
-        audit_record(action=f"user.groups_{action.removeprefix('post_')}", target=instance,
-                     groups=",".join(str(pk) for pk in sorted(pk_set or [])))
+        audit_record(
+            action=f"user.groups_{action.removeprefix('post_')}",
+            target=instance,
+            groups=",".join(str(pk) for pk in sorted(pk_set or [])),
+        )

@@ -38,32 +38,134 @@ STAFF = [
 
 CATEGORIES = [
     # slug, kind, names by language, [(key, type, labels by language)]
-    ("logistics", "complaint",
-     {"en": "Logistics", "zh_hans": "物流", "de": "Versand", "fr": "Livraison", "es": "Envío", "ja": "配送"},
-     [("tracking_number", "text", {"en": "Tracking number", "zh_hans": "运单号", "de": "Sendungsnummer",
-                                    "fr": "Numéro de suivi", "es": "Número de seguimiento", "ja": "追跡番号"}),
-      ("ship_date", "date", {"en": "Ship date", "zh_hans": "发货日期", "de": "Versanddatum",
-                             "fr": "Date d'expédition", "es": "Fecha de envío", "ja": "発送日"}),
-      ("destination_country", "country", {"en": "Destination country", "zh_hans": "目的国", "de": "Zielland",
-                                          "fr": "Pays de destination", "es": "País de destino", "ja": "配送先の国"})]),
-    ("product", "complaint",
-     {"en": "Product", "zh_hans": "商品", "de": "Produkt", "fr": "Produit", "es": "Producto", "ja": "商品"},
-     [("order_number", "text", {"en": "Order number", "zh_hans": "订单号", "de": "Bestellnummer",
-                                "fr": "Numéro de commande", "es": "Número de pedido", "ja": "注文番号"}),
-      ("sku", "text", {"en": "SKU", "zh_hans": "SKU", "de": "Artikelnummer", "fr": "Référence",
-                       "es": "SKU", "ja": "SKU"}),
-      ("photos", "image", {"en": "Photos of the problem", "zh_hans": "问题照片", "de": "Fotos des Problems",
-                           "fr": "Photos du problème", "es": "Fotos del problema", "ja": "問題の写真"})]),
-    ("payment", "complaint",
-     {"en": "Payment", "zh_hans": "支付", "de": "Zahlung", "fr": "Paiement", "es": "Pago", "ja": "支払い"},
-     [("order_number", "text", {"en": "Order number", "zh_hans": "订单号", "de": "Bestellnummer",
-                                "fr": "Numéro de commande", "es": "Número de pedido", "ja": "注文番号"}),
-      ("payment_method", "text", {"en": "Payment method", "zh_hans": "支付方式", "de": "Zahlungsart",
-                                  "fr": "Moyen de paiement", "es": "Método de pago", "ja": "支払い方法"}),
-      ("amount", "money", {"en": "Amount and currency", "zh_hans": "金额和币种", "de": "Betrag und Währung",
-                           "fr": "Montant et devise", "es": "Importe y moneda", "ja": "金額と通貨"})]),
-    ("other", "inquiry",
-     {"en": "Other", "zh_hans": "其他", "de": "Sonstiges", "fr": "Autre", "es": "Otro", "ja": "その他"}, []),
+    (
+        "logistics",
+        "complaint",
+        {"en": "Logistics", "zh_hans": "物流", "de": "Versand", "fr": "Livraison", "es": "Envío", "ja": "配送"},
+        [
+            (
+                "tracking_number",
+                "text",
+                {
+                    "en": "Tracking number",
+                    "zh_hans": "运单号",
+                    "de": "Sendungsnummer",
+                    "fr": "Numéro de suivi",
+                    "es": "Número de seguimiento",
+                    "ja": "追跡番号",
+                },
+            ),
+            (
+                "ship_date",
+                "date",
+                {
+                    "en": "Ship date",
+                    "zh_hans": "发货日期",
+                    "de": "Versanddatum",
+                    "fr": "Date d'expédition",
+                    "es": "Fecha de envío",
+                    "ja": "発送日",
+                },
+            ),
+            (
+                "destination_country",
+                "country",
+                {
+                    "en": "Destination country",
+                    "zh_hans": "目的国",
+                    "de": "Zielland",
+                    "fr": "Pays de destination",
+                    "es": "País de destino",
+                    "ja": "配送先の国",
+                },
+            ),
+        ],
+    ),
+    (
+        "product",
+        "complaint",
+        {"en": "Product", "zh_hans": "商品", "de": "Produkt", "fr": "Produit", "es": "Producto", "ja": "商品"},
+        [
+            (
+                "order_number",
+                "text",
+                {
+                    "en": "Order number",
+                    "zh_hans": "订单号",
+                    "de": "Bestellnummer",
+                    "fr": "Numéro de commande",
+                    "es": "Número de pedido",
+                    "ja": "注文番号",
+                },
+            ),
+            (
+                "sku",
+                "text",
+                {"en": "SKU", "zh_hans": "SKU", "de": "Artikelnummer", "fr": "Référence", "es": "SKU", "ja": "SKU"},
+            ),
+            (
+                "photos",
+                "image",
+                {
+                    "en": "Photos of the problem",
+                    "zh_hans": "问题照片",
+                    "de": "Fotos des Problems",
+                    "fr": "Photos du problème",
+                    "es": "Fotos del problema",
+                    "ja": "問題の写真",
+                },
+            ),
+        ],
+    ),
+    (
+        "payment",
+        "complaint",
+        {"en": "Payment", "zh_hans": "支付", "de": "Zahlung", "fr": "Paiement", "es": "Pago", "ja": "支払い"},
+        [
+            (
+                "order_number",
+                "text",
+                {
+                    "en": "Order number",
+                    "zh_hans": "订单号",
+                    "de": "Bestellnummer",
+                    "fr": "Numéro de commande",
+                    "es": "Número de pedido",
+                    "ja": "注文番号",
+                },
+            ),
+            (
+                "payment_method",
+                "text",
+                {
+                    "en": "Payment method",
+                    "zh_hans": "支付方式",
+                    "de": "Zahlungsart",
+                    "fr": "Moyen de paiement",
+                    "es": "Método de pago",
+                    "ja": "支払い方法",
+                },
+            ),
+            (
+                "amount",
+                "money",
+                {
+                    "en": "Amount and currency",
+                    "zh_hans": "金额和币种",
+                    "de": "Betrag und Währung",
+                    "fr": "Montant et devise",
+                    "es": "Importe y moneda",
+                    "ja": "金額と通貨",
+                },
+            ),
+        ],
+    ),
+    (
+        "other",
+        "inquiry",
+        {"en": "Other", "zh_hans": "其他", "de": "Sonstiges", "fr": "Autre", "es": "Otro", "ja": "その他"},
+        [],
+    ),
 ]
 
 CUSTOMERS = [
@@ -96,55 +198,85 @@ def load_demo_data(*, tickets: int = 36, seed: int = 7) -> bool:
     if Team.objects.exists():
         return False
     rng = random.Random(seed)
-    teams = {slug: Team.objects.create(name=name, slug=slug, countries=countries, is_default=default,
-                                       auto_assign=slug == "europe")
-             for name, slug, countries, default in TEAMS}
+    teams = {
+        slug: Team.objects.create(
+            name=name, slug=slug, countries=countries, is_default=default, auto_assign=slug == "europe"
+        )
+        for name, slug, countries, default in TEAMS
+    }
     User = get_user_model()
-    User.objects.create_superuser("admin", "admin@helpdesk.localhost", DEMO_PASSWORD, first_name="Ada",
-                                  last_name="Admin")
+    User.objects.create_superuser(
+        "admin", "admin@helpdesk.localhost", DEMO_PASSWORD, first_name="Ada", last_name="Admin"
+    )
     staff = {}
     for username, full_name, team_slug, tier, languages, group, tz in STAFF:
         first, last = full_name.split(" ", 1)
-        user = User.objects.create_user(username, f"{username}@helpdesk.localhost", DEMO_PASSWORD,
-                                        first_name=first, last_name=last)
+        user = User.objects.create_user(
+            username, f"{username}@helpdesk.localhost", DEMO_PASSWORD, first_name=first, last_name=last
+        )
         user.groups.add(Group.objects.get(name=group))
-        AgentProfile.objects.create(user=user, team=teams[team_slug], tier=tier, languages=languages,
-                                    time_zone=tz, on_shift=True, ui_language="zh-hans" if username == "chen" else "en")
+        AgentProfile.objects.create(
+            user=user,
+            team=teams[team_slug],
+            tier=tier,
+            languages=languages,
+            time_zone=tz,
+            on_shift=True,
+            ui_language="zh-hans" if username == "chen" else "en",
+        )
         staff[username] = user
     categories = {}
     for position, (slug, kind, names, fields) in enumerate(CATEGORIES):
-        category = Category.objects.create(slug=slug, kind=kind, position=position,
-                                           **{f"name_{lang}": name for lang, name in names.items()})
+        category = Category.objects.create(
+            slug=slug, kind=kind, position=position, **{f"name_{lang}": name for lang, name in names.items()}
+        )
         for field_position, (key, field_type, labels) in enumerate(fields):
-            CategoryField.objects.create(category=category, key=key, field_type=field_type, position=field_position,
-                                         **{f"label_{lang}": label for lang, label in labels.items()})
+            CategoryField.objects.create(
+                category=category,
+                key=key,
+                field_type=field_type,
+                position=field_position,
+                **{f"label_{lang}": label for lang, label in labels.items()},
+            )
         categories[slug] = category
     CannedReply.objects.create(
         title="Tracking update",
         body_en="Hello {customer_name},\n\nwe checked your parcel for {ticket_reference} and will update you "
-                "within 24 hours.\n\n{agent_name}",
+        "within 24 hours.\n\n{agent_name}",
         body_de="Hallo {customer_name},\n\nwir haben Ihre Sendung zu {ticket_reference} geprüft und melden uns "
-                "innerhalb von 24 Stunden.\n\n{agent_name}",
+        "innerhalb von 24 Stunden.\n\n{agent_name}",
         body_fr="Bonjour {customer_name},\n\nnous avons vérifié votre colis pour {ticket_reference} et revenons "
-                "vers vous sous 24 heures.\n\n{agent_name}",
+        "vers vous sous 24 heures.\n\n{agent_name}",
         category=categories["logistics"],
     )
     now = timezone.now()
     customers = []
     for index, (name, email, language, country, tz, currency) in enumerate(CUSTOMERS):
-        customer = services.customer_get_or_create(email=email, name=name, language=language, country=country,
-                                                   time_zone=tz)
+        customer = services.customer_get_or_create(
+            email=email, name=name, language=language, country=country, time_zone=tz
+        )
         total = Decimal(rng.randint(2000, 30000)) if currency == "JPY" else Decimal(rng.randint(1500, 40000)) / 100
-        order = services.order_create(customer=customer, external_number=f"SO-{10001 + index}", currency=currency,
-                                      total=total, placed_at=now - timedelta(days=rng.randint(5, 30)),
-                                      platform="shopify")
+        order = services.order_create(
+            customer=customer,
+            external_number=f"SO-{10001 + index}",
+            currency=currency,
+            total=total,
+            placed_at=now - timedelta(days=rng.randint(5, 30)),
+            platform="shopify",
+        )
         customers.append((customer, order))
     for index in range(tickets):
         customer, order = customers[index % len(customers)]
         slug, subject, body = SUBJECTS[index % len(SUBJECTS)]
-        ticket = services.ticket_create(customer=customer, subject=subject, body=body, order=order,
-                                        channel=rng.choice(["web", "email", "api", "phone"]),
-                                        category=categories[slug], priority=rng.choice(Priority.values))
+        ticket = services.ticket_create(
+            customer=customer,
+            subject=subject,
+            body=body,
+            order=order,
+            channel=rng.choice(["web", "email", "api", "phone"]),
+            category=categories[slug],
+            priority=rng.choice(Priority.values),
+        )
         _advance_demo_ticket(ticket, index, staff)
     return True
 
@@ -158,16 +290,17 @@ def _advance_demo_ticket(ticket: Ticket, index: int, staff: dict[str, Any]) -> N
     if index % 3 == 1:
         services.message_add_note(ticket=ticket, author=agent, body="Checking with the warehouse.")
         return
-    services.message_add_reply(ticket=ticket, author=agent, body="Thank you, we are looking into it.",
-                               set_pending=index % 2 == 0)
+    services.message_add_reply(
+        ticket=ticket, author=agent, body="Thank you, we are looking into it.", set_pending=index % 2 == 0
+    )
     if ticket.category and not ticket.category.fields.exists() and ticket.status != Status.SOLVED:
         services.ticket_set_status(ticket=ticket, status=Status.SOLVED, actor=agent)
 
 
 def demo_logins() -> list[tuple[str, str]]:
     lines = [("admin", "admin (superuser)")]
-    lines += [(u, f"{tier} {'supervisor' if g == roles.SUPERVISOR_GROUP else 'agent'}, {team}")
-              for u, _n, team, tier, _l, g, _tz in STAFF]
+    lines += [
+        (u, f"{tier} {'supervisor' if g == roles.SUPERVISOR_GROUP else 'agent'}, {team}")
+        for u, _n, team, tier, _l, g, _tz in STAFF
+    ]
     return lines
-
-

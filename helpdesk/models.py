@@ -25,8 +25,11 @@ class Notification(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_per_user")]
-        indexes = [models.Index(fields=["user", "-created_at"], condition=models.Q(read_at__isnull=True),
-                                name="notification_unread")]
+        indexes = [
+            models.Index(
+                fields=["user", "-created_at"], condition=models.Q(read_at__isnull=True), name="notification_unread"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -54,7 +57,7 @@ class AuditEntry(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionError("audit entries cannot be changed")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit entries cannot be deleted")

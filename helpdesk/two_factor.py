@@ -44,7 +44,7 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        user: Any = request.user
         if requires_two_factor(user) and not user.is_verified() and not request.path.startswith(EXEMPT_PREFIXES):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("Two-factor verification is required.")}, status=403)
@@ -54,7 +54,9 @@ class TwoFactorRequiredMiddleware:
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Code from your authenticator app"), max_length=8, min_length=6,
+        label=gettext_lazy("Code from your authenticator app"),
+        max_length=8,
+        min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 

@@ -64,14 +64,16 @@ NOTIFICATIONS_SHOWN = 50
 @staff_view()
 def notifications_bell(request: HttpRequest) -> HttpResponse:
     """The unread count for the top bar, polled by htmx."""
-    unread = Notification.objects.filter(user=request.user, read_at__isnull=True)[:100].count()
+    unread = Notification.objects.filter(user_id=request.user.pk or 0, read_at__isnull=True)[:100].count()
     return render(request, "helpdesk/bell.html", {"unread": unread})
 
 
 @staff_view()
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        Notification.objects.filter(user_id=request.user.pk or 0, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
-    items = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
+    items = Notification.objects.filter(user_id=request.user.pk or 0).order_by("-created_at", "-id")[
+        :NOTIFICATIONS_SHOWN
+    ]
     return render(request, "helpdesk/notifications.html", {"items": items, "nav": "notifications"})

@@ -56,8 +56,9 @@ def categories(db):
     logistics = CategoryFactory(slug="logistics", name="Logistics", kind="complaint")
     CategoryFieldFactory(category=logistics, key="tracking_number", label="Tracking number")
     CategoryFieldFactory(category=logistics, key="ship_date", label="Ship date", field_type="date")
-    CategoryFieldFactory(category=logistics, key="destination_country", label="Destination country",
-                         field_type="country")
+    CategoryFieldFactory(
+        category=logistics, key="destination_country", label="Destination country", field_type="country"
+    )
     product = CategoryFactory(slug="product", name="Product", kind="complaint")
     CategoryFieldFactory(category=product, key="order_number", label="Order number")
     CategoryFieldFactory(category=product, key="photos", label="Photos", field_type="image")

@@ -40,14 +40,22 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def make_staff(*, team: Team | None, tier: str = "L1", group: str = roles.AGENT_GROUP,
-               languages: list[str] | None = None, on_shift: bool = True, **user_fields: object):
+def make_staff(
+    *,
+    team: Team | None,
+    tier: str = "L1",
+    group: str = roles.AGENT_GROUP,
+    languages: list[str] | None = None,
+    on_shift: bool = True,
+    **user_fields: object,
+):
     """A staff user with a profile in `team`, in the role group given."""
     user = UserFactory(**user_fields)
     roles.ensure_groups()
     user.groups.add(Group.objects.get(name=group))
-    AgentProfile.objects.create(user=user, team=team, tier=tier, languages=languages or ["en"],
-                                on_shift=on_shift, time_zone="Asia/Shanghai")
+    AgentProfile.objects.create(
+        user=user, team=team, tier=tier, languages=languages or ["en"], on_shift=on_shift, time_zone="Asia/Shanghai"
+    )
     return get_user_model().objects.get(pk=user.pk)  # fresh: permission cache empty
 
 

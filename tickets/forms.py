@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from babel import Locale, UnknownLocaleError
 from django import forms
@@ -75,8 +75,10 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[Category], agents: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Any category"))] + [(c.pk, c.name) for c in categories]
-        self.fields["assignee"].choices = [("", _("Anyone")), ("none", _("Nobody"))] + [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("Any category"))] + [
+            (c.pk, c.name) for c in categories
+        ]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Anyone")), ("none", _("Nobody"))] + [
             (str(a.pk), a.get_full_name() or a.get_username()) for a in agents
         ]
         self.fields["country"].widget.attrs.update(size=3, placeholder="DE", autocomplete="off")
@@ -152,10 +154,10 @@ class StatusForm(PropertyForm):
     def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any):
         kwargs.setdefault("initial", {"status": ticket.status})
         super().__init__(*args, **kwargs)
-        choices = [(s.value, s.label) for s in _SETTABLE_STATUSES]
+        choices: list[tuple[str, Any]] = [(s.value, s.label) for s in _SETTABLE_STATUSES]
         if ticket.status not in [c for c, _label in choices]:
             choices.insert(0, (ticket.status, ticket.get_status_display()))
-        self.fields["status"].choices = choices
+        cast(forms.ChoiceField, self.fields["status"]).choices = choices
 
 
 class AssigneeForm(PropertyForm):
@@ -169,7 +171,7 @@ class AssigneeForm(PropertyForm):
         if ticket.assignee_id and str(ticket.assignee_id) not in self.agents and ticket.assignee:
             # Assigned to someone outside the team: keep them visible rather than silently unset.
             choices.append((str(ticket.assignee_id), ticket.assignee.get_username()))
-        self.fields["assignee"].choices = choices
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = choices
 
     def chosen(self) -> Any:
         pk = self.cleaned_data.get("assignee") or ""
@@ -185,7 +187,7 @@ class PriorityForm(PropertyForm):
 
 
 class CategoryForm(PropertyForm):
-    category = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.filter(is_active=True),
         required=False,
@@ -294,7 +296,7 @@ class CreateTicketForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
     order_number = forms.CharField(label=_("Order number"), required=False, max_length=100)
-    category = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.filter(is_active=True),
         required=False,
@@ -321,7 +323,7 @@ class CreateTicketForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—"), *country_choices()]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", "—"), *country_choices()]
         self.fields["email"].widget.attrs.update(
             {
                 "autocomplete": "off",

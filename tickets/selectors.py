@@ -389,7 +389,7 @@ def waiting_by_team(user: Any) -> list[tuple[str, int, bool]]:
     from .models import OPEN_Q, Team
 
     scope = ticket_scope_q(user)
-    teams = Team.objects.all() if scope is None else Team.objects.filter(pk=user_team_id(user))
+    teams = Team.objects.all() if scope is None else Team.objects.filter(pk=user_team_id(user) or 0)
     rows = []
     for team in teams.order_by("name"):
         count, capped = count_capped(Ticket.objects.filter(OPEN_Q, team=team))

@@ -24,8 +24,13 @@ BROKER = "redis://127.0.0.1:6379/15"
 def _overdue_tickets(actors, categories, count: int) -> list[int]:
     ids = []
     for index in range(count):
-        ticket = services.ticket_create(customer=actors.customer, subject=f"Late {index}", body="hello",
-                                        channel=Channel.WEB, category=categories.logistics)
+        ticket = services.ticket_create(
+            customer=actors.customer,
+            subject=f"Late {index}",
+            body="hello",
+            channel=Channel.WEB,
+            category=categories.logistics,
+        )
         ids.append(ticket.pk)
     # They arrived long ago: every first-response deadline has passed.
     past = timezone.now() - timedelta(hours=1)
@@ -41,10 +46,29 @@ def test_deadlines_due_while_redis_was_flushed_are_all_escalated_by_a_real_worke
     ids = _overdue_tickets(actors, categories, 25)
     redis.Redis.from_url(BROKER).flushdb()  # every queued message is gone
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**worker_env, "CELERY_BROKER_URL": BROKER, "CELERY_QUEUE": queue, "SLA_SWEEP_SECONDS": "1",
-           "CACHE_URL": "locmemcache://"}
-    command = [PYTHON, "-m", "celery", "-A", "helpdesk", "worker", "--beat", "-Q", queue, "--pool=solo",
-               f"--schedule={tmp_path / 'beat-schedule'}", "--without-gossip", "--without-mingle", "--loglevel=INFO"]
+    env = {
+        **worker_env,
+        "CELERY_BROKER_URL": BROKER,
+        "CELERY_QUEUE": queue,
+        "SLA_SWEEP_SECONDS": "1",
+        "CACHE_URL": "locmemcache://",
+    }
+    command = [
+        PYTHON,
+        "-m",
+        "celery",
+        "-A",
+        "helpdesk",
+        "worker",
+        "--beat",
+        "-Q",
+        queue,
+        "--pool=solo",
+        f"--schedule={tmp_path / 'beat-schedule'}",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=INFO",
+    ]
     log = tmp_path / "worker.log"
 
     def sweeps_run() -> int:
@@ -52,8 +76,11 @@ def test_deadlines_due_while_redis_was_flushed_are_all_escalated_by_a_real_worke
 
     with running(command, env=env, log=log):
         try:
-            wait_for(lambda: SlaBreach.objects.filter(ticket_id__in=ids).count() == len(ids), timeout=90,
-                     what="every overdue ticket to be escalated")
+            wait_for(
+                lambda: SlaBreach.objects.filter(ticket_id__in=ids).count() == len(ids),
+                timeout=90,
+                what="every overdue ticket to be escalated",
+            )
         except AssertionError:
             print(log.read_text()[-4000:])
             raise

@@ -20,13 +20,28 @@ def test_a_task_sent_through_redis_is_run_by_a_real_worker(worker_env, tmp_path,
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     token = uuid.uuid4().hex
-    command = [PYTHON, "-m", "celery", "-A", "helpdesk", "worker", "-Q", queue, "--pool=solo",
-               "--without-gossip", "--without-mingle", "--loglevel=INFO"]
+    command = [
+        PYTHON,
+        "-m",
+        "celery",
+        "-A",
+        "helpdesk",
+        "worker",
+        "-Q",
+        queue,
+        "--pool=solo",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=INFO",
+    ]
     with running(command, env=worker_env, log=tmp_path / "worker.log"):
         heartbeat.apply_async(args=[token], queue=queue)
         try:
-            row = wait_for(lambda: WorkerHeartbeat.objects.filter(token=token).first(), timeout=60,
-                           what="the worker to record the heartbeat")
+            row = wait_for(
+                lambda: WorkerHeartbeat.objects.filter(token=token).first(),
+                timeout=60,
+                what="the worker to record the heartbeat",
+            )
         except AssertionError:
             print((tmp_path / "worker.log").read_text())
             raise

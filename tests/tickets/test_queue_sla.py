@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _ticket(actors, category, subject: str):
-    return services.ticket_create(customer=actors.customer, subject=subject, body="hello", channel=Channel.WEB,
-                                  category=category)
+    return services.ticket_create(
+        customer=actors.customer, subject=subject, body="hello", channel=Channel.WEB, category=category
+    )
 
 
 def test_queue_shows_time_left_and_badges_after_warning_and_breach(client, actors, categories):

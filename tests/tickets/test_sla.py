@@ -31,8 +31,9 @@ T0 = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)  # a Friday morning in the s
 
 
 def _ticket(actors, category=None, **kwargs) -> Ticket:
-    return services.ticket_create(customer=actors.customer, subject="Help", body="Please help",
-                                  channel=Channel.WEB, category=category, **kwargs)
+    return services.ticket_create(
+        customer=actors.customer, subject="Help", body="Please help", channel=Channel.WEB, category=category, **kwargs
+    )
 
 
 def _clock(ticket: Ticket, metric: str) -> SlaClock:
@@ -54,8 +55,9 @@ def test_due_times_on_arrival_follow_the_category_kind(actors, categories):
 
 @time_machine.travel(T0, tick=False)
 def test_a_priority_specific_target_wins_over_the_default(actors, categories):
-    SlaTarget.objects.create(kind="complaint", priority=Priority.URGENT, first_response_minutes=5,
-                             resolution_minutes=240)
+    SlaTarget.objects.create(
+        kind="complaint", priority=Priority.URGENT, first_response_minutes=5, resolution_minutes=240
+    )
     ticket = _ticket(actors, categories.logistics, priority=Priority.URGENT)
     assert _clock(ticket, Metric.FIRST_RESPONSE).due_at == T0 + timedelta(minutes=5)
 
@@ -113,8 +115,9 @@ def test_warning_at_eighty_percent_notifies_the_assignee_once(actors, categories
     assert Notification.objects.filter(user=actors.l1, url__contains=str(ticket.pk)).count() == 1
 
 
-def test_breach_is_recorded_and_escalated_once_however_many_sweeps(actors, categories, teams,
-                                                                    django_capture_on_commit_callbacks):
+def test_breach_is_recorded_and_escalated_once_however_many_sweeps(
+    actors, categories, teams, django_capture_on_commit_callbacks
+):
     with time_machine.travel(T0, tick=False):
         ticket = _ticket(actors, categories.logistics, priority=Priority.NORMAL)
     late = T0 + timedelta(minutes=10, seconds=30)
@@ -153,8 +156,14 @@ def test_breached_unassigned_ticket_goes_to_an_agent_on_shift(actors, categories
 
 @pytest.mark.parametrize(
     ("local", "expected"),
-    [(time(23, 30), {"Evening", "Night"}), (time(0, 30), {"Night"}), (time(6, 59), {"Night"}),
-     (time(7, 0), set()), (time(16, 30), {"Morning", "Evening"}), (time(17, 0), {"Evening"})],
+    [
+        (time(23, 30), {"Evening", "Night"}),
+        (time(0, 30), {"Night"}),
+        (time(6, 59), {"Night"}),
+        (time(7, 0), set()),
+        (time(16, 30), {"Morning", "Evening"}),
+        (time(17, 0), {"Evening"}),
+    ],
 )
 def test_shift_boundaries_across_midnight(db, local, expected):
     shifts = {s.name for s in Shift.objects.all() if s.covers(local)}

@@ -40,7 +40,8 @@ def test_customer_reply_reopens_a_solved_ticket(actors, categories):
     assert ticket.status == Status.OPEN
     assert ticket.solved_at is None
     assert list(ticket.events.filter(kind="status").values_list("old_value", "new_value")) == [
-        ("new", "solved"), ("solved", "open")
+        ("new", "solved"),
+        ("solved", "open"),
     ]
 
 
@@ -91,8 +92,12 @@ def test_image_fact_needs_an_image_attachment(actors, categories):
     services.ticket_record_facts(ticket=ticket, facts={"order_number": "SO-1"}, actor=actors.l1)
     assert [f.key for f in services.missing_facts(ticket)] == ["photos"]
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    services.message_add_note(ticket=ticket, author=actors.l1, body="photo from chat",
-                              attachments=[AttachmentInput(name="damage.png", content=png)])
+    services.message_add_note(
+        ticket=ticket,
+        author=actors.l1,
+        body="photo from chat",
+        attachments=[AttachmentInput(name="damage.png", content=png)],
+    )
     assert services.missing_facts(ticket) == []
 
 

@@ -13,7 +13,7 @@ class Customer(models.Model):
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 alpha-2"))
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     external_ids = models.JSONField(
-        _("external ids"), default=dict, blank=True, help_text=_("Ids on store platforms, e.g. {\"shopify\": \"123\"}.")
+        _("external ids"), default=dict, blank=True, help_text=_('Ids on store platforms, e.g. {"shopify": "123"}.')
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,14 +11,17 @@ class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(unique=True)
     countries = models.JSONField(
-        _("countries served"), default=list, blank=True,
-        help_text=_("ISO 3166 alpha-2 codes, e.g. [\"DE\", \"FR\"]."),
+        _("countries served"),
+        default=list,
+        blank=True,
+        help_text=_('ISO 3166 alpha-2 codes, e.g. ["DE", "FR"].'),
     )
     is_default = models.BooleanField(
         _("default team"), default=False, help_text=_("Receives tickets from countries no team serves.")
     )
     auto_assign = models.BooleanField(
-        _("assign new tickets automatically"), default=False,
+        _("assign new tickets automatically"),
+        default=False,
         help_text=_("Give each new ticket to the on-shift agent who speaks its language and has fewest open tickets."),
     )
     email = models.EmailField(_("team email"), blank=True)
@@ -41,15 +44,13 @@ class Tier(models.TextChoices):
 class AgentProfile(models.Model):
     """What the helpdesk knows of a staff member beyond their login."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("team")
     )
     tier = models.CharField(_("tier"), max_length=2, choices=Tier.choices, default=Tier.L1)
     languages = models.JSONField(
-        _("languages spoken"), default=list, blank=True, help_text=_("Language codes, e.g. [\"en\", \"de\"].")
+        _("languages spoken"), default=list, blank=True, help_text=_('Language codes, e.g. ["en", "de"].')
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     ui_language = models.CharField(_("interface language"), max_length=10, default="en")

@@ -78,14 +78,14 @@ class SlaClock(models.Model):
         indexes = [
             models.Index(
                 fields=["warn_at"],
-                condition=Q(warned_at__isnull=True, met_at__isnull=True, paused_at__isnull=True,
-                            warn_at__isnull=False),
+                condition=Q(warned_at__isnull=True, met_at__isnull=True, paused_at__isnull=True, warn_at__isnull=False),
                 name="sla_clock_warn_due",
             ),
             models.Index(
                 fields=["due_at"],
-                condition=Q(breached_at__isnull=True, met_at__isnull=True, paused_at__isnull=True,
-                            due_at__isnull=False),
+                condition=Q(
+                    breached_at__isnull=True, met_at__isnull=True, paused_at__isnull=True, due_at__isnull=False
+                ),
                 name="sla_clock_breach_due",
             ),
         ]

@@ -162,8 +162,8 @@ def format_reference(pk: int | None) -> str:
 def parse_reference(text: str) -> int | None:
     """The ticket id in a reference such as 'HD-000123', or None."""
     text = text.strip().upper()
-    if text.startswith(REFERENCE_PREFIX) and text[len(REFERENCE_PREFIX):].isdigit():
-        return int(text[len(REFERENCE_PREFIX):])
+    if text.startswith(REFERENCE_PREFIX) and text[len(REFERENCE_PREFIX) :].isdigit():
+        return int(text[len(REFERENCE_PREFIX) :])
     return None
 
 

@@ -36,8 +36,11 @@ def ticket_thread_id(ticket: Ticket) -> str:
 def _thread_headers(ticket: Ticket) -> tuple[str, str]:
     root = ticket_thread_id(ticket)
     last = (
-        Message.objects.filter(ticket=ticket, kind="customer").exclude(email_message_id="")
-        .order_by("-created_at", "-id").values_list("email_message_id", flat=True).first()
+        Message.objects.filter(ticket=ticket, kind="customer")
+        .exclude(email_message_id="")
+        .order_by("-created_at", "-id")
+        .values_list("email_message_id", flat=True)
+        .first()
     )
     references = " ".join(x for x in (root, last) if x)
     return (last or root), references
@@ -88,7 +91,8 @@ def email_send(*, outbound_id: int) -> bool:
     with transaction.atomic():
         outbound = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=outbound_id, state=OutboundEmail.State.PENDING).first()
+            .filter(pk=outbound_id, state=OutboundEmail.State.PENDING)
+            .first()
         )
         if outbound is None:
             return False
@@ -128,6 +132,7 @@ def emails_send_due(*, now: datetime | None = None, limit: int = 200) -> int:
     now = now or timezone.now()
     due = list(
         OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING, due_at__lte=now)
-        .order_by("due_at").values_list("pk", flat=True)[:limit]
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
     )
     return sum(email_send(outbound_id=pk) for pk in due)

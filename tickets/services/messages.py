@@ -190,4 +190,3 @@ def message_add_note(*, ticket: Ticket, author: Any, body: str, attachments: Ite
     """An internal note: seen by staff only, never emailed."""
     ensure_can_work(author, ticket)
     return _add_message(ticket, MessageKind.NOTE, body, author, attachments)
-

@@ -69,8 +69,10 @@ def refresh_ticket_sla(ticket: Ticket) -> None:
 
 def sla_start(*, ticket: Ticket, at: datetime) -> None:
     target = target_for(ticket)
-    for metric, minutes in ((Metric.FIRST_RESPONSE, target.first_response_minutes),
-                            (Metric.RESOLUTION, target.resolution_minutes)):
+    for metric, minutes in (
+        (Metric.FIRST_RESPONSE, target.first_response_minutes),
+        (Metric.RESOLUTION, target.resolution_minutes),
+    ):
         clock = SlaClock(ticket=ticket, metric=metric, target_minutes=minutes, started_at=at)
         _schedule(clock)
         clock.save()
@@ -105,8 +107,9 @@ def sla_retarget(*, ticket: Ticket) -> None:
     """A new category or priority: clocks not yet breached nor met take the new targets."""
     target = target_for(ticket)
     minutes = {Metric.FIRST_RESPONSE: target.first_response_minutes, Metric.RESOLUTION: target.resolution_minutes}
-    for clock in SlaClock.objects.select_for_update().filter(ticket=ticket, met_at__isnull=True,
-                                                             breached_at__isnull=True):
+    for clock in SlaClock.objects.select_for_update().filter(
+        ticket=ticket, met_at__isnull=True, breached_at__isnull=True
+    ):
         clock.target_minutes = minutes[Metric(clock.metric)]
         clock.warned_at = None
         _schedule(clock)
@@ -130,8 +133,13 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
     with transaction.atomic():
         warn = list(
             SlaClock.objects.select_for_update(skip_locked=True)
-            .filter(warned_at__isnull=True, met_at__isnull=True, paused_at__isnull=True,
-                    warn_at__isnull=False, warn_at__lte=now)
+            .filter(
+                warned_at__isnull=True,
+                met_at__isnull=True,
+                paused_at__isnull=True,
+                warn_at__isnull=False,
+                warn_at__lte=now,
+            )
             .order_by("warn_at")
             .values_list("pk", "ticket_id")[:limit]
         )
@@ -144,15 +152,20 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
     with transaction.atomic():
         due = list(
             SlaClock.objects.select_for_update(skip_locked=True)
-            .filter(breached_at__isnull=True, met_at__isnull=True, paused_at__isnull=True,
-                    due_at__isnull=False, due_at__lte=now)
+            .filter(
+                breached_at__isnull=True,
+                met_at__isnull=True,
+                paused_at__isnull=True,
+                due_at__isnull=False,
+                due_at__lte=now,
+            )
             .order_by("due_at")
-            .values_list("pk", "ticket_id", "metric", "due_at")[:limit]
+            .values_list("pk", "ticket_id", "metric", "due_at")[:limit]  # due_at is never null here
         )
         if due:
             SlaClock.objects.filter(pk__in=[row[0] for row in due]).update(breached_at=now)
             SlaBreach.objects.bulk_create(
-                [SlaBreach(clock_id=pk, ticket_id=t, metric=m, due_at=d, recorded_at=now) for pk, t, m, d in due]
+                [SlaBreach(clock_id=pk, ticket_id=t, metric=m, due_at=d or now, recorded_at=now) for pk, t, m, d in due]
             )
             ticket_ids = sorted({row[1] for row in due})
             result.breached = ticket_ids

@@ -43,7 +43,8 @@ def _supervisors_by_team(team_ids: set[int]) -> dict[int, list[Any]]:
     )
     by_team: dict[int, list[Any]] = defaultdict(list)
     for user in users:
-        by_team[user.agent_profile.team_id].append(user)
+        if user.agent_profile.team_id is not None:
+            by_team[user.agent_profile.team_id].append(user)
     return by_team
 
 
@@ -123,13 +124,19 @@ def _reassign_off_shift(tickets: list[Ticket], now: datetime) -> dict[int, int]:
         Ticket.objects.filter(pk__in=pks).update(assignee_id=user_id, updated_at=now)
     AgentProfile.objects.filter(pk__in={p.pk for p in chosen_for.values()}).update(last_assigned_at=now)
     old = {t.pk: (t.assignee.get_username() if t.assignee else "") for t in needing}
-    TicketEvent.objects.bulk_create([
-        TicketEvent(ticket_id=pk, kind="assignee", old_value=old[pk], new_value=profile.user.get_username())
-        for pk, profile in chosen_for.items()
-    ])
+    TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(ticket_id=pk, kind="assignee", old_value=old[pk], new_value=profile.user.get_username())
+            for pk, profile in chosen_for.items()
+        ]
+    )
     notices = [
-        Notification(user=profile.user, key=f"sla-reassigned:{pk}:{now.isoformat()}",
-                     text=_assigned_text(profile, pk), url=_ticket_url(pk))
+        Notification(
+            user=profile.user,
+            key=f"sla-reassigned:{pk}:{now.isoformat()}",
+            text=_assigned_text(profile, pk),
+            url=_ticket_url(pk),
+        )
         for pk, profile in chosen_for.items()
     ]
     Notification.objects.bulk_create(notices, ignore_conflicts=True)

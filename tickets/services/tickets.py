@@ -348,4 +348,3 @@ def tickets_close_solved(*, now: datetime | None = None, limit: int = 500) -> in
             _change_status(ticket, Status.CLOSED, None)
             closed += 1
     return closed
-

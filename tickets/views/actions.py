@@ -37,7 +37,7 @@ from .ticket import UNPROCESSABLE, render_ticket_page, ticket_url
 @dataclass(frozen=True)
 class Property:
     form: Callable[..., Form]
-    apply: Callable[[HttpRequest, Ticket, Any], None]
+    apply: Callable[[HttpRequest, Ticket, Any], object]
     done: Callable[[], str]  # the notice, translated when shown
 
 
