@@ -77,7 +77,7 @@ def _restore_role_groups_after_flush(django_db_setup: None, django_db_blocker: A
 def log_in(page: Page) -> Callable[..., None]:
     """Sign in through the login form, as a person would."""
 
-    def sign_in(username: str, password: str = "pw") -> None:  # noqa: S107 - the factories' password
+    def sign_in(username: str, password: str = "pw") -> None:
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
