@@ -33,7 +33,7 @@ lint: $(STAMP)
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	DEBUG=1 $(PYTHON) -m mypy .
-	DEBUG=1 $(PYTHON) manage.py makemigrations --check --dry-run
+	DEBUG=1 DATABASE_URL=sqlite:///:memory: $(PYTHON) manage.py makemigrations --check --dry-run
 	$(PYTHON) bin/check_translations
 	DEBUG=0 SECRET_KEY=lint-check-$$(date +%s)-a-long-random-looking-secret-value-for-check \
 	ALLOWED_HOSTS=helpdesk.example.com DATABASE_URL=sqlite:///:memory: \
