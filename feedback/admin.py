@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin
+
+from .models import CareFollowUp, CaseRecord, SurveyInvitation, SurveyResponse, SurveyText
+
+
+@admin.register(SurveyText)
+class SurveyTextAdmin(TranslationAdmin):
+    list_display = ("key", "text")
+    search_fields = ("key", "text")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the services (and the customer's answer): the admin shows, never edits."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SurveyInvitation)
+class SurveyInvitationAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "state", "due_at", "sent_at", "expires_at", "language", "country", "team", "agent")
+    list_filter = ("state", "language", "team")
+    raw_id_fields = ("ticket", "agent")
+    exclude = ("token_hash",)
+    date_hierarchy = "due_at"
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "rating", "language", "country", "team", "agent", "updated_at")
+    list_filter = ("rating", "language", "team")
+    raw_id_fields = ("invitation", "ticket", "agent")
+    search_fields = ("comment",)
+
+
+@admin.register(CareFollowUp)
+class CareFollowUpAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "team", "due_at", "is_open", "outcome", "attempts", "handled_by")
+    list_filter = ("is_open", "outcome", "team")
+    raw_id_fields = ("response", "ticket", "handled_by")
+
+
+@admin.register(CaseRecord)
+class CaseRecordAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "category", "country", "rating", "compensation_usd", "solved_at")
+    list_filter = ("category", "rating", "country")
+    search_fields = ("problem", "solution")
+    raw_id_fields = ("ticket", "summary_author")
+    readonly_fields = ("ticket", "compensation", "compensation_usd", "rating", "solved_at", "recorded_at")
+    fields = (
+        "ticket",
+        "category",
+        "team",
+        "language",
+        "country",
+        "problem",
+        "solution",
+        "solution_by_agent",
+        "compensation",
+        "compensation_usd",
+        "delay_days",
+        "resolution_hours",
+        "rating",
+        "solved_at",
+        "recorded_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: CaseRecord, form: Any, change: bool) -> None:
+        from .services.cases import _refresh_search
+
+        super().save_model(request, obj, form, change)
+        _refresh_search(obj.pk)

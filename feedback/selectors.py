@@ -1,0 +1,108 @@
+"""Reads shared by pages, the ticket panel and reports: scoped, with related rows fetched once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, NullIf, TruncWeek
+
+from helpdesk import roles
+
+from .models import CareFollowUp, CaseRecord, SurveyInvitation
+
+# --- Customer care -------------------------------------------------------------------------
+
+
+def care_visible_to(user: Any) -> QuerySet[CareFollowUp]:
+    """Follow-ups of the supervisor's team; an administrator sees every team's."""
+    rows = CareFollowUp.objects.select_related("ticket__customer", "response", "team", "response__agent", "handled_by")
+    if roles.is_admin(user):
+        return rows
+    profile = getattr(user, "agent_profile", None)
+    if not roles.is_supervisor(user) or profile is None or profile.team_id is None:
+        return rows.none()
+    return rows.filter(team_id=profile.team_id)
+
+
+def care_list(user: Any, *, show: str = "open", limit: int = 100) -> list[CareFollowUp]:
+    rows = care_visible_to(user)
+    if show == "done":
+        return list(rows.filter(is_open=False).order_by("-handled_at", "-id")[:limit])
+    return list(rows.filter(is_open=True).order_by("due_at", "id")[:limit])
+
+
+# --- Case library ---------------------------------------------------------------------------
+
+
+def cases_search(
+    *, query: str = "", category_id: int | None = None, exclude_ticket_id: int | None = None, limit: int = 10
+) -> list[CaseRecord]:
+    """Full-text search over problems and solutions; cases of the same category first, then by
+    relevance. Without words: the latest cases of the category."""
+    rows = CaseRecord.objects.select_related("category", "ticket")
+    if exclude_ticket_id is not None:
+        rows = rows.exclude(ticket_id=exclude_ticket_id)
+    query = " ".join((query or "").split())[:200]
+    if not query:
+        if category_id is None:
+            return list(rows.order_by("-solved_at", "-id")[:limit])
+        return list(rows.filter(category_id=category_id).order_by("-solved_at", "-id")[:limit])
+    search = SearchQuery(query, config="simple", search_type="websearch")
+    same_category = Case(When(category_id=category_id, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return list(
+        rows.filter(search_vector=search)
+        .annotate(rank=SearchRank(F("search_vector"), search), same_category=same_category)
+        .order_by("-same_category", "-rank", "-solved_at", "-id")[:limit]
+    )
+
+
+# --- Reports: CSAT and response rate ---------------------------------------------------------
+
+GROUPINGS: dict[str, tuple[Any, Any]] = {
+    # name: (key expression, label expression)
+    "agent": (F("agent_id"), F("agent__username")),
+    "team": (F("team_id"), F("team__name")),
+    "category": (F("category_id"), F("category__slug")),
+    "country": (F("country"), F("country")),
+    "week": (TruncWeek("sent_at"), TruncWeek("sent_at")),
+}
+
+
+def _ratio(numerator: str, denominator: str) -> Any:
+    return Cast(F(numerator), FloatField()) / NullIf(Cast(F(denominator), FloatField()), Value(0.0))
+
+
+def csat_report(
+    *,
+    by: str,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    team_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Per group (agent, team, category, country or week of sending), over the invitations sent
+    in [start, end): how many were sent and answered, how many answers were 4 or 5, CSAT (the
+    share of answers rated 4-5) and the response rate. One aggregate query."""
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
+    key, label = GROUPINGS[by]
+    rows = SurveyInvitation.objects.filter(sent_at__isnull=False)
+    if start is not None:
+        rows = rows.filter(sent_at__gte=start)
+    if end is not None:
+        rows = rows.filter(sent_at__lt=end)
+    if team_id is not None:
+        rows = rows.filter(team_id=team_id)
+    return list(
+        rows.annotate(key=key, label=label)
+        .values("key", "label")
+        .annotate(
+            sent=Count("id"),
+            responses=Count("response"),
+            satisfied=Count("response", filter=Q(response__rating__gte=4)),
+        )
+        .annotate(csat=_ratio("satisfied", "responses"), response_rate=_ratio("responses", "sent"))
+        .order_by(F("key").asc(nulls_last=True))
+    )

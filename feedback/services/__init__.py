@@ -1,0 +1,29 @@
+"""Every write of the feedback app: surveys, customer care and the case library."""
+
+from .care import care_open, care_record_outcome
+from .cases import case_record, case_set_rating, case_set_summary, cases_record_missing
+from .invitations import (
+    invitation_create_on_solve,
+    invitations_cancel_pending,
+    invitations_create_missing,
+    invitations_send_due,
+)
+from .responses import SurveyClosed, SurveyState, invitation_for_link, survey_respond, survey_state
+
+__all__ = [
+    "SurveyClosed",
+    "SurveyState",
+    "care_open",
+    "care_record_outcome",
+    "case_record",
+    "case_set_rating",
+    "case_set_summary",
+    "cases_record_missing",
+    "invitation_create_on_solve",
+    "invitation_for_link",
+    "invitations_cancel_pending",
+    "invitations_create_missing",
+    "invitations_send_due",
+    "survey_respond",
+    "survey_state",
+]
