@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .api import CompensationRequestViewSet
+
+router = SimpleRouter()
+router.register("requests", CompensationRequestViewSet, basename="compensation-request")
+
+urlpatterns = router.urls

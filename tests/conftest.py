@@ -25,6 +25,39 @@ def _test_settings(settings, tmp_path):
     app.conf.task_always_eager = False
 
 
+# Rows that data migrations create. A transactional test (live server, real threads, a real
+# worker) ends by emptying every table, so they are put back before any test that needs them.
+SEED_MIGRATIONS = [
+    ("tickets.migrations.0004_default_sla_and_shifts", "seed"),
+    ("policies.migrations.0002_seed_tiers", "seed_tiers"),
+    ("feedback.migrations.0002_seed_survey_texts", "seed"),
+]
+
+
+def restore_seed_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    roles.ensure_groups()
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _seed_data(request):
+    """Put the migrations' rows back if a transactional test before this one flushed them."""
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("django_db_setup")
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        if not Group.objects.filter(name=roles.AGENT_GROUP).exists():
+            restore_seed_data()
+
+
 @pytest.fixture
 def teams(db):
     return SimpleNamespace(

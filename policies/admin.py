@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.money import currency_exponent
+
+from .models import CompensationGrant, CompensationRequest, DecisionLog, ExchangeRate, Kind, TierAuthority
+
+
+class TierAuthorityForm(forms.ModelForm):
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds granted on their own"),
+        choices=Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = TierAuthority
+        fields = ["tier", "limit_usd", "kinds"]
+
+
+@admin.register(TierAuthority)
+class TierAuthorityAdmin(admin.ModelAdmin):
+    form = TierAuthorityForm
+    list_display = ["tier", "limit_usd", "kinds"]
+
+
+class ExchangeRateForm(forms.ModelForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "date", "units_per_usd", "source"]
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].strip().upper()
+        if currency_exponent(code) is None or code == "USD":
+            raise forms.ValidationError(_("Enter an ISO 4217 currency other than USD."))
+        return code
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    form = ExchangeRateForm
+    list_display = ["date", "currency", "units_per_usd", "source", "updated_at"]
+    list_filter = ["currency"]
+    date_hierarchy = "date"
+    search_fields = ["currency"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Compensation records are final: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CompensationRequest)
+class CompensationRequestAdmin(ReadOnlyAdmin):
+    list_display = ["id", "ticket", "kind", "currency", "amount", "amount_usd", "state", "requested_by", "created_at"]
+    list_filter = ["state", "kind", "currency"]
+    list_select_related = ["ticket", "requested_by"]
+    search_fields = ["ticket__subject", "customer__email"]
+    raw_id_fields = ["ticket", "order", "customer"]
+
+
+@admin.register(DecisionLog)
+class DecisionLogAdmin(ReadOnlyAdmin):
+    list_display = ["request", "decision", "automatic", "actor", "comment", "rate", "amount_usd", "created_at"]
+    list_filter = ["decision", "automatic"]
+    list_select_related = ["request", "actor"]
+
+
+@admin.register(CompensationGrant)
+class CompensationGrantAdmin(ReadOnlyAdmin):
+    list_display = ["request", "kind", "currency", "amount", "amount_usd", "coupon_code", "created_at"]
+    list_filter = ["kind", "currency"]
+    search_fields = ["coupon_code"]
+    list_select_related = ["request"]

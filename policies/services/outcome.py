@@ -1,0 +1,155 @@
+"""What a decision leaves behind: the log entry, the payout record, the ticket's history and
+message, the customer's email and the requester's notice."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk.errors import ServiceError
+from helpdesk.money import format_money
+from helpdesk.notifications import notify
+from tickets.services import email_queue, message_add_note, message_add_reply
+from tickets.services._common import record_event
+
+from ..models import CompensationGrant, CompensationRequest, CouponType, Decision, DecisionLog, Kind, MessageMode
+
+logger = logging.getLogger(__name__)
+
+COUPON_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def money(request: CompensationRequest, language: str) -> str:
+    return format_money(request.amount_display, request.currency, language)
+
+
+def describe(request: CompensationRequest, language: str = "en") -> str:
+    """One line for histories and notices, e.g. 'Coupon: 5% (EUR 6.00)'."""
+    if request.kind == Kind.COUPON and request.coupon_type == CouponType.PERCENT:
+        value = f"{(request.coupon_percent or Decimal(0)).normalize():f} %"
+        return f"{request.get_kind_display()}: {value} ({request.currency} {request.amount_display})"
+    return f"{request.get_kind_display()}: {request.currency} {request.amount_display}"
+
+
+def new_coupon_code() -> str:
+    while True:
+        raw = "".join(secrets.choice(COUPON_ALPHABET) for _ in range(10))
+        code = f"HD-{raw[:5]}-{raw[5:]}"
+        if not CompensationGrant.objects.filter(coupon_code=code).exists():
+            return code
+
+
+def record_decision(
+    request: CompensationRequest, *, actor: Any, decision: str, comment: str, automatic: bool = False
+) -> DecisionLog:
+    """Called once, by whoever moved the request out of pending."""
+    log = DecisionLog.objects.create(
+        request=request,
+        decision=decision,
+        automatic=automatic,
+        actor=actor,
+        comment=comment,
+        currency=request.currency,
+        amount=request.amount,
+        rate=request.rate,
+        rate_date=request.rate_date,
+        amount_usd=request.amount_usd,
+        created_at=request.decided_at or timezone.now(),
+    )
+    if decision == Decision.APPROVED:
+        _grant(request, actor=actor, automatic=automatic)
+    else:
+        record_event(request.ticket, actor, "compensation_rejected", "", describe(request))
+    if not automatic:
+        _tell_requester(request, decision=decision, comment=comment)
+    return log
+
+
+def _grant(request: CompensationRequest, *, actor: Any, automatic: bool) -> CompensationGrant:
+    ticket = request.ticket
+    grant = CompensationGrant.objects.create(
+        request=request,
+        ticket=ticket,
+        order=request.order,
+        customer=request.customer,
+        kind=request.kind,
+        currency=request.currency,
+        amount=request.amount,
+        amount_usd=request.amount_usd,
+        coupon_code=new_coupon_code() if request.kind == Kind.COUPON else None,
+        created_at=request.decided_at or timezone.now(),
+    )
+    record_event(ticket, actor, "compensation_approved", "", describe(request))
+    _post_message(request, grant, automatic=automatic)
+    _email_customer(request, grant)
+    return grant
+
+
+def _post_message(request: CompensationRequest, grant: CompensationGrant, *, automatic: bool) -> None:
+    """The reply or note the requesting agent chose; a note by the system when the reply
+    cannot be sent any more (ticket closed meanwhile, agent moved to another team)."""
+    ticket, author = request.ticket, request.requested_by
+    summary = _("Compensation approved: %(what)s.") % {"what": describe(request)}
+    if grant.coupon_code:
+        summary += " " + _("Coupon code: %(code)s.") % {"code": grant.coupon_code}
+    decider = request.decided_by
+    if not automatic and decider is not None:
+        summary += " " + _("Decided by %(name)s: %(comment)s") % {
+            "name": decider.get_full_name() or decider.get_username(),
+            "comment": request.decision_comment,
+        }
+    try:
+        with transaction.atomic():
+            if request.message_mode == MessageMode.REPLY:
+                message_add_reply(ticket=ticket, author=author, body=request.message)
+            else:
+                body = summary + (f"\n\n{request.message}" if request.message else "")
+                message_add_note(ticket=ticket, author=author, body=body)
+            return
+    except ServiceError as error:
+        logger.info(
+            "compensation %s: message as %s failed (%s); noting it", request.pk, request.message_mode, error.message
+        )
+    message_add_note(ticket=ticket, author=None, body=summary)
+
+
+def _email_customer(request: CompensationRequest, grant: CompensationGrant) -> None:
+    ticket = request.ticket
+    email_queue(
+        key=f"policies-approved:{request.pk}",
+        to=ticket.customer.email,
+        template="policies/approved",
+        context={
+            "ticket": ticket,
+            "customer": ticket.customer,
+            "request": request,
+            "kind": request.get_kind_display(),  # lazy: rendered in the ticket's language
+            "amount": money(request, ticket.language),
+            "coupon_code": grant.coupon_code,
+            "site_url": settings.SITE_URL,
+            "LANGUAGE_CODE": ticket.language,  # <html lang> of the email
+        },
+        language=ticket.language,
+        ticket=ticket,
+    )
+
+
+def _tell_requester(request: CompensationRequest, *, decision: str, comment: str) -> None:
+    if decision == Decision.APPROVED:
+        text = _("Your compensation on %(ticket)s was approved: %(what)s")
+    else:
+        text = _("Your compensation on %(ticket)s was rejected: %(what)s")
+    notify(
+        users=[request.requested_by],
+        key=f"policies:decided:{request.pk}",
+        text=(text % {"ticket": request.ticket.reference, "what": describe(request)}) + f" — {comment}",
+        url=reverse("policies:request", args=[request.pk]),
+    )

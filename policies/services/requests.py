@@ -1,0 +1,126 @@
+"""Requesting compensation: validation, conversion to USD, the tier limit, approval at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk import roles
+from helpdesk.errors import NotAllowed, NotFound, ServiceError
+from helpdesk.notifications import notify
+from tickets.models import Order, Status, Ticket
+from tickets.scope import can_see_ticket
+from tickets.services._common import record_event
+
+from ..models import COUNTED_STATES, CompensationRequest, Decision, RequestState, TierAuthority
+from .audience import supervisors
+from .outcome import describe, record_decision
+from .rates import exchange_rate_of_day, usd_value
+from .validation import clean_request
+
+REMIND_AFTER = timedelta(minutes=20)
+ESCALATE_AFTER = timedelta(minutes=30)
+
+
+def committed_usd(*, ticket_id: int, order_id: int | None, exclude_pk: int | None = None) -> Decimal:
+    """USD already approved or pending on the ticket and on its order (any of the order's tickets).
+    Rejected requests do not count."""
+    scope = Q(ticket_id=ticket_id)
+    if order_id is not None:
+        scope |= Q(order_id=order_id)
+    rows = CompensationRequest.objects.filter(scope, state__in=COUNTED_STATES)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return rows.aggregate(total=Sum("amount_usd"))["total"] or Decimal("0.00")
+
+
+def authority_of(user: Any) -> TierAuthority | None:
+    profile = getattr(user, "agent_profile", None)
+    if profile is None:
+        return None
+    return TierAuthority.objects.filter(tier=profile.tier).first()
+
+
+def _lock(ticket: Ticket) -> tuple[Ticket, Order | None]:
+    """Lock the ticket row, then its order's row: always in this order, so requests on the same
+    ticket or the same order run one after the other and see each other's totals."""
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("customer", "team").get(pk=ticket.pk)
+    order = Order.objects.select_for_update().get(pk=locked.order_id) if locked.order_id else None
+    locked.order = order
+    return locked, order
+
+
+@transaction.atomic
+def compensation_request_create(*, ticket: Ticket, actor: Any, **data: Any) -> CompensationRequest:
+    """Request compensation on a ticket. Within the requester's tier authority it is approved at
+    once; otherwise it waits for a supervisor of the ticket's team (reminder at 20 minutes,
+    escalation at 30). Fields by kind: see validation.clean_request."""
+    if not roles.is_agent(actor):
+        raise NotAllowed(_("You are not allowed to do this."))
+    if not can_see_ticket(actor, ticket):
+        raise NotFound(_("Ticket not found."))
+    ticket, order = _lock(ticket)
+    if ticket.status == Status.CLOSED or ticket.merged_into_id is not None:
+        raise ServiceError(_("A closed ticket cannot get compensation."))
+    fields, waiting = clean_request(ticket, data)
+    now = timezone.now()
+    rate = exchange_rate_of_day(currency=fields["currency"], day=now.date())
+    amount_usd = usd_value(fields["amount"], rate)
+
+    authority = authority_of(actor)
+    if authority is None:
+        waiting.insert(0, "no_authority")
+    else:
+        if not authority.may_grant(fields["kind"]):
+            waiting.insert(0, "kind_not_allowed")
+        total = committed_usd(ticket_id=ticket.pk, order_id=order.pk if order else None) + amount_usd
+        if total > authority.limit_usd:
+            waiting.insert(0, "over_limit")
+
+    request = CompensationRequest(
+        ticket=ticket,
+        order=order,
+        customer=ticket.customer,
+        requested_by=actor,
+        requester_tier=authority.tier if authority else "",
+        rate=rate,
+        rate_date=now.date(),
+        amount_usd=amount_usd,
+        created_at=now,
+        waiting_reasons=waiting,
+        **fields,
+    )
+    if waiting:
+        request.state = RequestState.PENDING
+        request.remind_at = now + REMIND_AFTER
+        request.escalate_at = now + ESCALATE_AFTER
+        request.sla_due_at = request.remind_at
+        request.save()
+        record_event(ticket, actor, "compensation_requested", "", describe(request))
+        _tell_team_supervisors(request)
+        return request
+    request.state = RequestState.APPROVED
+    request.decided_by = actor
+    request.decided_at = now
+    request.save()
+    record_event(ticket, actor, "compensation_requested", "", describe(request))
+    record_decision(request, actor=actor, decision=Decision.APPROVED, comment="", automatic=True)
+    return request
+
+
+def _tell_team_supervisors(request: CompensationRequest) -> None:
+    users = supervisors(team_id=request.ticket.team_id).exclude(pk=request.requested_by_id)
+    notify(
+        users=users,
+        key=f"policies:pending:{request.pk}",
+        text=_("Compensation waiting for your approval on %(ticket)s: %(what)s")
+        % {"ticket": request.ticket.reference, "what": describe(request)},
+        url=reverse("policies:queue"),
+    )

@@ -1,0 +1,154 @@
+"""Pages: the approvals queue, the request form (also the ticket panel's target), a request's page,
+and the decision endpoint used by all of them (plain POST or htmx)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk import roles
+from helpdesk.decorators import staff_view
+from helpdesk.errors import Conflict, NotAllowed, NotFound, ServiceError
+from tickets.models import Ticket
+from tickets.scope import can_see_ticket
+
+from . import selectors, services
+from .forms import CompensationRequestForm, DecisionForm
+from .models import CompensationRequest, RequestState
+from .services.audience import may_decide_scope
+from .services.validation import WAITING_REASONS
+
+
+def ticket_url(ticket: Ticket) -> str:
+    """The ticket's page, or this app's request page while the ticket page does not exist."""
+    try:
+        return reverse("tickets:detail", args=[ticket.pk])
+    except NoReverseMatch:
+        return reverse("policies:request_create", args=[ticket.pk])
+
+
+def decision_context(user: Any, comp: CompensationRequest, form: DecisionForm | None = None) -> dict[str, Any]:
+    can_decide = comp.state == RequestState.PENDING and comp.requested_by_id != user.pk and may_decide_scope(user, comp)
+    return {
+        "comp": comp,
+        "can_decide": can_decide,
+        "own_request": comp.requested_by_id == user.pk,
+        "decision_form": form or DecisionForm(),
+        "waiting_reasons": [WAITING_REASONS.get(code, code) for code in comp.waiting_reasons],
+    }
+
+
+def _visible_ticket(request: HttpRequest, ticket_pk: int) -> Ticket:
+    ticket = get_object_or_404(Ticket.objects.select_related("order", "customer", "team"), pk=ticket_pk)
+    if not can_see_ticket(request.user, ticket):
+        raise Http404
+    return ticket
+
+
+@staff_view(roles.SUPERVISE)
+def queue(request: HttpRequest) -> HttpResponse:
+    rows, waiting = selectors.approvals_queue(request.user)
+    for row in rows:
+        row.decision = decision_context(request.user, row.request)
+        row.ticket_url = ticket_url(row.request.ticket)
+    return render(
+        request,
+        "policies/queue.html",
+        {"rows": rows, "waiting": waiting, "capped": waiting > selectors.COUNT_CAP, "nav": "approvals"},
+    )
+
+
+@staff_view()
+def request_create(request: HttpRequest, ticket_pk: int) -> HttpResponse:
+    ticket = _visible_ticket(request, ticket_pk)
+    form = CompensationRequestForm(request.POST or None, ticket=ticket)
+    if request.method == "POST" and form.is_valid():
+        try:
+            comp = services.compensation_request_create(ticket=ticket, actor=request.user, **form.cleaned_data)
+        except NotAllowed:
+            raise PermissionDenied from None
+        except NotFound:
+            raise Http404 from None
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            if comp.state == RequestState.APPROVED:
+                messages.success(request, _("Compensation approved: it is within your authority."))
+            else:
+                messages.info(request, _("Compensation requested: it waits for a supervisor's approval."))
+            return redirect(ticket_url(ticket))
+    requests = selectors.requests_visible_to(request.user).filter(ticket=ticket).order_by("-created_at", "-id")
+    return render(
+        request,
+        "policies/request_form.html",
+        {
+            "ticket": ticket,
+            "form": form,
+            "committed": selectors.committed_on_ticket(ticket),
+            "authority": services.authority_of(request.user),
+            "decisions": [decision_context(request.user, comp) for comp in requests],
+            "ticket_url": ticket_url(ticket),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view()
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    comp = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
+    log = getattr(comp, "decision_log", None) if comp.state != RequestState.PENDING else None
+    return render(
+        request,
+        "policies/request_detail.html",
+        {**decision_context(request.user, comp), "log": log, "ticket_url": ticket_url(comp.ticket)},
+    )
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+@staff_view(roles.SUPERVISE)
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    comp = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    status = 200
+    if form.is_valid():
+        try:
+            comp = services.compensation_request_decide(
+                request=comp,
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except NotAllowed:
+            raise PermissionDenied from None
+        except NotFound:
+            raise Http404 from None
+        except ServiceError as error:
+            form.add_service_error(error)
+            status = 409 if isinstance(error, Conflict) else 400
+            comp.refresh_from_db()
+    else:
+        status = 400
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps 2xx answers only: errors come back as the box with its messages.
+        return render(request, "policies/_decision_box.html", decision_context(request.user, comp, form))
+    if status == 200:
+        messages.success(request, _("Decision recorded: %(state)s.") % {"state": comp.get_state_display()})
+    else:
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join(errors))
+    return redirect(_safe_next(request, reverse("policies:queue")))
