@@ -231,7 +231,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "tickets-send-due-emails": {"task": "tickets.tasks.send_due_emails", "schedule": timedelta(minutes=1)},
     "tickets-fetch-mail": {"task": "tickets.tasks.fetch_mail", "schedule": timedelta(seconds=30)},
     "policies-approvals-sweep": {"task": "policies.tasks.sweep_approvals", "schedule": timedelta(seconds=30)},
-    "feedback-send-due-invitations": {"task": "feedback.tasks.send_due_invitations", "schedule": timedelta(minutes=1)},
+    "feedback-send-due-invitations": {
+        "task": "feedback.tasks.send_due_invitations",
+        "schedule": timedelta(seconds=env.int("FEEDBACK_SWEEP_SECONDS", default=60)),
+    },
     "feedback-record-missing-cases": {"task": "feedback.tasks.record_missing_cases", "schedule": crontab(minute="*/15")},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
