@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from helpdesk import roles
+from tests.browser import browser, new_page, page  # noqa: F401  (shared browser fixtures)
 from tests.factories import CategoryFactory, CategoryFieldFactory, CustomerFactory, TeamFactory, make_staff
 
 

@@ -17,7 +17,7 @@ SCREENSHOT = "/tmp/ticket_page.png"
 
 
 @pytest.fixture
-def world(role_groups, teams, actors, categories):
+def world(transactional_db, teams, actors, categories):
     parcel = services.ticket_create(
         customer=actors.customer,
         subject="Parcel stuck in customs",

@@ -3,19 +3,12 @@ submits; the team's supervisor then finds the call-back task at care/."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.core import mail
 from django.utils import timezone
-
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls stay synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from feedback import services
 from feedback.models import CareFollowUp, SurveyInvitation, SurveyResponse
@@ -24,42 +17,6 @@ from .conftest import customer_in, links_in
 from .helpers import civil_zone_now
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser: Browser, live_server: Any) -> Iterator[Any]:
-    contexts = []
-    errors: list[str] = []
-
-    def make() -> Page:
-        context = browser.new_context(base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
 def test_a_japanese_customer_rates_2_stars_and_the_supervisor_sees_the_follow_up(

@@ -3,66 +3,19 @@ waits; the supervisor approves it from the approvals queue; the customer is emai
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from policies.models import CompensationRequest, DecisionLog, ExchangeRate, RequestState
 from tickets.models import OutboundEmail
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def in_browser(steps: Callable[[Any], None]) -> None:
-    """Run the browser steps with their own Playwright on a thread of their own: another test
-    module's session-wide sync Playwright may hold this thread's event loop. The thread closes
-    its database connection; its failures are raised here."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("Debian's chromium is not installed")
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            with sync_api.sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-                )
-                try:
-                    steps(browser)
-                finally:
-                    browser.close()
-        except BaseException as error:  # re-raised in the test's thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=180)
-    assert not thread.is_alive(), "the browser steps did not finish"
-    if failures:
-        raise failures[0]
 
 
 def signed_in_page(browser, live_server, user):
@@ -83,11 +36,11 @@ def signed_in_page(browser, live_server, user):
     return page
 
 
-def test_l1_request_waits_then_the_supervisor_approves_it_from_the_queue(live_server, actors, make_ticket):
+def test_l1_request_waits_then_the_supervisor_approves_it_from_the_queue(browser, live_server, actors, make_ticket):
     # given a German customer's ticket about an order in EUR, and today's rate USD 1 = EUR 0.925
     ExchangeRate.objects.create(currency="EUR", date=timezone.now().date(), units_per_usd=Decimal("0.925"))
     ticket = make_ticket(currency="EUR", total="150.00", subject="Paket kam zu spät")
-    in_browser(lambda browser: agent_asks_and_supervisor_approves(browser, live_server, actors, ticket))
+    agent_asks_and_supervisor_approves(browser, live_server, actors, ticket)
 
 
 def agent_asks_and_supervisor_approves(browser: Any, live_server: Any, actors: Any, ticket: Any) -> None:
