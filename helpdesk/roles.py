@@ -11,15 +11,19 @@ from .errors import NotAllowed
 AGENT_GROUP = "Agents"
 SUPERVISOR_GROUP = "Supervisors"
 ADMIN_GROUP = "Admins"
+INTEGRATION_GROUP = "Integrations"
 
 WORK_TICKETS = "tickets.work_tickets"
 SUPERVISE = "tickets.supervise_team"
 VIEW_REPORTS = "tickets.view_reports"
+SEE_ALL_TICKETS = "tickets.see_all_tickets"
 
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     AGENT_GROUP: [WORK_TICKETS],
     SUPERVISOR_GROUP: [WORK_TICKETS, SUPERVISE, VIEW_REPORTS],
-    ADMIN_GROUP: [WORK_TICKETS, SUPERVISE, VIEW_REPORTS],
+    ADMIN_GROUP: [WORK_TICKETS, SUPERVISE, VIEW_REPORTS, SEE_ALL_TICKETS],
+    # A store platform's API account: creates and reads tickets of every team, decides nothing.
+    INTEGRATION_GROUP: [WORK_TICKETS, SEE_ALL_TICKETS],
 }
 
 

@@ -11,7 +11,7 @@ from helpdesk import roles
 
 def ticket_scope_q(user: Any, prefix: str = "") -> Q | None:
     """A filter for the tickets the user may see, or None when they may see all of them."""
-    if roles.is_admin(user):
+    if roles.is_admin(user) or user.has_perm(roles.SEE_ALL_TICKETS):
         return None
     profile = getattr(user, "agent_profile", None)
     team_id = profile.team_id if profile is not None else None
@@ -24,7 +24,7 @@ def ticket_scope_q(user: Any, prefix: str = "") -> Q | None:
 def can_see_ticket(user: Any, ticket: Any) -> bool:
     if not roles.is_agent(user):
         return False
-    if roles.is_admin(user):
+    if roles.is_admin(user) or user.has_perm(roles.SEE_ALL_TICKETS):
         return True
     profile = getattr(user, "agent_profile", None)
     return ticket.assignee_id == user.pk or (profile is not None and profile.team_id == ticket.team_id)

@@ -67,6 +67,7 @@ class AgentProfile(models.Model):
             ("work_tickets", "Can work tickets"),
             ("supervise_team", "Can supervise a team"),
             ("view_reports", "Can view reports"),
+            ("see_all_tickets", "Can see every team's tickets (store platforms' API accounts)"),
         ]
 
     def __str__(self) -> str:
