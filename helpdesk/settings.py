@@ -235,7 +235,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "feedback.tasks.send_due_invitations",
         "schedule": timedelta(seconds=env.int("FEEDBACK_SWEEP_SECONDS", default=60)),
     },
-    "feedback-record-missing-cases": {"task": "feedback.tasks.record_missing_cases", "schedule": crontab(minute="*/15")},
+    "feedback-record-missing-cases": {
+        "task": "feedback.tasks.record_missing_cases",
+        "schedule": crontab(minute="*/15"),
+    },
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),
