@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -26,7 +27,7 @@ def test_make_run_serves_the_login_page_and_a_demo_agent_signs_in(tmp_path, work
     env.update(
         PORT=str(port),
         PYTHON=PYTHON,
-        VENV=str(ROOT / ".venv"),
+        VENV=str(Path(PYTHON).parent.parent),  # the virtualenv running the tests
         DATABASE_URL=f"sqlite:///{tmp_path / 'quick.sqlite3'}",
         REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens there: the filesystem broker is used
         CELERY_FILESYSTEM_DIR=str(tmp_path / "broker"),
