@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import PYTHON, ROOT, free_port, running, wait_for
+from .conftest import PYTHON, free_port, running, wait_for
 
 pytestmark = pytest.mark.integration
 
