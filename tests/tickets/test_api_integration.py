@@ -27,8 +27,12 @@ def platform(db):
 def test_a_platform_creates_a_ticket_for_any_region_and_reads_it_back(platform, teams, categories):
     created = platform.post(
         "/api/v1/tickets/",
-        {"customer": {"email": "ann@example.com", "name": "Ann", "country": "US", "language": "en"},
-         "subject": "Where is my parcel?", "body": "It is late.", "category": "other"},
+        {
+            "customer": {"email": "ann@example.com", "name": "Ann", "country": "US", "language": "en"},
+            "subject": "Where is my parcel?",
+            "body": "It is late.",
+            "category": "other",
+        },
         format="json",
     )
     assert created.status_code == 201, created.content
