@@ -239,6 +239,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "feedback.tasks.record_missing_cases",
         "schedule": crontab(minute="*/15"),
     },
+    "logistics-process-waiting": {
+        "task": "logistics.tasks.process_waiting_deliveries",
+        "schedule": timedelta(minutes=1),
+    },
+    "logistics-exceptions-sweep": {"task": "logistics.tasks.exceptions_sweep", "schedule": timedelta(minutes=10)},
+    "logistics-purge-deliveries": {"task": "logistics.tasks.purge_deliveries", "schedule": crontab(hour=3, minute=30)},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),
@@ -254,6 +260,13 @@ INBOUND_FETCH_LIMIT = 200
 WEBFORM_RATE_LIMIT: int = env.int("WEBFORM_RATE_LIMIT", default=5)  # per IP and per email address
 WEBFORM_RATE_WINDOW = 3600
 RATELIMIT_TRUSTED_PROXIES: int = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
+
+# --- Parcel tracking webhooks. Two secrets at once during a rotation; none: every delivery gets 401.
+AFTERSHIP_WEBHOOK_SECRETS: list[str] = env.list("AFTERSHIP_WEBHOOK_SECRETS", default=[])
+SEVENTEENTRACK_API_KEYS: list[str] = env.list("SEVENTEENTRACK_API_KEYS", default=[])
+LOGISTICS_WEBHOOK_MAX_BYTES: int = env.int("LOGISTICS_WEBHOOK_MAX_BYTES", default=1024 * 1024)
+LOGISTICS_WEBHOOK_RETENTION_DAYS: int = env.int("LOGISTICS_WEBHOOK_RETENTION_DAYS", default=30)
+LOGISTICS_PROCESSING_SLOTS: int = env.int("LOGISTICS_PROCESSING_SLOTS", default=2)
 
 # --- REST API.
 REST_FRAMEWORK = {

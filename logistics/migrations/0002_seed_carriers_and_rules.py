@@ -1,0 +1,13 @@
+from django.db import migrations
+
+
+def seed(apps, schema_editor):
+    from logistics.defaults import seed_defaults
+
+    seed_defaults(apps.get_model("logistics", "Carrier"), apps.get_model("logistics", "ExceptionRule"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("logistics", "0001_initial")]
+
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

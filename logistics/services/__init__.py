@@ -1,0 +1,41 @@
+"""Every write of the logistics app. The webhook endpoint stores (intake); a task processes
+(tracking); rules find exceptions (detection); exceptions are acted on once (alerts)."""
+
+from .alerts import exception_act, exceptions_act_due
+from .carriers import carrier_guess, carriers_matching
+from .detection import exceptions_evaluate, exceptions_sweep, rule_for, rules_cache_clear
+from .intake import Intake, delivery_receive
+from .maintenance import deliveries_purge
+from .processing import (
+    deliveries_drain,
+    deliveries_process_batch,
+    deliveries_process_waiting,
+    delivery_process,
+    processing_wake,
+)
+from .shipments import deliveries_match_unmatched, shipment_add, shipment_correct
+from .tracking import shipment_apply_update, shipment_set_status
+
+__all__ = [
+    "Intake",
+    "carrier_guess",
+    "carriers_matching",
+    "deliveries_drain",
+    "deliveries_match_unmatched",
+    "deliveries_process_batch",
+    "deliveries_process_waiting",
+    "deliveries_purge",
+    "delivery_process",
+    "delivery_receive",
+    "exception_act",
+    "exceptions_act_due",
+    "exceptions_evaluate",
+    "exceptions_sweep",
+    "processing_wake",
+    "rule_for",
+    "rules_cache_clear",
+    "shipment_add",
+    "shipment_apply_update",
+    "shipment_correct",
+    "shipment_set_status",
+]

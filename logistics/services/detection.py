@@ -1,0 +1,240 @@
+"""Exception detection: the rules (data), the condition of each kind, and the sweeps that find
+what no webhook announces (a parcel stalled, or held in customs past the threshold)."""
+
+from __future__ import annotations
+
+import operator
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import reduce
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from helpdesk.tasking import enqueue
+
+from ..choices import (
+    ACTIVE_STATUSES,
+    CUSTOMS_ISSUE_SUBS,
+    ExceptionKind,
+    ServiceType,
+    ShipmentStatus,
+    SubStatus,
+)
+from ..models import ExceptionRule, Shipment, ShipmentException
+from ..models.shipments import ACTIVE_Q
+
+RULES_TTL_SECONDS = 30.0
+_rules_cache: tuple[float, list[ExceptionRule]] | None = None
+
+
+def rules_cache_clear(**_kwargs: object) -> None:
+    global _rules_cache
+    _rules_cache = None
+
+
+def all_rules() -> list[ExceptionRule]:
+    """Every rule, read at most every 30 s per process (edits in this process clear it at once)."""
+    global _rules_cache
+    if _rules_cache is None or time.monotonic() - _rules_cache[0] > RULES_TTL_SECONDS:
+        _rules_cache = (time.monotonic(), list(ExceptionRule.objects.all()))
+    return _rules_cache[1]
+
+
+def rule_for(
+    kind: str, country: str, service_type: str, rules: list[ExceptionRule] | None = None
+) -> ExceptionRule | None:
+    """The most specific rule for the kind where the shipment goes; None (or an inactive rule) = off."""
+    fitting = [
+        r
+        for r in (rules if rules is not None else all_rules())
+        if r.kind == kind and r.destination_country in ("", country) and r.service_type in ("", service_type)
+    ]
+    return max(fitting, key=lambda r: r.specificity) if fitting else None
+
+
+def _hours(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 3600)
+
+
+def _customs_held(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+    if s.customs_started_at is None or s.status == ShipmentStatus.DELIVERED or not rule.threshold_hours:
+        return None
+    held = (s.customs_released_at or now) - s.customs_started_at
+    if held <= timedelta(hours=rule.threshold_hours):
+        return None
+    if s.customs_released_at:
+        return f"held in customs for {_hours(held)} h (released)"
+    return f"held in customs for {_hours(held)} h"
+
+
+def _customs_issue(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+    if s.sub_status in CUSTOMS_ISSUE_SUBS and s.status in ACTIVE_STATUSES:
+        return str(SubStatus(s.sub_status).label)
+    return None
+
+
+def _stalled(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+    if s.status == ShipmentStatus.EXPIRED:
+        return "tracking expired at the sender"
+    if s.status not in ACTIVE_STATUSES or not rule.threshold_hours:
+        return None
+    quiet = now - s.stall_clock_at
+    if quiet > timedelta(hours=rule.threshold_hours):
+        return f"no tracking update for {quiet.days} days" if quiet.days else f"no update for {_hours(quiet)} h"
+    return None
+
+
+def _failed_attempt(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+    return str(SubStatus(s.sub_status).label) if s.status == ShipmentStatus.FAILED_ATTEMPT else None
+
+
+def _returned(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+    if s.status == ShipmentStatus.RETURNED or s.sub_status in (SubStatus.RETURNING, SubStatus.RETURNED):
+        return str(SubStatus(s.sub_status or SubStatus.RETURNED).label)
+    return None
+
+
+def _sub_is(*subs: str) -> Callable[[Shipment, ExceptionRule, datetime], str | None]:
+    def condition(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+        return (
+            str(SubStatus(s.sub_status).label)
+            if s.sub_status in subs and s.status != ShipmentStatus.DELIVERED
+            else None
+        )
+
+    return condition
+
+
+_SPECIFIC = {SubStatus.RETURNING, SubStatus.RETURNED, SubStatus.LOST, SubStatus.DESTROYED, SubStatus.DAMAGED}
+
+
+def _other(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+    if s.status == ShipmentStatus.EXCEPTION and s.sub_status not in _SPECIFIC:
+        return str(SubStatus(s.sub_status).label) if s.sub_status else "carrier exception"
+    return None
+
+
+CONDITIONS: dict[str, Callable[[Shipment, ExceptionRule, datetime], str | None]] = {
+    ExceptionKind.CUSTOMS_HELD: _customs_held,
+    ExceptionKind.CUSTOMS_ISSUE: _customs_issue,
+    ExceptionKind.STALLED: _stalled,
+    ExceptionKind.FAILED_ATTEMPT: _failed_attempt,
+    ExceptionKind.RETURNED: _returned,
+    ExceptionKind.LOST: _sub_is(SubStatus.LOST, SubStatus.DESTROYED),
+    ExceptionKind.DAMAGED: _sub_is(SubStatus.DAMAGED),
+    ExceptionKind.OTHER: _other,
+}
+
+
+def exceptions_evaluate(*, shipment: Shipment, now: datetime | None = None) -> list[ShipmentException]:
+    """With the shipment row locked: open an exception for each kind whose condition holds (one
+    open per kind), resolve the open ones whose condition no longer holds. Each new exception is
+    acted on by a task (services.alerts), or by the sweep if that message is lost."""
+    now = now or timezone.now()
+    rules = all_rules()
+    holding: dict[str, tuple[ExceptionRule, str]] = {}
+    for kind, condition in CONDITIONS.items():
+        rule = rule_for(kind, shipment.destination_country, shipment.service_type, rules)
+        if rule is None or not rule.is_active:
+            continue
+        detail = condition(shipment, rule, now)
+        if detail is not None:
+            holding[kind] = (rule, detail)
+    open_kinds = set(shipment.open_exception_kinds or [])
+    to_open, to_resolve = set(holding) - open_kinds, open_kinds - set(holding)
+    if not to_open and not to_resolve:
+        return []
+    if to_resolve:
+        ShipmentException.objects.filter(shipment=shipment, kind__in=to_resolve, resolved_at__isnull=True).update(
+            resolved_at=now
+        )
+    carrier_name = shipment.carrier.name if shipment.carrier else ""
+    created = [
+        ShipmentException.objects.create(
+            shipment=shipment,
+            kind=kind,
+            rule=holding[kind][0],
+            detail=holding[kind][1][:255],
+            carrier_name=carrier_name,
+            destination_country=shipment.destination_country,
+            detected_at=now,
+        )
+        for kind in sorted(to_open)
+    ]
+    shipment.open_exception_kinds = sorted(holding)
+    Shipment.objects.filter(pk=shipment.pk).update(open_exception_kinds=shipment.open_exception_kinds)
+    from ..tasks import act_on_exception
+
+    for exception in created:
+        enqueue(act_on_exception, exception.pk)
+    return created
+
+
+def _evaluate_ids(ids: list[int], now: datetime) -> int:
+    opened = 0
+    for pk in ids:
+        with transaction.atomic():
+            shipment = (
+                Shipment.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("carrier")
+                .filter(pk=pk)
+                .first()
+            )
+            if shipment is not None:
+                opened += len(exceptions_evaluate(shipment=shipment, now=now))
+    return opened
+
+
+def _open_exception(kind: str) -> Exists:
+    return Exists(ShipmentException.objects.filter(shipment=OuterRef("pk"), kind=kind, resolved_at__isnull=True))
+
+
+def _cutoffs(kind: str, now: datetime) -> dict[str, datetime]:
+    """Per service type, the earliest moment any active rule of the kind could fire: a clock set
+    before it may be due. Empty when the kind is off everywhere."""
+    rules = [r for r in all_rules() if r.kind == kind and r.is_active and r.threshold_hours]
+    cutoffs = {}
+    for service in ServiceType.values:
+        hours = [r.threshold_hours for r in rules if r.service_type in ("", service) and r.threshold_hours]
+        if hours:
+            cutoffs[service] = now - timedelta(hours=min(hours))
+    return cutoffs
+
+
+def _before(field: str, cutoffs: dict[str, datetime]) -> Q:
+    return reduce(
+        operator.or_, (Q(service_type=service, **{f"{field}__lt": cutoff}) for service, cutoff in cutoffs.items())
+    )
+
+
+def shipments_due_for_check(*, now: datetime, limit: int = 5000) -> list[int]:
+    """Undelivered shipments quiet, or in customs, longer than a threshold and with no such exception
+    open yet; read through the partial indexes over active shipments."""
+    ids: list[int] = []
+    stalled = _cutoffs(ExceptionKind.STALLED, now)
+    if stalled:
+        not_flagged = ~_open_exception(ExceptionKind.STALLED)
+        quiet = Shipment.objects.filter(ACTIVE_Q, _before("last_event_at", stalled), not_flagged)
+        ids += quiet.order_by("last_event_at", "id").values_list("pk", flat=True)[:limit]
+        never = Shipment.objects.filter(ACTIVE_Q, _before("created_at", stalled), not_flagged, last_event_at=None)
+        ids += never.order_by("created_at", "id").values_list("pk", flat=True)[:limit]
+    customs = _cutoffs(ExceptionKind.CUSTOMS_HELD, now)
+    if customs:
+        held = Shipment.objects.filter(
+            ACTIVE_Q,
+            _before("customs_started_at", customs),
+            ~_open_exception(ExceptionKind.CUSTOMS_HELD),
+            customs_released_at=None,
+        )
+        ids += held.order_by("customs_started_at", "id").values_list("pk", flat=True)[:limit]
+    return sorted(set(ids))
+
+
+def exceptions_sweep(*, now: datetime | None = None) -> int:
+    """Find stalled and customs-held shipments (no webhook announces either); returns how many
+    exceptions were opened. Run by beat; a second run finds nothing more to do."""
+    now = now or timezone.now()
+    return _evaluate_ids(shipments_due_for_check(now=now), now)

@@ -1,0 +1,119 @@
+"""Pages: open exceptions by carrier and country; adding and correcting tracking numbers on a ticket."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from helpdesk.decorators import staff_view
+from helpdesk.errors import ServiceError
+from tickets.forms import add_service_error
+from tickets.models import Ticket
+from tickets.selectors import ticket_for_user
+
+from . import selectors, services
+from .forms import ExceptionFilterForm, TrackingForm
+from .models import Shipment
+
+UNPROCESSABLE = 422
+
+
+def _ticket_url(ticket: Ticket) -> str:
+    return reverse("tickets:detail", args=[ticket.pk]) + "#panel-logistics"
+
+
+@staff_view()
+@require_GET
+def exceptions(request: HttpRequest) -> HttpResponse:
+    form = ExceptionFilterForm(request.GET or None)
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    return render(
+        request,
+        "logistics/exceptions.html",
+        {
+            "nav": "logistics",
+            "form": form,
+            "counts": selectors.open_exception_counts(request.user),
+            "rows": selectors.open_exceptions(request.user, **filters),
+            "limit": selectors.MAX_LISTED,
+        },
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    ticket: Ticket,
+    form: TrackingForm,
+    action: str,
+    status: int = 200,
+    shipment: Shipment | None = None,
+) -> HttpResponse:
+    context = {"ticket": ticket, "form": form, "action": action, "shipment": shipment, "back": _ticket_url(ticket)}
+    return render(request, "logistics/tracking_form.html", context, status=status)
+
+
+@staff_view()
+@require_POST
+def tracking_add(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = ticket_for_user(request.user, pk)
+    form = TrackingForm(request.POST, prefix="tracking")
+    if form.is_valid():
+        try:
+            shipment = services.shipment_add(
+                ticket=ticket,
+                actor=request.user,
+                tracking_number=form.cleaned_data["tracking_number"],
+                carrier=form.cleaned_data["carrier"],
+                service_type=form.cleaned_data["service_type"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error, fallback="tracking_number")
+        else:
+            messages.success(
+                request,
+                _("Tracking number %(number)s added (%(carrier)s).")
+                % {"number": shipment.tracking_number, "carrier": shipment.carrier},
+            )
+            return redirect(_ticket_url(ticket))
+    return _form_page(request, ticket, form, request.path, status=UNPROCESSABLE)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def shipment_edit(request: HttpRequest, pk: int, shipment_pk: int) -> HttpResponse:
+    ticket = ticket_for_user(request.user, pk)
+    if ticket.order_id is None:
+        raise Http404
+    shipment = Shipment.objects.select_related("carrier").filter(pk=shipment_pk, order_id=ticket.order_id).first()
+    if shipment is None:
+        raise Http404
+    if request.method != "POST":
+        initial = {
+            "tracking_number": shipment.tracking_number,
+            "carrier": shipment.carrier_id,
+            "service_type": shipment.service_type,
+        }
+        return _form_page(
+            request, ticket, TrackingForm(initial=initial, prefix="tracking"), request.path, shipment=shipment
+        )
+    form = TrackingForm(request.POST, prefix="tracking")
+    if form.is_valid():
+        try:
+            services.shipment_correct(
+                ticket=ticket,
+                shipment=shipment,
+                actor=request.user,
+                tracking_number=form.cleaned_data["tracking_number"],
+                carrier=form.cleaned_data["carrier"],
+                service_type=form.cleaned_data["service_type"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error, fallback="tracking_number")
+        else:
+            messages.success(request, _("Shipment updated."))
+            return redirect(_ticket_url(ticket))
+    return _form_page(request, ticket, form, request.path, status=UNPROCESSABLE, shipment=shipment)
