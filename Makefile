@@ -4,7 +4,12 @@ PYTHON ?= $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-PYTEST_ARGS ?=
+# The slow fault-injection tests (marker `faults`) run only with `make faults`.
+PYTEST_ARGS ?= -m "not faults"
+FAULTS_ARGS ?=
+FAULTS_DATABASE ?= test_hd_faults
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_bench
+BENCH_SECONDS ?= 15
 
 .PHONY: run test lint format messages compilemessages check-translations bench faults install clean
 
@@ -28,6 +33,26 @@ compilemessages: $(STAMP)
 test: $(STAMP) compilemessages
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	TESTING=1 $(PYTHON) -m pytest $(PYTEST_ARGS)
+
+## The fault suite: real workers and web servers under kills, Redis and PostgreSQL restarts, outages.
+## It restarts the local PostgreSQL for a few seconds (every database on it): not for a shared CI run.
+faults: $(STAMP) compilemessages
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	TEST_DATABASE_NAME=$${TEST_DATABASE_NAME:-$(FAULTS_DATABASE)} TESTING=1 \
+	$(PYTHON) -m pytest -m faults $(FAULTS_ARGS)
+
+## Load benchmarks (wrk on loopback, bounded runs) at 10k, 100k and 1M tickets, side by side with
+## django-helpdesk 2.6.1 (installed into bench/peer/, git-ignored), and the SLA sweep at 1M.
+## Results: bench/out/*.json; the recorded figures: bench/RESULTS.md.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench_10k $(PYTHON) bench/datagen.py --tickets 10000
+	@psql "$(BENCH_DATABASE_URL)" -Atc "SELECT count(*) FROM tickets_ticket" 2>/dev/null | grep -qx 1000000 || \
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PYTHON) bench/datagen.py --tickets 1000000
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench_10k $(PYTHON) bench/web_load.py --seconds $(BENCH_SECONDS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PYTHON) bench/web_load.py --seconds $(BENCH_SECONDS)
+	$(PYTHON) bench/peer.py --tickets 10000 100000 --ours-1m $(BENCH_DATABASE_URL) --seconds $(BENCH_SECONDS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PYTHON) bench/sla_sweep.py --due 1000
 
 lint: $(STAMP)
 	$(PYTHON) -m ruff check .

@@ -191,6 +191,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Support <support@helpdesk.localhost>")
 SERVER_EMAIL: str = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = 20
+# A claim on an email older than this means its sender died (see tickets.services.email): longer than
+# any send can last (the task time limit), so a live sender is never taken for a dead one.
+EMAIL_SEND_LEASE_SECONDS: int = env.int("EMAIL_SEND_LEASE_SECONDS", default=600)
 
 # --- Redis and Celery.
 REDIS_URL: str = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -228,9 +231,15 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "health-heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": timedelta(minutes=5)},
     "tickets-auto-close": {"task": "tickets.tasks.close_solved_tickets", "schedule": crontab(minute="*/15")},
-    "tickets-send-due-emails": {"task": "tickets.tasks.send_due_emails", "schedule": timedelta(minutes=1)},
+    "tickets-send-due-emails": {
+        "task": "tickets.tasks.send_due_emails",
+        "schedule": timedelta(seconds=env.int("EMAIL_SWEEP_SECONDS", default=60)),
+    },
     "tickets-fetch-mail": {"task": "tickets.tasks.fetch_mail", "schedule": timedelta(seconds=30)},
-    "policies-approvals-sweep": {"task": "policies.tasks.sweep_approvals", "schedule": timedelta(seconds=30)},
+    "policies-approvals-sweep": {
+        "task": "policies.tasks.sweep_approvals",
+        "schedule": timedelta(seconds=env.int("APPROVALS_SWEEP_SECONDS", default=30)),
+    },
     "feedback-send-due-invitations": {
         "task": "feedback.tasks.send_due_invitations",
         "schedule": timedelta(seconds=env.int("FEEDBACK_SWEEP_SECONDS", default=60)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 
 MAX_ATTACHMENT_BYTES: int = getattr(settings, "MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
@@ -14,6 +16,20 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"GIF89a", "image/gif"),
     (b"%PDF-", "application/pdf"),
 ]
+
+# What a saved download may be called, per type: anything else gets the type's own extension
+# appended, so a PNG named "invoice.exe" or "page.html" is saved as "invoice.exe.png".
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "image/png": (".png",),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "image/heic": (".heic", ".heif"),
+    "application/pdf": (".pdf",),
+    "text/plain": (".txt", ".text", ".log"),
+}
+# The start of markup: a tag, a comment, a doctype or an XML declaration (what browsers sniff as HTML).
+_MARKUP = re.compile(r"<[!?/a-z]", re.IGNORECASE)
 
 EXTENSIONS = {
     "image/jpeg": ".jpg",
@@ -51,9 +67,9 @@ def _is_plain_text(head: bytes) -> bool:
             text = head[:-3].decode("utf-8")
         except UnicodeDecodeError:
             return False
-    lowered = text.lstrip().lower()
-    # Markup would be rendered by a browser if ever served inline: refuse it.
-    return not lowered.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script"))
+    # Markup would be rendered by a browser if ever served inline, or opened from the disk: refuse
+    # anything that starts like it (after a byte-order mark and white space), whatever the tag.
+    return _MARKUP.match(text.lstrip("\ufeff \t\r\n\x0c")) is None
 
 
 def safe_filename(name: str) -> str:
@@ -62,3 +78,13 @@ def safe_filename(name: str) -> str:
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
     name = name.strip(" .") or "attachment"
     return name[:200]
+
+
+def stored_name(name: str, content_type: str) -> str:
+    """The name a file is kept and downloaded under: safe_filename, ending in an extension of the
+    type its content really has, so saving it never gives a program or a page."""
+    safe = safe_filename(name)
+    if safe.lower().endswith(SUFFIXES.get(content_type, ())):
+        return safe
+    extension = EXTENSIONS.get(content_type, ".bin")
+    return safe[: 200 - len(extension)] + extension

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import two_factor, views
+from . import preferences, two_factor, views
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.site_title = _("Helpdesk administration")
@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.two_factor, name="two_factor"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("preferences/language/", views.set_language, name="set_language"),
+    path("preferences/", preferences.preferences, name="preferences"),
     path("approvals/", include("policies.urls")),
     path("reports/", views.reports, name="reports"),
     path("notifications/", views.notifications, name="notifications"),

@@ -115,8 +115,11 @@ def approvals_queue(user: Any, *, limit: int = QUEUE_LIMIT) -> tuple[list[QueueR
     committed = _committed_for(requests)
     customer_ids = {r.customer_id for r in requests}
     tickets_by_customer: dict[int, list[Ticket]] = defaultdict(list)
+    # Only the tickets the supervisor may open: another team's stay out of sight, as everywhere.
+    scope = ticket_scope_q(user)
     for ticket in (
         Ticket.objects.filter(customer_id__in=customer_ids)
+        .filter(scope if scope is not None else Q())
         .only("id", "subject", "status", "created_at", "customer_id")
         .order_by("-created_at", "-id")[: 40 * len(customer_ids)]
     ):

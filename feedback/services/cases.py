@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk import roles
 from helpdesk.errors import NotFound, ServiceError
-from tickets.models import MessageKind, Status, Ticket
+from tickets.models import MessageKind, Order, Status, Ticket
 from tickets.scope import can_see_ticket
 
 from .. import conf
@@ -25,9 +26,29 @@ PROBLEM_CHARS = 1500
 SOLUTION_CHARS = 4000
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def trim(text: str, limit: int) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def without_identity(text: str, ticket: Ticket) -> str:
+    """The text without who the customer is: the library is shared by every team, the customer
+    belongs to one. Email addresses, the customer's phone, order numbers and name (whole, or a
+    capitalised part of it, as in a signature) become placeholders."""
+    customer = ticket.customer
+    text = _EMAIL.sub("[email]", text or "")
+    orders = Order.objects.filter(customer_id=customer.pk).values_list("external_number", flat=True)
+    exact = [(customer.phone, "[phone]"), *((number, "[order]") for number in orders), (customer.name, "[customer]")]
+    for value, placeholder in sorted(exact, key=lambda item: -len(item[0] or "")):
+        if (value or "").strip():
+            text = re.sub(rf"(?<!\w){re.escape(value.strip())}(?!\w)", placeholder, text, flags=re.IGNORECASE)
+    for part in sorted(set(re.split(r"[\s,\-]+", customer.name or "")), key=len, reverse=True):
+        if len(part) >= 3:
+            text = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", "[customer]", text)
+    return text
 
 
 def _delay_days(ticket: Ticket) -> int | None:
@@ -68,12 +89,13 @@ def case_record(*, ticket_id: int) -> CaseRecord | None:
     if existing is not None and existing.solution_by_agent:
         solution = existing.solution
     else:
-        solution = trim(last_reply.body if last_reply else "", SOLUTION_CHARS)
+        solution = trim(without_identity(last_reply.body if last_reply else "", ticket), SOLUTION_CHARS)
     compensation, compensation_usd = approved_compensation(ticket)
     rating = (
         SurveyResponse.objects.filter(ticket=ticket).order_by("-updated_at").values_list("rating", flat=True).first()
     )
     hours = (ticket.solved_at - ticket.created_at).total_seconds() / 3600
+    problem = f"{ticket.subject}\n\n{first.body if first else ''}"
     case, _created = CaseRecord.objects.update_or_create(
         ticket=ticket,
         defaults={
@@ -81,7 +103,7 @@ def case_record(*, ticket_id: int) -> CaseRecord | None:
             "team_id": ticket.team_id,
             "language": ticket.language,
             "country": _country(ticket),
-            "problem": trim(f"{ticket.subject}\n\n{first.body if first else ''}", PROBLEM_CHARS),
+            "problem": trim(without_identity(problem, ticket), PROBLEM_CHARS),
             "solution": solution,
             "compensation": compensation,
             "compensation_usd": compensation_usd,
@@ -117,7 +139,7 @@ def case_set_summary(*, ticket: Ticket, solution: str, actor: Any) -> CaseRecord
     """An agent's own summary of the solution replaces the last reply in the case."""
     if not roles.is_agent(actor) or not can_see_ticket(actor, ticket):
         raise NotFound(_("Ticket not found."))
-    solution = trim(solution, SOLUTION_CHARS)
+    solution = trim(without_identity(solution, ticket), SOLUTION_CHARS)
     if not solution:
         raise ServiceError(_("Write the solution in a few words."), field="solution")
     case = CaseRecord.objects.select_for_update().filter(ticket=ticket).first() or case_record(ticket_id=ticket.pk)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk.audit import audit_record
 from helpdesk.errors import ServiceError
 from helpdesk.money import format_money
 from helpdesk.notifications import notify
@@ -63,6 +64,16 @@ def record_decision(
         rate_date=request.rate_date,
         amount_usd=request.amount_usd,
         created_at=request.decided_at or timezone.now(),
+    )
+    audit_record(
+        action=f"compensation.{decision}",
+        actor=actor,
+        target=request,
+        ticket=request.ticket.reference,
+        what=describe(request),
+        amount_usd=request.amount_usd,
+        automatic=automatic,
+        comment=comment,
     )
     if decision == Decision.APPROVED:
         _grant(request, actor=actor, automatic=automatic)
@@ -131,7 +142,7 @@ def _email_customer(request: CompensationRequest, grant: CompensationGrant) -> N
             "ticket": ticket,
             "customer": ticket.customer,
             "request": request,
-            "kind": request.get_kind_display(),  # lazy: rendered in the ticket's language
+            "kind": Kind(request.kind).label,  # lazy: rendered in the ticket's language
             "amount": money(request, ticket.language),
             "coupon_code": grant.coupon_code,
             "site_url": settings.SITE_URL,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk import roles
+from helpdesk.audit import audit_record
 from helpdesk.errors import NotAllowed, NotFound, ServiceError
 from helpdesk.notifications import notify
 from tickets.models import Order, Status, Ticket
@@ -104,6 +105,7 @@ def compensation_request_create(*, ticket: Ticket, actor: Any, **data: Any) -> C
         request.sla_due_at = request.remind_at
         request.save()
         record_event(ticket, actor, "compensation_requested", "", describe(request))
+        _audit_requested(request)
         _tell_team_supervisors(request)
         return request
     request.state = RequestState.APPROVED
@@ -111,8 +113,21 @@ def compensation_request_create(*, ticket: Ticket, actor: Any, **data: Any) -> C
     request.decided_at = now
     request.save()
     record_event(ticket, actor, "compensation_requested", "", describe(request))
+    _audit_requested(request)
     record_decision(request, actor=actor, decision=Decision.APPROVED, comment="", automatic=True)
     return request
+
+
+def _audit_requested(request: CompensationRequest) -> None:
+    audit_record(
+        action="compensation.requested",
+        actor=request.requested_by,
+        target=request,
+        ticket=request.ticket.reference,
+        what=describe(request),
+        amount_usd=request.amount_usd,
+        waiting=",".join(request.waiting_reasons),
+    )
 
 
 def _tell_team_supervisors(request: CompensationRequest) -> None:

@@ -101,7 +101,7 @@ def test_an_expired_link_is_refused_politely_with_410(sent_survey, client, clock
     clock.move_to(invitation.expires_at + timedelta(seconds=1))
     for response in (client.get(survey_url(token), {"rating": "5"}), client.post(survey_url(token), {"rating": "5"})):
         assert response.status_code == 410
-        assert "This survey has closed" in response.content.decode()
+        assert "Diese Umfrage ist beendet" in response.content.decode()  # "This survey has closed", in German
     assert not SurveyResponse.objects.exists()
 
 
@@ -124,7 +124,7 @@ def test_a_survey_of_an_archived_ticket_is_closed(sent_survey, client, clock, ac
     clock.shift(timedelta(days=2, seconds=1))
     response = client.get(survey_url(token), {"rating": "5"})
     assert response.status_code == 410
-    assert "archived" in response.content.decode()
+    assert "archiviert" in response.content.decode()  # "archived", in Lena's German
 
 
 def test_a_replaced_survey_link_no_longer_takes_answers(sent_survey, client, actors):

@@ -35,7 +35,7 @@ def test_a_missing_translation_falls_back_to_english():
 def test_without_any_row_the_built_in_text_is_used():
     SurveyText.objects.all().delete()
     texts = survey_texts("de", reference="HD-000001")
-    assert texts["email_subject"] == "How did we do? Your request HD-000001"
+    assert texts["email_subject"] == "Wie war unser Service? Ihre Anfrage HD-000001"  # translated by the catalogue
 
 
 def test_placeholders_are_filled_and_unknown_ones_left_alone():

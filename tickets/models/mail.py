@@ -11,6 +11,7 @@ class OutboundEmail(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending"
+        SENDING = "sending"  # claimed by one sender; see tickets.services.email.email_send
         SENT = "sent"
         FAILED = "failed"
 
@@ -28,11 +29,17 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     due_at = models.DateTimeField()
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    handover_at = models.DateTimeField(null=True, blank=True)  # the connection was open: delivery may happen
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["due_at"], condition=Q(state="pending"), name="outbound_pending_due")]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(state="pending"), name="outbound_pending_due"),
+            models.Index(fields=["claimed_at"], condition=Q(state="sending"), name="outbound_sending_claimed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key} -> {self.to} ({self.state})"

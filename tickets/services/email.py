@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import smtplib
+import uuid
+from contextlib import suppress
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -20,6 +23,8 @@ from ..models import Message, OutboundEmail, Ticket
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# The server said no: it did not take the message, so sending again later cannot duplicate it.
+REFUSALS = (smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 EMAIL_DOMAIN = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "helpdesk.localhost"
 
 
@@ -86,50 +91,111 @@ def email_queue(
     return outbound
 
 
+def _mail_for(outbound: OutboundEmail) -> EmailMultiAlternatives:
+    headers = {"Message-ID": outbound.email_message_id}
+    if outbound.in_reply_to:
+        headers["In-Reply-To"] = outbound.in_reply_to
+        headers["References"] = outbound.references
+    mail = EmailMultiAlternatives(
+        subject=one_line(outbound.subject),
+        body=outbound.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[outbound.to],
+        headers=headers,
+    )
+    if outbound.body_html:
+        mail.attach_alternative(outbound.body_html, "text/html")
+    return mail
+
+
+def _release(outbound: OutboundEmail, token: str, error: BaseException) -> None:
+    """The server never took the message: due again after a backoff, or given up."""
+    logger.warning("sending email %s failed: %s", outbound.key, error)
+    gave_up = outbound.attempts >= MAX_ATTEMPTS
+    OutboundEmail.objects.filter(pk=outbound.pk, state=OutboundEmail.State.SENDING, claim_token=token).update(
+        state=OutboundEmail.State.FAILED if gave_up else OutboundEmail.State.PENDING,
+        due_at=outbound.due_at if gave_up else timezone.now() + timedelta(minutes=2**outbound.attempts),
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        claim_token="",
+    )
+
+
 def email_send(*, outbound_id: int) -> bool:
-    """Send one queued email if it is still pending; True when this call sent it."""
-    with transaction.atomic():
-        outbound = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=outbound_id, state=OutboundEmail.State.PENDING)
-            .first()
-        )
-        if outbound is None:
+    """Send one queued email if it is still pending; True when this call sent it.
+
+    At most once: the row is claimed ("sending", a fresh token, one more attempt) and committed
+    before any byte goes to the mail server, and no transaction stays open during SMTP. Once the
+    connection is open the hand-over time is recorded; from then on a lost connection or a crash
+    leaves it unknown whether the server queued the message (an SMTP server de-duplicates nothing),
+    so the email is not sent again but marked failed with the reason, for an agent to see. Errors
+    before the hand-over, or a clear refusal by the server, make it due again."""
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(pk=outbound_id, state=OutboundEmail.State.PENDING).update(
+        state=OutboundEmail.State.SENDING,
+        claim_token=token,
+        claimed_at=now,
+        handover_at=None,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return False
+    outbound = OutboundEmail.objects.get(pk=outbound_id)
+    mine = OutboundEmail.objects.filter(pk=outbound_id, state=OutboundEmail.State.SENDING, claim_token=token)
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:  # nothing reached the server: safe to try again later
+        _release(outbound, token, error)
+        return False
+    try:
+        if not mine.update(handover_at=timezone.now()):  # the claim was recovered meanwhile: not ours
             return False
-        headers = {"Message-ID": outbound.email_message_id}
-        if outbound.in_reply_to:
-            headers["In-Reply-To"] = outbound.in_reply_to
-            headers["References"] = outbound.references
-        mail = EmailMultiAlternatives(
-            subject=one_line(outbound.subject),
-            body=outbound.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[outbound.to],
-            headers=headers,
-        )
-        if outbound.body_html:
-            mail.attach_alternative(outbound.body_html, "text/html")
-        outbound.attempts += 1
         try:
-            mail.send()
-        except Exception as error:  # any transport failure: retried later, shown on the ticket
-            logger.warning("sending email %s failed: %s", outbound.key, error)
-            outbound.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if outbound.attempts >= MAX_ATTEMPTS:
-                outbound.state = OutboundEmail.State.FAILED
-            else:
-                outbound.due_at = timezone.now() + timedelta(minutes=2**outbound.attempts)
-            outbound.save(update_fields=["attempts", "last_error", "state", "due_at"])
+            connection.send_messages([_mail_for(outbound)])
+        except REFUSALS as error:  # the server answered no: it did not take the message
+            _release(outbound, token, error)
             return False
-        outbound.state = OutboundEmail.State.SENT
-        outbound.sent_at = timezone.now()
-        outbound.save(update_fields=["attempts", "state", "sent_at"])
-        return True
+        except Exception as error:  # the connection broke mid-way: it may have been delivered
+            logger.error("email %s may or may not have been delivered: %s", outbound.key, error)
+            mine.update(state=OutboundEmail.State.FAILED, last_error=_uncertain(error), claim_token="")
+            return False
+    finally:
+        with suppress(Exception):
+            connection.close()
+    return bool(mine.update(state=OutboundEmail.State.SENT, sent_at=timezone.now(), claim_token=""))
+
+
+def _uncertain(error: BaseException | str) -> str:
+    reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    return (
+        f"{reason}. Interrupted while handing the message to the mail server: it may have been "
+        "delivered, so it is not sent again automatically (at most once)."
+    )[:2000]
+
+
+def emails_recover_interrupted(*, now: datetime | None = None) -> int:
+    """Claims whose sender died (a killed worker): before the hand-over the email is due again;
+    after it, delivery is unknown and the email is marked failed rather than risk a second copy."""
+    now = now or timezone.now()
+    stale = OutboundEmail.objects.filter(
+        state=OutboundEmail.State.SENDING, claimed_at__lt=now - timedelta(seconds=settings.EMAIL_SEND_LEASE_SECONDS)
+    )
+    retried = stale.filter(handover_at__isnull=True).update(
+        state=OutboundEmail.State.PENDING, due_at=now, claim_token=""
+    )
+    given_up = stale.filter(handover_at__isnull=False).update(
+        state=OutboundEmail.State.FAILED, last_error=_uncertain("The sender stopped mid-send"), claim_token=""
+    )
+    if given_up:
+        logger.error("%d email(s) interrupted mid-send were marked failed, not resent", given_up)
+    return retried + given_up
 
 
 def emails_send_due(*, now: datetime | None = None, limit: int = 200) -> int:
     """Send every pending email whose time has come: the catch-up for lost broker messages."""
     now = now or timezone.now()
+    emails_recover_interrupted(now=now)
     due = list(
         OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING, due_at__lte=now)
         .order_by("due_at")

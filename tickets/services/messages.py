@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
-from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type
+from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type, stored_name
 
 from .. import signals
 from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
@@ -83,7 +83,7 @@ def _store_attachments(message: Message, files: list[tuple[AttachmentInput, str]
             ticket=message.ticket,
             message=message,
             token=secrets.token_hex(16),
-            original_name=safe_filename(item.name),
+            original_name=stored_name(item.name, content_type),
             content_type=content_type,
             size=len(item.content),
             sha256=hashlib.sha256(item.content).hexdigest(),

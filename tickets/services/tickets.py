@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk import roles
 from helpdesk.errors import Conflict, ServiceError
+from helpdesk.language import ticket_language
 from helpdesk.money import currency_exponent
 
 from .. import signals
@@ -33,6 +34,8 @@ from .routing import ticket_route_new
 from .sla import sla_retarget, sla_start, sla_status_changed
 
 AUTO_CLOSE_AFTER = timedelta(days=7)
+# Where the first message is the customer's own words, so its language can be detected.
+CUSTOMER_WRITTEN_CHANNELS = (Channel.WEB, Channel.EMAIL, Channel.API)
 _COUNTRIES = frozenset(Locale("en").territories)
 
 
@@ -92,7 +95,12 @@ def ticket_create(
         status=Status.NEW,
         team=team or team_for_country(customer.country),
         channel=channel,
-        language=normalise_language(language or customer.language),
+        language=ticket_language(
+            customer_language=customer.language,
+            first_message=f"{subject}\n{body}" if channel in CUSTOMER_WRITTEN_CHANNELS else "",
+            fallback=language,
+            chosen=language if (actor is not None or follow_up_of is not None) else None,
+        ),
         last_activity_at=now,
         follow_up_of=follow_up_of,
     )

@@ -30,6 +30,6 @@ def download(request: HttpRequest, pk: int, token: str) -> FileResponse:
     )
     # Uploaded by customers: the browser must neither guess the type nor run anything in it.
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,0 +1,122 @@
+"""EXPLAIN guards: the queries that run on every queue page and every sweep read indexes, on a table
+of a few thousand tickets where most are closed. `enable_seqscan = off` and `enable_sort = off` ask
+the real question (is there an index that serves this query, in this order?) instead of the
+planner's answer for a small table, where scanning or sorting a few hundred rows is cheapest: no
+sequential scan of tickets or clocks, and no sort between the index and the LIMIT."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tickets import selectors
+
+pytestmark = pytest.mark.django_db
+
+TICKETS = 4000
+OPEN_EVERY = 20  # 5 % open, as in bench/datagen.py
+
+
+@pytest.fixture
+def many_tickets(actors, teams, categories) -> None:
+    """A few thousand tickets of the actors' customer and teams, inserted in one statement each."""
+    now = timezone.now()
+    team_ids = [teams.europe.pk, teams.america.pk, teams.asia.pk]
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO tickets_ticket (subject, priority, status, channel, language, facts, created_at, updated_at,
+                last_activity_at, search_text, customer_id, team_id, sla_state, category_id, sla_due_at, assignee_id)
+            SELECT 'Ticket ' || n, 2, CASE WHEN n %% %(every)s = 0 THEN 'open' ELSE 'closed' END, 'web', 'en', '{}',
+                %(now)s - n * interval '1 minute', %(now)s, %(now)s - n * interval '1 minute', 'ticket', %(customer)s,
+                (%(teams)s::bigint[])[1 + n %% 3], 'ok', %(category)s,
+                CASE WHEN n %% %(every)s = 0 THEN %(now)s + n * interval '1 minute' END,
+                CASE WHEN n %% 2 = 0 THEN %(agent)s END
+            FROM generate_series(1, %(count)s) AS n
+            """,
+            {
+                "every": OPEN_EVERY,
+                "now": now,
+                "customer": actors.customer.pk,
+                "teams": team_ids,
+                "category": categories.other.pk,
+                "agent": actors.l1.pk,
+                "count": TICKETS,
+            },
+        )
+        cur.execute(
+            """
+            INSERT INTO tickets_slaclock
+                (ticket_id, metric, target_minutes, started_at, paused_seconds, warn_at, due_at, met_at)
+            SELECT t.id, m.metric, 10, t.created_at, 0, t.created_at + interval '8 minutes',
+                t.created_at + interval '10 minutes', CASE WHEN t.status = 'closed' THEN t.created_at END
+            FROM tickets_ticket t CROSS JOIN (VALUES ('first_response'), ('resolution')) AS m(metric)
+            """
+        )
+        cur.execute("ANALYZE tickets_ticket")
+        cur.execute("ANALYZE tickets_slaclock")
+        cur.execute("ANALYZE tickets_outboundemail")
+
+
+def plans_of(action: Callable[[], Any], table: str) -> list[tuple[str, str]]:
+    """(SQL, plan) of every query `action` runs that reads `table`, planned with seq scans off."""
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        action()
+        transaction.set_rollback(True)
+    queries = [
+        q["sql"]
+        for q in captured.captured_queries
+        if f'"{table}"' in q["sql"] and q["sql"].startswith(("SELECT", "UPDATE"))
+    ]
+    assert queries, f"no query read {table}"
+    plans = []
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_sort = off")  # a sort remains only where no index gives the order
+        for sql in queries:
+            cur.execute("EXPLAIN " + sql)
+            plans.append((sql, "\n".join(row[0] for row in cur.fetchall())))
+    return plans
+
+
+def assert_indexed(plans: list[tuple[str, str]], table: str, *, limited_without_sort: bool = True) -> None:
+    for sql, plan in plans:
+        assert f"Seq Scan on {table}" not in plan, f"{sql}\n{plan}"
+        if limited_without_sort and " LIMIT " in sql and "ORDER BY" in sql and "count(" not in sql.lower():
+            assert "Sort" not in plan, f"a sort before the limit:\n{sql}\n{plan}"
+
+
+def test_the_queue_reads_the_open_tickets_index_in_order(actors, many_tickets):
+    view = selectors.default_queue_view(actors.l1)
+    plans = plans_of(lambda: selectors.queue_tickets(actors.l1, view, selectors.QueueFilters()), "tickets_ticket")
+    assert_indexed(plans, "tickets_ticket")
+    assert any("tkt_open" in plan for _sql, plan in plans), plans
+
+
+def test_the_queue_sorted_by_time_left_reads_the_due_index(actors, many_tickets):
+    page = lambda: selectors.queue_tickets(actors.l1, "team", selectors.QueueFilters(), sort="due")  # noqa: E731
+    plans = plans_of(page, "tickets_ticket")
+    assert_indexed(plans, "tickets_ticket")
+
+
+def test_the_sla_sweep_claims_due_clocks_through_an_index(many_tickets):
+    from tickets.services import sla_sweep
+
+    plans = plans_of(lambda: sla_sweep(now=timezone.now() - timedelta(days=400)), "tickets_slaclock")
+    assert len(plans) == 2  # the warnings, then the breaches
+    assert_indexed(plans, "tickets_slaclock")
+
+
+def test_the_email_sweep_finds_due_and_interrupted_emails_through_indexes(many_tickets):
+    from tickets.services import emails_send_due
+
+    plans = plans_of(emails_send_due, "tickets_outboundemail")
+    assert len(plans) == 3  # the two recoveries of interrupted sends, then the due emails
+    assert_indexed(plans, "tickets_outboundemail")
+    assert all("outbound_" in plan for _sql, plan in plans), plans
