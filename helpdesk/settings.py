@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "policies",
     "logistics",
     "feedback",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "feedback-record-missing-cases": {
         "task": "feedback.tasks.record_missing_cases",
         "schedule": crontab(minute="*/15"),
+    },
+    "reports-refresh-summary": {
+        "task": "reports.tasks.refresh_summary",
+        "schedule": timedelta(minutes=env.int("REPORTS_REFRESH_MINUTES", default=10)),
     },
     "logistics-process-waiting": {
         "task": "logistics.tasks.process_waiting_deliveries",

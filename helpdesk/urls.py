@@ -16,7 +16,7 @@ urlpatterns = [
     path("preferences/language/", views.set_language, name="set_language"),
     path("preferences/", preferences.preferences, name="preferences"),
     path("approvals/", include("policies.urls")),
-    path("reports/", views.reports, name="reports"),
+    path("reports/", include("reports.urls")),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/bell/", views.notifications_bell, name="notifications_bell"),
     path("admin/", admin.site.urls),

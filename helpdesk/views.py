@@ -48,16 +48,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_view(roles.SUPERVISE)
-def approvals(request: HttpRequest) -> HttpResponse:
-    return render(request, "helpdesk/placeholder.html", {"section": "approvals"})
-
-
-@staff_view(roles.VIEW_REPORTS)
-def reports(request: HttpRequest) -> HttpResponse:
-    return render(request, "helpdesk/placeholder.html", {"section": "reports"})
-
-
 NOTIFICATIONS_SHOWN = 50
 
 

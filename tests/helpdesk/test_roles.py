@@ -8,20 +8,27 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url_name", ["policies:queue", "reports"])
+@pytest.mark.parametrize("url_name", ["policies:queue", "reports:dashboard"])
 def test_anonymous_visitor_is_sent_to_login(client, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("url_name", ["policies:queue", "reports"])
+@pytest.mark.parametrize("url_name", ["policies:queue"])
 def test_agent_cannot_open_supervisor_pages(client, actors, url_name):
     client.force_login(actors.l3)
     assert client.get(reverse(url_name)).status_code == 403
 
 
-@pytest.mark.parametrize("url_name", ["policies:queue", "reports"])
+def test_agent_opens_the_reports_locked_to_their_own_figures(client, actors):
+    client.force_login(actors.l3)
+    response = client.get(reverse("reports:dashboard"), {"agent": actors.l1.pk})
+    assert response.status_code == 200
+    assert response.context["filters"].effective_agent_id == actors.l3.pk
+
+
+@pytest.mark.parametrize("url_name", ["policies:queue", "reports:dashboard"])
 def test_supervisor_opens_supervisor_pages(client, actors, url_name):
     client.force_login(actors.supervisor)
     assert client.get(reverse(url_name)).status_code == 200
