@@ -7,6 +7,7 @@ The signature rejects a tampered token before any lookup; the hash finds the inv
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
 from django.core import signing
@@ -39,3 +40,11 @@ def hash_from_link(token: str) -> str | None:
     except signing.BadSignature:
         return None
     return token_hash(raw) if raw else None
+
+
+_SURVEY_LINK = re.compile(r"(/survey/)[^/\s\"'<>?]+(/)")
+
+
+def redact_survey_links(text: str) -> str:
+    """The stored copy of a sent invitation keeps its links' shape but not their secrets."""
+    return _SURVEY_LINK.sub(r"\1sent\2", text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
 from email.utils import make_msgid
@@ -158,12 +159,33 @@ def email_send(*, outbound_id: int) -> bool:
             return False
         except Exception as error:  # the connection broke mid-way: it may have been delivered
             logger.error("email %s may or may not have been delivered: %s", outbound.key, error)
-            mine.update(state=OutboundEmail.State.FAILED, last_error=_uncertain(error), claim_token="")
+            mine.update(
+                state=OutboundEmail.State.FAILED, last_error=_uncertain(error), claim_token="", **_redacted(outbound)
+            )
             return False
     finally:
         with suppress(Exception):
             connection.close()
-    return bool(mine.update(state=OutboundEmail.State.SENT, sent_at=timezone.now(), claim_token=""))
+    return bool(
+        mine.update(state=OutboundEmail.State.SENT, sent_at=timezone.now(), claim_token="", **_redacted(outbound))
+    )
+
+
+# Other apps register functions that blank their secrets (e.g. survey link tokens) out of the stored
+# copy of an email once it has left: the send log must not become a second place to find them.
+_REDACTORS: list[Callable[[str], str]] = []
+
+
+def register_redactor(redact: Callable[[str], str]) -> None:
+    if redact not in _REDACTORS:
+        _REDACTORS.append(redact)
+
+
+def _redacted(outbound: OutboundEmail) -> dict[str, str]:
+    text, html = outbound.body_text, outbound.body_html
+    for redact in _REDACTORS:
+        text, html = redact(text), redact(html)
+    return {"body_text": text, "body_html": html}
 
 
 def _uncertain(error: BaseException | str) -> str:
