@@ -5,30 +5,17 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
+from helpdesk.language import normalise_language
 
 from ..models import Customer, Order
 
-CUSTOMER_LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-def normalise_language(language: str | None) -> str:
-    """A supported language code for what a customer or sender gave, English otherwise."""
-    if not language:
-        return "en"
-    code = language.strip().lower().replace("_", "-")
-    if code in CUSTOMER_LANGUAGES:
-        return code
-    if code.startswith("zh"):
-        return "zh-hans"
-    base = code.split("-")[0]
-    return base if base in CUSTOMER_LANGUAGES else "en"
+__all__ = ["customer_get_or_create", "normalise_language", "order_create"]
 
 
 def _clean_email(email: str) -> str:
