@@ -130,6 +130,7 @@ AXES_VERBOSE = False
 # Supervisors and admins confirm their sign-in with a TOTP code (django-otp); agents may too.
 TWO_FACTOR_REQUIRED: bool = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = "Helpdesk"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows anyone's TOTP secret
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
