@@ -8,9 +8,10 @@ import time
 import pytest
 import redis
 
+from tests.smtp import SmtpServer
+
 from .conftest import fast_sweeps, new_queue, running, wait_for, worker_command
 from .due_work import DueWork, all_done, assert_each_once, make_due, overdue_tickets
-from .smtp import SmtpServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

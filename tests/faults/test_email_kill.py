@@ -12,11 +12,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.smtp import SmtpServer
 from tickets.models import OutboundEmail
 from tickets.services import email_send, emails_recover_interrupted
 
 from .conftest import fast_sweeps, kill_group, new_queue, running, wait_for, worker_command
-from .smtp import SmtpServer
 
 BROKER_DB = 13
 

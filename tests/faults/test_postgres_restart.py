@@ -21,10 +21,10 @@ from helpdesk import roles
 from policies.models import CompensationGrant, DecisionLog
 from tests.factories import make_staff
 from tests.policies.conftest import ask
+from tests.smtp import SmtpServer
 from tickets.models import OutboundEmail
 
 from .conftest import fast_sweeps, new_queue, running, signed_in_session, wait_for, web_env, web_server, worker_command
-from .smtp import SmtpServer
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
+from tests.smtp import SmtpServer
 from tickets import services as tickets
 from tickets.models import Channel, Message, OutboundEmail
 
 from .conftest import fast_sweeps, new_queue, running, signed_in_session, wait_for, web_env, web_server, worker_command
-from .smtp import SmtpServer
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

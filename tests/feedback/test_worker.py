@@ -14,11 +14,11 @@ from django.utils import timezone
 from feedback.models import InvitationState, SurveyInvitation
 from tests.integration import conftest as integration
 from tests.integration.conftest import PYTHON, ROOT, running, wait_for
+from tests.smtp import SmtpServer
 from tickets.models import OutboundEmail
 
 from .conftest import customer_in
 from .helpers import civil_zone_now
-from .smtp_sink import SmtpSink
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -73,7 +73,7 @@ def test_due_invitations_survive_a_flushed_broker_and_are_sent_once_by_a_real_wo
     def sweeps_run() -> int:
         return log.read_text().count("Task feedback.tasks.send_due_invitations[")
 
-    with SmtpSink() as sink:
+    with SmtpServer() as sink:
         env = {
             **worker_env,
             "CELERY_BROKER_URL": BROKER,

@@ -1,9 +1,12 @@
-"""A tiny SMTP server on loopback that keeps what it receives: real delivery for worker tests."""
+"""A small SMTP server on loopback for tests that send real email. It stores a message on the final "."
+(as a real MTA queues it) and can wait before answering: the window in which a sender may die not
+knowing the message went out."""
 
 from __future__ import annotations
 
 import socketserver
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -11,8 +14,7 @@ from types import TracebackType
 
 
 @dataclass
-class Received:
-    sender: str
+class Delivered:
     recipients: list[str]
     raw: bytes
 
@@ -22,47 +24,60 @@ class Received:
         assert isinstance(parsed, EmailMessage)
         return parsed
 
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"] or "")
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"] or "")
+
 
 @dataclass
-class SmtpSink:
-    messages: list[Received] = field(default_factory=list)
+class SmtpServer:
+    data_delay: float = 0.0  # seconds between storing a message and answering 250
+    messages: list[Delivered] = field(default_factory=list)
+    received: threading.Event = field(default_factory=threading.Event)  # set at each stored message
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
     _server: socketserver.ThreadingTCPServer | None = None
 
-    def __enter__(self) -> SmtpSink:
-        sink = self
+    def __enter__(self) -> SmtpServer:
+        server = self
 
         class Handler(socketserver.StreamRequestHandler):
             def say(self, text: str) -> None:
                 self.wfile.write(f"{text}\r\n".encode())
 
             def handle(self) -> None:
-                self.say("220 sink ESMTP")
-                recipients: list[str]
-                sender, recipients = "", []
+                self.say("220 faults ESMTP")
+                recipients: list[str] = []
                 while line := self.rfile.readline():
-                    command = line.decode("utf-8", "replace").strip()
-                    verb = command[:4].upper()
+                    verb = line.decode("utf-8", "replace").strip()[:4].upper()
                     if verb == "EHLO":
-                        self.wfile.write(b"250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
-                    elif verb == "HELO":
-                        self.say("250 sink")
+                        self.wfile.write(b"250-faults\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
                     elif verb == "MAIL":
-                        sender, recipients = command.partition(":")[2].strip(" <>").split(">")[0], []
+                        recipients = []
                         self.say("250 OK")
                     elif verb == "RCPT":
-                        recipients.append(command.partition(":")[2].strip(" <>"))
+                        recipients.append(line.decode().partition(":")[2].strip(" <>\r\n"))
                         self.say("250 OK")
                     elif verb == "DATA":
                         self.say("354 End data with <CR><LF>.<CR><LF>")
                         lines = []
                         while (data := self.rfile.readline()) not in (b".\r\n", b".\n", b""):
                             lines.append(data[1:] if data.startswith(b"..") else data)
-                        with sink.lock:
-                            sink.messages.append(Received(sender, recipients, b"".join(lines)))
-                        self.say("250 OK queued")
-                    elif verb in ("RSET", "NOOP"):
+                        if not data:
+                            return  # the sender vanished before the end of the message: nothing queued
+                        with server.lock:
+                            server.messages.append(Delivered(recipients, b"".join(lines)))
+                        server.received.set()
+                        threading.Event().wait(server.data_delay)
+                        try:
+                            self.say("250 OK queued")
+                        except OSError:
+                            return
+                    elif verb in ("RSET", "NOOP", "HELO"):
                         self.say("250 OK")
                     elif verb == "QUIT":
                         self.say("221 Bye")
@@ -82,6 +97,14 @@ class SmtpSink:
             self._server.shutdown()
             self._server.server_close()
 
+    def by_message_id(self) -> Counter[str]:
+        with self.lock:
+            return Counter(m.message_id for m in self.messages)
+
     def recipients(self) -> list[str]:
         with self.lock:
-            return [r for message in self.messages for r in message.recipients]
+            return [address for m in self.messages for address in m.recipients]
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
