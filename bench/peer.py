@@ -226,7 +226,8 @@ def load_peer(tickets: int, seed: int) -> str:
 
 def measure_peer(tickets: int, workers: int, seconds: int, connections: int) -> dict[str, Any]:
     session = load_peer(tickets, seed=1)
-    headers = {"Cookie": f"sessionid={session}"}
+    # The same cookies as our side: a session, and the CSRF cookie a browser holds after its first page.
+    headers = {"Cookie": f"sessionid={session}; csrftoken={'c' * 32}"}
     results: dict[str, Any] = {}
     log = ROOT / "bench" / "out" / "peer-gunicorn.log"
     with gunicorn(PEER_PYTHON, "peer_site.wsgi", env=peer_env(), cwd=SITE, workers=workers, log=log) as base:

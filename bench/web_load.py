@@ -57,6 +57,7 @@ def prepare(database_url: str) -> dict[str, Any]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django.middleware.csrf import _get_new_csrf_string
     from rest_framework.authtoken.models import Token
 
     from tickets.models import Ticket
@@ -71,7 +72,7 @@ def prepare(database_url: str) -> dict[str, Any]:
     agent = get_user_model().objects.get(username="europe-agent-0")
     session = SessionStore()
     session[SESSION_KEY] = str(agent.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
     session.create()
     token, _ = Token.objects.get_or_create(user=agent)
@@ -82,7 +83,9 @@ def prepare(database_url: str) -> dict[str, Any]:
     assert ticket is not None
     return {
         "tickets": Ticket.objects.count(),
-        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+        # What a browser holds after its first page: the session and the CSRF cookie the page set.
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}",
         "token": token.key,
         "ticket": ticket["pk"],
     }
@@ -100,8 +103,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--pages", nargs="+", default=["queue", "ticket", "api"])
+    parser.add_argument("--no-page-cache", action="store_true", help="render every page afresh (PAGE_CACHE_SECONDS=0)")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    if args.no_page_cache:
+        os.environ["PAGE_CACHE_SECONDS"] = "0"
     facts = prepare(database_url)
     page_headers = {"Cookie": facts["cookie"]}
     api_headers = {"Authorization": f"Token {facts['token']}", "Accept": "application/json"}
@@ -125,10 +131,13 @@ def main() -> None:
                 result = wrk(
                     base + path, headers=headers, connections=args.connections, seconds=args.seconds, server=base
                 )
-                result.update(page=page, workers=workers, path=path)
+                result.update(page=page, workers=workers, path=path, page_cache=not args.no_page_cache)
                 results["runs"].append(result)
-                print(row(f"{page} {path} ({facts['tickets']:,} tickets, {workers} workers)", result), flush=True)
-    out = ROOT / "bench" / "out" / f"web_load-{facts['tickets']}.json"
+                cached = ", uncached" if args.no_page_cache else ""
+                label = f"{page} {path} ({facts['tickets']:,} tickets, {workers} workers{cached})"
+                print(row(label, result), flush=True)
+    suffix = "-uncached" if args.no_page_cache else ""
+    out = ROOT / "bench" / "out" / f"web_load-{facts['tickets']}{suffix}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from helpdesk import roles
 from helpdesk.decorators import staff_view
+from helpdesk.pagecache import cached_page
 
 from .. import selectors
 from ..forms import QueueFilterForm
@@ -62,6 +63,7 @@ def _jump_to_reference(request: HttpRequest, text: str) -> HttpResponse | None:
 
 @staff_view()
 @require_GET
+@cached_page("queue", vary=("HX-Request", "HX-Boosted", "HX-History-Restore-Request"))
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     views = selectors.queue_views_for(user)
