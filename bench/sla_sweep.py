@@ -1,20 +1,25 @@
-"""One SLA sweep over a large table: time to find and escalate the due tickets, and the plans.
+"""One SLA sweep over a large table: time to find and escalate the due tickets, its queries and the plans.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench .venv/bin/python bench/sla_sweep.py --due 1000
 
 Run bench/datagen.py first. Each round makes `--due` open tickets' first-response deadlines pass,
-runs one sweep, and undoes the escalation so the next round starts from the same state.
+runs one sweep, and puts back every row the sweep changed (clocks, tickets, agents' last assignment)
+and deletes every row it added, so each round, and each run, starts from the same state.
+`--profile` adds one more round under cProfile and prints where its time went.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
@@ -23,71 +28,145 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helpde
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "0")
 os.environ.setdefault("EMAIL_URL", "dummymail://")
 
+TICKET_FIELDS = ("priority", "assignee_id", "updated_at", "sla_state")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--due", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="profile one more sweep and print the top functions")
+    parser.add_argument(
+        "--assigned", action="store_true", help="the due tickets have an agent on shift already: none is reassigned"
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
-    from django.db import connection, transaction
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from helpdesk.models import Notification
-    from tickets.models import OutboundEmail, SlaBreach, SlaClock, Ticket, TicketEvent
-    from tickets.services import sla_sweep
+    from tickets.models import Ticket
 
     total = Ticket.objects.count()
     now = timezone.now()
-    timings = []
-    for _round in range(args.rounds):
-        with transaction.atomic():
-            ids = list(
-                SlaClock.objects.filter(
-                    metric="first_response",
-                    met_at__isnull=True,
-                    breached_at__isnull=True,
-                    paused_at__isnull=True,
-                    due_at__gt=now,
-                )
-                .order_by("?")
-                .values_list("pk", "ticket_id")[: args.due]
-            )
-            clock_ids = [pk for pk, _t in ids]
-            SlaClock.objects.filter(pk__in=clock_ids).update(
-                due_at=now - timedelta(minutes=1), warned_at=now - timedelta(minutes=3)
-            )
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE tickets_slaclock")
-        started = time.perf_counter()
-        result = sla_sweep(now=now)
-        elapsed = time.perf_counter() - started
+    timings, query_counts, claim_sql = [], [], ""
+    for number in range(args.rounds + args.profile):
+        ticket_ids, saved = _make_due(args.due, now, assigned=args.assigned)
+        profiler = cProfile.Profile() if number == args.rounds else None
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
+            result = _sweep(now)
+            if profiler is not None:
+                profiler.disable()
+            elapsed = time.perf_counter() - started
+        _undo(saved)
+        assert sorted(result.breached) == sorted(ticket_ids), (len(result.breached), len(ticket_ids))
+        if profiler is not None:
+            _print_profile(profiler)
+            continue
         timings.append(elapsed * 1000)
-        assert len(result.breached) == len({t for _c, t in ids}), (len(result.breached), len(ids))
-        # Undo, so every round measures the same work.
-        ticket_ids = [t for _c, t in ids]
-        SlaBreach.objects.filter(clock_id__in=clock_ids).delete()
-        SlaClock.objects.filter(pk__in=clock_ids).update(
-            breached_at=None, warned_at=None, due_at=now + timedelta(days=60)
+        query_counts.append(len(captured.captured_queries))
+        claim_sql = next(
+            q["sql"] for q in captured.captured_queries if "SKIP LOCKED" in q["sql"] and "due_at" in q["sql"]
         )
-        TicketEvent.objects.filter(ticket_id__in=ticket_ids).delete()
-        Ticket.objects.filter(pk__in=ticket_ids).update(sla_state="ok")
-        Notification.objects.all().delete()
-        OutboundEmail.objects.all().delete()
 
     with connection.cursor() as cur:
-        cur.execute(
-            "EXPLAIN SELECT id, ticket_id FROM tickets_slaclock WHERE breached_at IS NULL AND met_at IS NULL "
-            "AND paused_at IS NULL AND due_at IS NOT NULL AND due_at <= now() ORDER BY due_at LIMIT 1000 "
-            "FOR UPDATE SKIP LOCKED"
-        )
+        cur.execute("EXPLAIN " + claim_sql)
         plan = "\n".join(row[0] for row in cur.fetchall())
-    print(f"tickets: {total}, due per sweep: {args.due}, rounds: {args.rounds}")
+    print(f"tickets: {total}, due per sweep: {args.due}, rounds: {args.rounds}, load average: {_load()}")
     print(f"sweep ms: median {statistics.median(timings):.0f}, min {min(timings):.0f}, max {max(timings):.0f}")
-    print("plan of the claim query:\n" + plan)
+    print(f"queries per sweep: {sorted(set(query_counts))}")
+    print(f"claim query:\n{claim_sql}\nplan of the claim query:\n{plan}")
+
+
+def _sweep(now: Any) -> Any:
+    from tickets.services import sla_sweep
+
+    return sla_sweep(now=now)
+
+
+def _make_due(count: int, now: Any, *, assigned: bool = False) -> tuple[list[int], dict[str, Any]]:
+    """Make `count` open tickets' first response overdue (already warned), with `assigned` each given to
+    an agent of its team (all are on shift: datagen sets no shifts); remember what to put back."""
+    from django.db import connection, transaction
+
+    from helpdesk import roles
+    from helpdesk.models import Notification
+    from tickets.models import AgentProfile, OutboundEmail, SlaBreach, SlaClock, Ticket, TicketEvent
+
+    with transaction.atomic():
+        clocks = list(
+            SlaClock.objects.filter(
+                metric="first_response",
+                met_at__isnull=True,
+                breached_at__isnull=True,
+                paused_at__isnull=True,
+                due_at__gt=now,
+            )
+            .order_by("?")
+            .values_list("pk", "ticket_id", "due_at", "warned_at")[:count]
+        )
+        ticket_ids = sorted({t for _c, t, _d, _w in clocks})
+        SlaClock.objects.filter(pk__in=[c[0] for c in clocks]).update(
+            due_at=now - timedelta(minutes=1), warned_at=now - timedelta(minutes=3)
+        )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE tickets_slaclock")
+    saved = {
+        "clocks": clocks,
+        "tickets": list(Ticket.objects.filter(pk__in=ticket_ids).values("pk", *TICKET_FIELDS)),
+        "agents": list(AgentProfile.objects.values_list("pk", "last_assigned_at")),
+        "after": {
+            model: model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            for model in (SlaBreach, TicketEvent, Notification, OutboundEmail)
+        },
+    }
+    if assigned:
+        agents: dict[int, list[int]] = {}
+        for user_id, team_id in AgentProfile.objects.filter(user__groups__name=roles.AGENT_GROUP).values_list(
+            "user_id", "team_id"
+        ):
+            agents.setdefault(team_id, []).append(user_id)
+        tickets = Ticket.objects.filter(pk__in=ticket_ids).only("pk", "team_id")
+        Ticket.objects.bulk_update(
+            [Ticket(pk=t.pk, assignee_id=agents[t.team_id][t.pk % len(agents[t.team_id])]) for t in tickets],
+            ["assignee_id"],
+        )
+    return ticket_ids, saved
+
+
+def _undo(saved: dict[str, Any]) -> None:
+    """Put back the rows the sweep changed and delete the rows it added."""
+    from django.db import transaction
+
+    from tickets.models import AgentProfile, SlaClock, Ticket
+
+    with transaction.atomic():
+        for model, last_pk in saved["after"].items():
+            model.objects.filter(pk__gt=last_pk).delete()
+        clocks = [
+            SlaClock(pk=pk, due_at=due, warned_at=warned, breached_at=None) for pk, _t, due, warned in saved["clocks"]
+        ]
+        SlaClock.objects.bulk_update(clocks, ["due_at", "warned_at", "breached_at"])
+        Ticket.objects.bulk_update([Ticket(**row) for row in saved["tickets"]], list(TICKET_FIELDS))
+        AgentProfile.objects.bulk_update(
+            [AgentProfile(pk=pk, last_assigned_at=at) for pk, at in saved["agents"]], ["last_assigned_at"]
+        )
+
+
+def _print_profile(profiler: cProfile.Profile) -> None:
+    stats = pstats.Stats(profiler)
+    print(f"profiled sweep: {stats.total_tt * 1000:.0f} ms (under cProfile)")  # type: ignore[attr-defined]
+    stats.sort_stats("cumulative").print_stats(40)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

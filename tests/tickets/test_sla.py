@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from helpdesk import roles
 from helpdesk.models import Notification
 from tests.factories import CustomerFactory
 from tickets import services
@@ -152,6 +157,94 @@ def test_breached_unassigned_ticket_goes_to_an_agent_on_shift(actors, categories
     assert ticket.assignee is not None and ticket.assignee != actors.l1
     assert result.reassigned[ticket.pk] == ticket.assignee.pk
     assert ticket.events.filter(kind="assignee", old_value="l1").exists()
+
+
+def _due_complaints(actors, categories, count: int, at: datetime) -> list[Ticket]:
+    """Complaints arriving at `at`, by turns unassigned, with an agent away and with one on shift; some urgent."""
+    tickets = []
+    with time_machine.travel(at, tick=False):
+        for i in range(count):
+            ticket = _ticket(actors, categories.logistics, priority=Priority.URGENT if i % 4 == 0 else Priority.NORMAL)
+            assignee = (None, actors.l1, actors.l2)[i % 3]
+            if assignee is not None:
+                services.ticket_assign(ticket=ticket, assignee=assignee, actor=assignee)
+            tickets.append(ticket)
+    return tickets
+
+
+def test_a_sweep_runs_as_many_queries_for_fifty_due_tickets_as_for_ten(actors, categories, teams):
+    from tests.factories import make_staff
+
+    make_staff(team=teams.europe, tier="L3", group=roles.SUPERVISOR_GROUP, username="super2", email="s2@example.com")
+    away = actors.l1.agent_profile
+    away.on_shift = False
+    away.save()
+    counts = []
+    for count, start in ((2, T0), (10, T0 + timedelta(hours=1)), (50, T0 + timedelta(hours=2))):
+        tickets = _due_complaints(actors, categories, count, start)
+        with time_machine.travel(start + timedelta(minutes=11), tick=False), CaptureQueriesContext(connection) as sql:
+            result = services.sla_sweep()
+        assert result.warned == result.breached == sorted(t.pk for t in tickets)
+        assert len(result.reassigned) == len([t for t in tickets if t.assignee_id != actors.l2.pk])
+        counts.append(len(sql))
+    assert counts[1] == counts[2], "\n".join(q["sql"][:100] for q in sql.captured_queries)
+    assert counts[2] <= 30  # savepoints included
+
+
+def test_escalation_speaks_each_persons_language_and_spreads_the_tickets(
+    actors, categories, teams, django_capture_on_commit_callbacks
+):
+    supervisor = actors.supervisor.agent_profile
+    supervisor.ui_language = "zh-hans"
+    supervisor.save()
+    away = actors.l1.agent_profile  # the only German speaker
+    away.on_shift = False
+    away.save()
+    french = _due_complaints(actors, categories, 2, T0)
+    german = _due_complaints(actors, categories, 6, T0)
+    Ticket.objects.filter(pk__in=[t.pk for t in french]).update(language="fr", assignee=None)
+    Ticket.objects.filter(pk__in=[t.pk for t in german]).update(language="de", assignee=None)
+    late = T0 + timedelta(minutes=11)
+    with django_capture_on_commit_callbacks(execute=True), time_machine.travel(late, tick=False):
+        result = services.sla_sweep()
+        on_shift = {p.user_id for p in services.agents_on_shift(teams.europe.pk, late)}
+    # French first to the French speaker; nobody on shift speaks German, so those go by fewest open tickets.
+    assert {result.reassigned[t.pk] for t in french} == {actors.l2.pk}
+    given = Counter(result.reassigned[t.pk] for t in french + german)
+    assert set(given) == on_shift and max(given.values()) - min(given.values()) <= 1
+    for ticket in french + german:
+        assignee = get_user_model().objects.get(pk=result.reassigned[ticket.pk])
+        assert ticket.events.filter(kind="assignee", old_value="", new_value=assignee.username).count() == 1
+        given_text = Notification.objects.get(user=assignee, key__startswith=f"sla-reassigned:{ticket.pk}:").text
+        assert given_text == (
+            f"{ticket.reference} 已分配给您：它未达到 SLA 目标。"
+            if assignee == actors.supervisor
+            else f"{ticket.reference} was given to you: it missed its SLA target."
+        )
+        assert Notification.objects.get(user=actors.supervisor, key__startswith=f"sla-breach:{ticket.pk}:").text == (
+            f"{ticket.reference} 未达到 SLA 目标。"
+        )
+    [email] = [m for m in mail.outbox if m.to == [actors.supervisor.email]]
+    assert email.subject == "8 张工单未达到 SLA 目标" and "以下工单未达到 SLA 目标，已升级：" in email.body
+    assert all(t.reference in email.body for t in french + german)
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+@time_machine.travel(T0, tick=False)  # the ORM sets created_at (auto_now_add) to the time of the insert
+def test_sweep_rows_are_inserted_as_the_orm_would(actors, monkeypatch, vendor):
+    from django.db import DataError
+
+    from tickets.services.sla import insert_rows
+
+    monkeypatch.setattr(connection, "vendor", vendor)  # "sqlite": the quick start's path, through the ORM
+    fields = ("user_id", "key", "text", "url", "created_at")
+    rows = [(actors.l1.pk, "a", "first", "/a/", T0), (actors.l2.pk, "a", "second", "", T0)]
+    insert_rows(Notification, fields, [*rows, (actors.l1.pk, "a", "again", "/b/", T0)], ignore_conflicts=True)
+    notices = Notification.objects.order_by("pk").values_list(*fields)
+    assert list(notices) == rows  # the second notice with the same key for l1 was skipped
+    assert all(n.read_at is None for n in Notification.objects.all())
+    with pytest.raises(DataError), transaction.atomic():  # too long for the column: refused, not cut short
+        insert_rows(Notification, fields, [(actors.l3.pk, "k" * 201, "text", "", T0)])
 
 
 @pytest.mark.parametrize(

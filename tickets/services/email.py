@@ -7,6 +7,7 @@ import smtplib
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
@@ -66,30 +67,67 @@ def email_queue(
     existing = OutboundEmail.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    with translation.override(language):
-        subject = one_line(render_to_string(f"emails/{template}_subject.txt", context))[:255]
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
     in_reply_to, references = _thread_headers(ticket) if ticket else ("", "")
-    outbound = OutboundEmail.objects.create(
-        key=key,
+    outbound = _outbound(
+        EmailToQueue(key=key, to=to, template=template, context=context, language=language),
         ticket=ticket,
         message=message,
-        to=to,
+        in_reply_to=in_reply_to,
+        references=references,
+    )
+    outbound.save(force_insert=True)
+    if message is not None and not message.email_message_id:
+        Message.objects.filter(pk=message.pk).update(email_message_id=outbound.email_message_id)
+    _send_after_commit([outbound])
+    return outbound
+
+
+@dataclass(frozen=True)
+class EmailToQueue:
+    """One email for emails_queue: to staff, not part of a ticket's thread."""
+
+    key: str
+    to: str
+    template: str
+    context: dict[str, Any]
+    language: str
+
+
+def emails_queue(emails: list[EmailToQueue]) -> list[OutboundEmail]:
+    """email_queue for many emails at once, in two queries: the keys already queued, then one insert.
+    Returns the emails queued now (an email whose key is already queued is left as it is)."""
+    queued = set(OutboundEmail.objects.filter(key__in=[e.key for e in emails]).values_list("key", flat=True))
+    new = [e for e in {e.key: e for e in emails}.values() if e.key not in queued]
+    if not new:
+        return []
+    created = OutboundEmail.objects.bulk_create([_outbound(e) for e in new])
+    _send_after_commit(created)
+    return created
+
+
+def _outbound(email: EmailToQueue, **fields: Any) -> OutboundEmail:
+    """The send log's row for an email, rendered in its language; not saved yet."""
+    with translation.override(email.language):
+        subject = one_line(render_to_string(f"emails/{email.template}_subject.txt", email.context))[:255]
+        text = render_to_string(f"emails/{email.template}.txt", email.context)
+        html = render_to_string(f"emails/{email.template}.html", email.context)
+    return OutboundEmail(
+        key=email.key,
+        to=email.to,
         subject=subject,
         body_text=text,
         body_html=html,
         email_message_id=make_msgid(domain=EMAIL_DOMAIN),
-        in_reply_to=in_reply_to,
-        references=references,
         due_at=timezone.now(),
+        **fields,
     )
-    if message is not None and not message.email_message_id:
-        Message.objects.filter(pk=message.pk).update(email_message_id=outbound.email_message_id)
+
+
+def _send_after_commit(outbound: list[OutboundEmail]) -> None:
     from ..tasks import send_email
 
-    enqueue(send_email, outbound.pk)
-    return outbound
+    for email in outbound:
+        enqueue(send_email, email.pk)
 
 
 def _mail_for(outbound: OutboundEmail) -> EmailMultiAlternatives:

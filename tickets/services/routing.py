@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +15,8 @@ from django.utils import timezone
 from helpdesk import roles
 
 from ..models import OPEN_Q, AgentProfile, Ticket
+
+NEVER_ASSIGNED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def support_local_time(now: datetime) -> datetime:
@@ -33,14 +35,23 @@ def is_on_shift(profile: AgentProfile, now: datetime) -> bool:
 
 
 def agents_on_shift(team_id: int, now: datetime) -> list[AgentProfile]:
+    return agents_on_shift_by_team({team_id}, now).get(team_id, [])
+
+
+def agents_on_shift_by_team(team_ids: Iterable[int], now: datetime) -> dict[int, list[AgentProfile]]:
+    """The agents on shift of each team, in two queries whatever the number of teams."""
     agents = get_user_model().objects.filter(roles.users_with_perm_q(roles.WORK_TICKETS), is_active=True)
     profiles = (
-        AgentProfile.objects.filter(team_id=team_id, on_shift=True, user__in=agents.values("pk"))
+        AgentProfile.objects.filter(team_id__in=list(team_ids), on_shift=True, user__in=agents.values("pk"))
         .select_related("user")
         .prefetch_related("shifts")
         .order_by("pk")
     )
-    return [p for p in profiles if is_on_shift(p, now)]
+    by_team: dict[int, list[AgentProfile]] = {}
+    for profile in profiles:
+        if profile.team_id is not None and is_on_shift(profile, now):
+            by_team.setdefault(profile.team_id, []).append(profile)
+    return by_team
 
 
 def open_ticket_load(user_ids: Iterable[int]) -> dict[int, int]:
@@ -51,13 +62,20 @@ def open_ticket_load(user_ids: Iterable[int]) -> dict[int, int]:
 def choose_agent(
     candidates: list[AgentProfile], language: str, load: dict[int, int], *, require_language: bool
 ) -> AgentProfile | None:
-    """Fewest open tickets wins; ties go to whoever was given a ticket least recently (fair rotation)."""
+    return least_loaded(language_pool(candidates, language, require_language=require_language), load)
+
+
+def language_pool(candidates: list[AgentProfile], language: str, *, require_language: bool) -> list[AgentProfile]:
+    """Those who speak the language; when nobody does, everyone unless the language is required."""
     speakers = [p for p in candidates if p.speaks(language)]
-    pool = speakers or ([] if require_language else candidates)
+    return speakers or ([] if require_language else candidates)
+
+
+def least_loaded(pool: list[AgentProfile], load: dict[int, int]) -> AgentProfile | None:
+    """Fewest open tickets wins; ties go to whoever was given a ticket least recently (fair rotation)."""
     if not pool:
         return None
-    never = timezone.make_aware(datetime(1970, 1, 1))
-    return min(pool, key=lambda p: (load.get(p.user_id, 0), p.last_assigned_at or never, p.pk))
+    return min(pool, key=lambda p: (load.get(p.user_id, 0), p.last_assigned_at or NEVER_ASSIGNED, p.pk))
 
 
 def note_assignment(profile: AgentProfile, load: dict[int, int], now: datetime, *, save: bool = True) -> None:
