@@ -64,16 +64,14 @@ def many_tickets(actors, teams, categories) -> None:
         cur.execute("ANALYZE tickets_outboundemail")
 
 
-def plans_of(action: Callable[[], Any], table: str) -> list[tuple[str, str]]:
+def plans_of(
+    action: Callable[[], Any], table: str, kinds: tuple[str, ...] = ("SELECT", "UPDATE")
+) -> list[tuple[str, str]]:
     """(SQL, plan) of every query `action` runs that reads `table`, planned with seq scans off."""
     with CaptureQueriesContext(connection) as captured, transaction.atomic():
         action()
         transaction.set_rollback(True)
-    queries = [
-        q["sql"]
-        for q in captured.captured_queries
-        if f'"{table}"' in q["sql"] and q["sql"].startswith(("SELECT", "UPDATE"))
-    ]
+    queries = [q["sql"] for q in captured.captured_queries if f'"{table}"' in q["sql"] and q["sql"].startswith(kinds)]
     assert queries, f"no query read {table}"
     plans = []
     with transaction.atomic(), connection.cursor() as cur:
@@ -120,3 +118,29 @@ def test_the_email_sweep_finds_due_and_interrupted_emails_through_indexes(many_t
     assert len(plans) == 3  # the two recoveries of interrupted sends, then the due emails
     assert_indexed(plans, "tickets_outboundemail")
     assert all("outbound_" in plan for _sql, plan in plans), plans
+
+
+def test_a_repeated_webhook_is_recognised_through_the_unique_index(db):
+    """De-duplication is the INSERT's conflict check on (sender, dedup_key), among many stored deliveries."""
+    from logistics.services.intake import _store, parse_body
+    from tests.logistics.helpers import SAMPLES
+
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO logistics_webhookdelivery (sender, dedup_key, body, signature_key, event_type,
+                tracking_number, carrier_code, state, attempts, error, received_at)
+            SELECT 'aftership', 'key-' || n, ''::bytea, 0, '', 'T' || n, '', 'processed', 0, '', now()
+            FROM generate_series(1, %s) AS n
+            """,
+            [TICKETS],
+        )
+        cur.execute("ANALYZE logistics_webhookdelivery")
+    body = (SAMPLES / "aftership_in_transit.json").read_bytes()
+    update = parse_body("aftership", body)
+
+    store = lambda: _store(sender="aftership", update=update, body=body, key_index=0)  # noqa: E731
+    plans = plans_of(store, "logistics_webhookdelivery", kinds=("INSERT",))
+
+    [(_sql, plan)] = plans
+    assert "Conflict Arbiter Indexes: webhook_delivery_unique" in plan, plan
