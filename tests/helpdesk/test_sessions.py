@@ -1,0 +1,48 @@
+"""Sessions are read with a prepared statement: the same answers as Django's database sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.sessions import SessionStore
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_stored_session_is_read_back():
+    store = SessionStore()
+    store["colour"] = "teal"
+    store.create()
+
+    assert SessionStore(store.session_key)["colour"] == "teal"
+
+
+def test_an_expired_or_unknown_session_reads_empty_and_gets_a_new_key_when_saved():
+    store = SessionStore()
+    store["colour"] = "teal"
+    store.create()
+    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    expired = SessionStore(store.session_key)
+    unknown = SessionStore("x" * 32)
+
+    assert dict(expired.items()) == {} and dict(unknown.items()) == {}
+    unknown["colour"] = "red"
+    unknown.save()
+    assert unknown.session_key != "x" * 32
+
+
+def test_a_signed_in_agent_stays_signed_in_and_logout_ends_the_session(client, actors):
+    client.force_login(actors.l1)
+    key = client.session.session_key
+
+    assert client.get(reverse("tickets:queue")).status_code == 200
+    client.post(reverse("logout"))
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get(reverse("tickets:queue")).status_code == 302
