@@ -3,26 +3,40 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Model, OneToOneField
+
+from tickets.models import AgentProfile
 
 
 class HelpdeskBackend(ModelBackend):
-    """Same rules as ModelBackend. The user is loaded with their agent profile (read by nearly
-    every page), and their own and their groups' permissions come in one query instead of two."""
+    """Same rules as ModelBackend, in fewer and cheaper queries on every signed-in request: the user
+    and their agent profile (read by nearly every page) come from two statements written once, and
+    their own and their groups' permissions from one. The ORM compiled these lookups anew on each
+    request, which took longer than running them."""
 
     def get_user(self, user_id: Any) -> Any:
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related("agent_profile").get(pk=user_id)
-        except user_model.DoesNotExist:
+            pk = user_model._meta.get_field("id").to_python(user_id)
+        except ValidationError:
             return None
-        return user if self.user_can_authenticate(user) else None
+        user = next(iter(user_model._default_manager.raw(_row_sql(user_model, "id"), [pk])), None)
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        profile = next(iter(AgentProfile._default_manager.raw(_row_sql(AgentProfile, "user_id"), [pk])), None)
+        link = cast(OneToOneField, AgentProfile._meta.get_field("user"))
+        link.remote_field.set_cached_value(user, profile)  # user.agent_profile, None when they have none
+        if profile is not None:
+            link.set_cached_value(profile, user)
+        return user
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -36,6 +50,14 @@ class HelpdeskBackend(ModelBackend):
                     rows = cursor.fetchall()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache
+
+
+@lru_cache(maxsize=4)
+def _row_sql(model: type[Model], column: str) -> str:
+    """SELECT every column of `model`'s row(s) WHERE `column` = %s."""
+    q = connection.ops.quote_name
+    columns = ", ".join(q(field.column) for field in model._meta.concrete_fields)
+    return f"SELECT {columns} FROM {q(model._meta.db_table)} WHERE {q(column)} = %s"  # noqa: S608 - model names
 
 
 @lru_cache(maxsize=1)

@@ -56,3 +56,14 @@ def test_a_deactivated_user_is_not_signed_in(actors):
     get_user_model().objects.filter(pk=actors.l3.pk).update(is_active=False)
 
     assert HelpdeskBackend().get_user(actors.l3.pk) is None
+
+
+def test_a_user_without_an_agent_profile_and_a_malformed_id(actors):
+    user = HelpdeskBackend().get_user(actors.admin.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        profile = getattr(user, "agent_profile", None)
+
+    assert user == actors.admin and profile is None and len(queries) == 0
+    assert HelpdeskBackend().get_user("not-a-number") is None
+    assert HelpdeskBackend().get_user(10**9) is None
