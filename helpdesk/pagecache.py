@@ -135,20 +135,25 @@ def cached_page(name: str, *, vary: tuple[str, ...] = ()) -> Callable[[View], Vi
 
 
 class ChangeTrackedQuerySet(models.QuerySet):
-    """A queryset whose bulk writes (which send no signals) also mark cached pages stale."""
+    """A queryset whose bulk writes (which send no signals) also mark cached pages stale. The mark
+    follows the write, so outside a transaction the change is already stored when it is made."""
 
     def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
         data_changed()
-        return super().update(**kwargs)
+        return count
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
+        created = super().bulk_create(*args, **kwargs)
         data_changed()
-        return super().bulk_create(*args, **kwargs)
+        return created
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> Any:
+        updated = super().bulk_update(*args, **kwargs)
         data_changed()
-        return super().bulk_update(*args, **kwargs)
+        return updated
 
     def delete(self) -> Any:
+        deleted = super().delete()
         data_changed()
-        return super().delete()
+        return deleted
