@@ -6,6 +6,11 @@ Run bench/datagen.py first. Each round makes `--due` open tickets' first-respons
 runs one sweep, and puts back every row the sweep changed (clocks, tickets, agents' last assignment)
 and deletes every row it added, so each round, and each run, starts from the same state.
 `--profile` adds one more round under cProfile and prints where its time went.
+
+Putting rows back leaves dead row versions, and an index entry for each, that a production database's
+autovacuum would clear (this one may run without it): the run starts with VACUUM ANALYZE of the tables
+a sweep writes, and each round ends with VACUUM of those it only inserts into, where the same keys come
+back each round. `--no-vacuum` measures the database as it is.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "0")
 os.environ.setdefault("EMAIL_URL", "dummymail://")
 
 TICKET_FIELDS = ("priority", "assignee_id", "updated_at", "sla_state")
+INSERTED = ("tickets_slabreach", "tickets_ticketevent", "helpdesk_notification", "tickets_outboundemail")
+WRITTEN = ("tickets_ticket", "tickets_slaclock", "tickets_agentprofile", *INSERTED)
 
 
 def main() -> None:
@@ -39,6 +46,7 @@ def main() -> None:
     parser.add_argument(
         "--assigned", action="store_true", help="the due tickets have an agent on shift already: none is reassigned"
     )
+    parser.add_argument("--no-vacuum", dest="vacuum", action="store_false", help="no VACUUM before and between rounds")
     args = parser.parse_args()
 
     import django
@@ -52,7 +60,10 @@ def main() -> None:
 
     total = Ticket.objects.count()
     now = timezone.now()
-    timings, query_counts, claim_sql = [], [], ""
+    print(f"load average at the start: {_load()}")
+    if args.vacuum:
+        _vacuum(WRITTEN, analyze=True)
+    timings, query_times, claim_sql = [], [], ""
     for number in range(args.rounds + args.profile):
         ticket_ids, saved = _make_due(args.due, now, assigned=args.assigned)
         profiler = cProfile.Profile() if number == args.rounds else None
@@ -65,12 +76,14 @@ def main() -> None:
                 profiler.disable()
             elapsed = time.perf_counter() - started
         _undo(saved)
+        if args.vacuum:
+            _vacuum(INSERTED)
         assert sorted(result.breached) == sorted(ticket_ids), (len(result.breached), len(ticket_ids))
         if profiler is not None:
             _print_profile(profiler)
             continue
         timings.append(elapsed * 1000)
-        query_counts.append(len(captured.captured_queries))
+        query_times.append([(q["sql"], float(q["time"]) * 1000) for q in captured.captured_queries])
         claim_sql = next(
             q["sql"] for q in captured.captured_queries if "SKIP LOCKED" in q["sql"] and "due_at" in q["sql"]
         )
@@ -80,7 +93,7 @@ def main() -> None:
         plan = "\n".join(row[0] for row in cur.fetchall())
     print(f"tickets: {total}, due per sweep: {args.due}, rounds: {args.rounds}, load average: {_load()}")
     print(f"sweep ms: median {statistics.median(timings):.0f}, min {min(timings):.0f}, max {max(timings):.0f}")
-    print(f"queries per sweep: {sorted(set(query_counts))}")
+    _print_breakdown(timings, query_times)
     print(f"claim query:\n{claim_sql}\nplan of the claim query:\n{plan}")
 
 
@@ -157,6 +170,28 @@ def _undo(saved: dict[str, Any]) -> None:
         AgentProfile.objects.bulk_update(
             [AgentProfile(pk=pk, last_assigned_at=at) for pk, at in saved["agents"]], ["last_assigned_at"]
         )
+
+
+def _vacuum(tables: tuple[str, ...], *, analyze: bool = False) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:  # outside a transaction: Django runs in autocommit here
+        cur.execute(f"VACUUM {'(ANALYZE) ' if analyze else ''}{', '.join(tables)}")
+
+
+def _print_breakdown(timings: list[float], rounds: list[list[tuple[str, float]]]) -> None:
+    """Queries per sweep (BEGIN and COMMIT included), and the median time of each query, of the COMMITs
+    (flushing the write-ahead log) and of the rest: Python, and sending and receiving."""
+    print(f"queries per sweep: {sorted({len(queries) for queries in rounds})}")
+    median = statistics.median
+    sql = [sum(ms for statement, ms in queries if statement != "COMMIT") for queries in rounds]
+    commits = [sum(ms for statement, ms in queries if statement == "COMMIT") for queries in rounds]
+    rest = [total - q - c for total, q, c in zip(timings, sql, commits, strict=True)]
+    print(f"  median ms: queries {median(sql):.0f}, commits {median(commits):.0f}, the rest {median(rest):.0f}")
+    if len({len(queries) for queries in rounds}) == 1:
+        for position, (statement, _ms) in enumerate(rounds[0]):
+            if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
+                print(f"  {median(queries[position][1] for queries in rounds):6.1f}  {statement[:100]}")
 
 
 def _print_profile(profiler: cProfile.Profile) -> None:

@@ -103,9 +103,13 @@ def assert_each_once(work: DueWork, delivered: Counter[str]) -> None:
     assert breaches == Counter(work.sla_tickets)
     raised = TicketEvent.objects.filter(ticket_id__in=work.sla_tickets, kind="priority")
     assert Counter(raised.values_list("ticket_id", flat=True)) == Counter(work.sla_tickets)
-    for pk in work.sla_tickets:
-        users = list(Notification.objects.filter(key__startswith=f"sla-breach:{pk}:").values_list("user_id", flat=True))
-        assert len(users) == len(set(users)), f"ticket {pk} notified twice"
+    # Supervisors' breach notices, keyed "sla-breach:<ticket, or batch-<first ticket>>:<sweep>": at most one per
+    # person and sweep, and no ticket (or batch) told twice.
+    keys = Notification.objects.filter(key__startswith="sla-breach:").values_list("user_id", "key")
+    parts = [(user_id, *key.split(":", 2)[1:]) for user_id, key in keys]
+    assert parts, "no supervisor was told of a breach"
+    assert len({(user_id, sweep) for user_id, _tickets, sweep in parts}) == len(parts), "told twice in a sweep"
+    assert len({(user_id, tickets) for user_id, tickets, _sweep in parts}) == len(parts), "tickets told twice"
     for kind in ("compensation_reminder", "compensation_escalated"):
         events = TicketEvent.objects.filter(kind=kind, ticket__compensation_requests__pk__in=work.requests)
         assert events.count() == len(work.requests), kind

@@ -94,7 +94,7 @@ class Channel(models.TextChoices):
 
 class Ticket(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets", db_index=False)
     order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)

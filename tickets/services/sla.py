@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from helpdesk.pagecache import ChangeTrackedQuerySet, data_changed
+
 from ..models import (
     OPEN_STATUSES,
     CategoryKind,
@@ -146,7 +148,7 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
             SlaClock.objects.filter(pk__in=[pk for pk, _t in warn]).update(warned_at=now)
             ticket_ids = sorted({t for _pk, t in warn})
             Ticket.objects.filter(pk__in=ticket_ids, sla_state="ok").update(sla_state="at_risk")
-            notify_warnings(ticket_ids)
+            notify_warnings(ticket_ids, now)
             result.warned = ticket_ids
     with transaction.atomic():
         due = list(
@@ -188,14 +190,46 @@ def insert_rows(
         instances = [model(**dict(zip(names, row, strict=True))) for row in rows]
         model._default_manager.bulk_create(instances, ignore_conflicts=ignore_conflicts)
         return
-    by_name = {name: field for field in model._meta.concrete_fields for name in (field.name, field.attname)}
-    fields = [by_name[name] for name in names]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    # Arrays of the unconstrained type ("varchar", not "varchar(200)"): a value too long then fails the
-    # insert, as with the ORM, instead of being cut short by the cast.
-    arrays = ", ".join(f"%s::{str(field.db_type(connection)).split('(')[0]}[]" for field in fields)
+    columns, arrays = _columns(model, names)
     conflicts = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}){conflicts}"  # noqa: S608 - names from the model
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}){conflicts}"  # noqa: S608 - names from the model
+    _execute(sql, rows)
+
+
+def update_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """UPDATE many rows of `model`, each to its own values, in one statement: `names` are the primary
+    key, then the fields to set (set auto_now fields yourself); each row holds their values. On
+    PostgreSQL the rows go as arrays, as in insert_rows, and join the table on the key: no IN list
+    and CASE per field to build and compile in Python. Cached pages of a tracked model are expired."""
+    if not rows:
+        return
+    manager = model._default_manager
+    if connection.vendor != "postgresql":
+        manager.bulk_update([model(**dict(zip(names, row, strict=True))) for row in rows], list(names[1:]))
+        return
+    columns, arrays = _columns(model, names)
+    table = connection.ops.quote_name(model._meta.db_table)
+    changes = ", ".join(f"{column} = v.{column}" for column in columns[1:])
+    sql = (
+        f"UPDATE {table} SET {changes} FROM unnest({arrays}) AS v({', '.join(columns)}) "  # noqa: S608 - names from the model
+        f"WHERE {table}.{columns[0]} = v.{columns[0]}"
+    )
+    _execute(sql, rows)
+    if isinstance(manager.all(), ChangeTrackedQuerySet):
+        data_changed()  # as the queryset's update() does, after the write
+
+
+def _columns(model: type[Model], names: Sequence[str]) -> tuple[list[str], str]:
+    """The quoted columns of the fields `names`, and a typed array parameter for each."""
+    by_name = {name: field for field in model._meta.concrete_fields for name in (field.name, field.attname)}
+    fields = [by_name[name] for name in names]
+    # Arrays of the unconstrained type ("varchar", not "varchar(200)"): a value too long then fails the
+    # statement, as with the ORM, instead of being cut short by the cast.
+    arrays = ", ".join(f"%s::{str(field.db_type(connection)).split('(')[0]}[]" for field in fields)
+    return [connection.ops.quote_name(field.column) for field in fields], arrays
+
+
+def _execute(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])

@@ -2,7 +2,8 @@
 
 Everything is done in bulk with a fixed number of queries per sweep, whatever the number of tickets,
 and without per-ticket work that costs more than the row itself: each text is translated once per
-language, each agent's shifts are looked at once, and the tickets change in a single UPDATE."""
+language, each agent's shifts are looked at once, and the tickets change in a single UPDATE. Each person
+gets one notice of each kind per sweep: about the ticket when there is one, else how many there are."""
 
 from __future__ import annotations
 
@@ -10,20 +11,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy, ngettext_lazy, override
 
 from helpdesk import roles
 from helpdesk.models import Notification
 
 from ..models import AgentProfile, Priority, Ticket, TicketEvent, format_reference
+from ..selectors import VIEW_MINE, VIEW_TEAM, VIEW_UNASSIGNED
 from .email import EmailToQueue, emails_queue
 from .routing import (
     agents_on_shift_by_team,
@@ -33,11 +35,27 @@ from .routing import (
     note_assignment,
     open_ticket_load,
 )
-from .sla import insert_rows
+from .sla import insert_rows, update_rows
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 WARNING = gettext_lazy("%(reference)s is close to its SLA deadline.")
 BREACH = gettext_lazy("%(reference)s missed its SLA target.")
 REASSIGNED = gettext_lazy("%(reference)s was given to you: it missed its SLA target.")
+# Several tickets for one person in one sweep: one notice with their number, linking to the queue.
+WARNINGS = ngettext_lazy(
+    "%(count)s ticket is close to its SLA deadline.", "%(count)s tickets are close to their SLA deadline.", "count"
+)
+BREACHES = ngettext_lazy(
+    "%(count)s ticket missed its SLA target.", "%(count)s tickets missed their SLA target.", "count"
+)
+REASSIGNED_SEVERAL = ngettext_lazy(
+    "%(count)s ticket that missed its SLA target was given to you.",
+    "%(count)s tickets that missed their SLA target were given to you.",
+    "count",
+)
+DUE_SORT = "due"  # the queue's sort by SLA deadline, most urgent first (selectors.SORTS)
 
 NOTICE_FIELDS = ("user_id", "key", "text", "url", "created_at")
 Notice = tuple[int, str, str, str, datetime]  # a Notification row: NOTICE_FIELDS' values
@@ -53,6 +71,7 @@ class BreachedTicket:
     language: str
     priority: int
     subject: str
+    updated_at: datetime
 
     @property
     def reference(self) -> str:
@@ -84,6 +103,44 @@ def _ticket_url_pattern() -> str:
     return reverse("tickets:detail", args=[0])
 
 
+@lru_cache(maxsize=4)
+def _queue_url(view: str) -> str:
+    """The queue view that holds the tickets, sorted by SLA deadline (most urgent first)."""
+    return f"{reverse('tickets:queue')}?{urlencode({'view': view, 'sort': DUE_SORT})}"
+
+
+class _Notices:
+    """One kind of notice in one sweep, one notice per person. With one ticket, the notice is about it
+    (its text, its link, its key as ever); with several, it says how many, in the person's language,
+    and links to the queue view that holds them, sorted by deadline. Keys are unique per person, kind
+    and sweep (the first ticket's id and the sweep's time), so inserting them again adds nothing."""
+
+    def __init__(self, kind: str, one: Promise, several: _StrPromise, when: str) -> None:
+        self.kind, self.one, self.several, self.when = kind, _Translated(one), several, when
+        self.people: dict[int, tuple[str, dict[int, str], set[str]]] = {}
+
+    def add(self, user_id: int, language: str, ticket_pk: int, *, view: str, stamp: str = "") -> None:
+        """The person is told about the ticket. `view`: their queue view that holds it. `stamp`: what
+        makes the key of a notice about this ticket alone unique, if not the sweep's time."""
+        _language, tickets, views = self.people.setdefault(user_id, (language, {}, set()))
+        tickets[ticket_pk] = f"{self.kind}:{ticket_pk}:{stamp or self.when}"
+        views.add(view)
+
+    def rows(self, created: datetime) -> list[Notice]:
+        rows: list[Notice] = []
+        for user_id, (language, tickets, views) in self.people.items():
+            if len(tickets) == 1:
+                [(pk, key)] = tickets.items()
+                rows.append((user_id, key, self.one(language, pk), _ticket_url(pk), created))
+                continue
+            with override(language):
+                text = str(self.several % {"count": len(tickets)})[:500]
+            view = next(iter(views)) if len(views) == 1 else VIEW_TEAM  # both their own and unassigned ones
+            key = f"{self.kind}:batch-{min(tickets)}:{self.when}"
+            rows.append((user_id, key, text, _queue_url(view), created))
+        return rows
+
+
 def _ui_language(user: Any) -> str:
     profile = getattr(user, "agent_profile", None)
     return profile.ui_language if profile is not None else "en"
@@ -104,7 +161,7 @@ def _supervisors_by_team(team_ids: set[int]) -> dict[int, list[Any]]:
     return by_team
 
 
-def notify_warnings(ticket_ids: list[int]) -> None:
+def notify_warnings(ticket_ids: list[int], now: datetime) -> None:
     """80 % of a target has passed: the assignee is told (the team's supervisors when unassigned)."""
     tickets = list(Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "team_id", "assignee_id", "sla_due_at"))
     supervisors = _supervisors_by_team({team_id for _pk, team_id, assignee_id, _due in tickets if assignee_id is None})
@@ -113,27 +170,21 @@ def notify_warnings(ticket_ids: list[int]) -> None:
             "user_id", "ui_language"
         )
     )
-    text = _Translated(WARNING)
-    created = timezone.now()
-    notices: list[Notice] = []
+    notices = _Notices("sla-warn", WARNING, WARNINGS, now.isoformat())
     for pk, team_id, assignee_id, due in tickets:
-        users = (
-            [(assignee_id, languages.get(assignee_id, "en"))]
-            if assignee_id is not None
-            else [(user.pk, _ui_language(user)) for user in supervisors.get(team_id, [])]
-        )
-        notices += [
-            (user_id, f"sla-warn:{pk}:{due}", text(language, pk), _ticket_url(pk), created)
-            for user_id, language in users
-        ]
-    insert_rows(Notification, NOTICE_FIELDS, notices, ignore_conflicts=True)
+        if assignee_id is not None:
+            notices.add(assignee_id, languages.get(assignee_id, "en"), pk, view=VIEW_MINE, stamp=str(due))
+            continue
+        for user in supervisors.get(team_id, []):
+            notices.add(user.pk, _ui_language(user), pk, view=VIEW_UNASSIGNED, stamp=str(due))
+    insert_rows(Notification, NOTICE_FIELDS, notices.rows(timezone.now()), ignore_conflicts=True)
 
 
 def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
     """Raise priority (urgent stays urgent), give unassigned or off-shift tickets to an agent on shift,
     record both in the history, and tell the team's supervisors (in the app and by email) and each
     new assignee. Returns {ticket id: new assignee id}."""
-    fields = ("pk", "team_id", "assignee_id", "language", "priority", "subject")
+    fields = ("pk", "team_id", "assignee_id", "language", "priority", "subject", "updated_at")
     # Locked until the sweep commits: the choices and the history below rest on these values.
     locked = Ticket.objects.select_for_update().filter(pk__in=ticket_ids).order_by("pk")
     tickets = [BreachedTicket(*row) for row in locked.values_list(*fields)]
@@ -149,13 +200,11 @@ def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
         ("ticket_id", "kind", "old_value", "new_value", "created_at"),
         _history(tickets, chosen, assignees, created),
     )
-    text = _Translated(REASSIGNED)
     when = now.isoformat()
-    notices: list[Notice] = [
-        (p.user_id, f"sla-reassigned:{pk}:{when}", text(p.ui_language, pk), _ticket_url(pk), created)
-        for pk, p in chosen.items()
-    ]
-    notices += _tell_supervisors(tickets, when, created)
+    given = _Notices("sla-reassigned", REASSIGNED, REASSIGNED_SEVERAL, when)
+    for pk, profile in chosen.items():
+        given.add(profile.user_id, profile.ui_language, pk, view=VIEW_MINE)
+    notices = given.rows(created) + _tell_supervisors(tickets, when, created)
     insert_rows(Notification, NOTICE_FIELDS, notices, ignore_conflicts=True)
     return {pk: profile.user_id for pk, profile in chosen.items()}
 
@@ -197,26 +246,17 @@ def _choose_agents_on_shift(needing: list[BreachedTicket], now: datetime) -> dic
 
 
 def _update_tickets(tickets: list[BreachedTicket], chosen: dict[int, AgentProfile], now: datetime) -> None:
-    """One UPDATE: breached, one priority step up, and the new assignees; changed tickets count as updated."""
-    raised = Q(priority__lt=Priority.URGENT)
-    changes: dict[str, Any] = {
-        "sla_state": "breached",
-        "priority": Case(
-            When(raised, then=F("priority") + 1), default=F("priority"), output_field=Ticket._meta.get_field("priority")
-        ),
-        "updated_at": Case(When(raised, then=Value(now)), default=F("updated_at")),
-    }
-    if chosen:
-        by_agent: dict[int, list[int]] = defaultdict(list)
-        for pk, profile in chosen.items():
-            by_agent[profile.user_id].append(pk)
-        changes["assignee_id"] = Case(
-            *(When(pk__in=pks, then=Value(user_id)) for user_id, pks in by_agent.items()),
-            default=F("assignee_id"),
-            output_field=Ticket._meta.get_field("assignee_id"),
-        )
-        changes["updated_at"] = Case(When(raised | Q(pk__in=list(chosen)), then=Value(now)), default=F("updated_at"))
-    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(**changes)
+    """One UPDATE: breached, one priority step up, and the new assignees; changed tickets count as updated.
+    The rows are locked, so the values read are the values to change."""
+    rows: list[tuple[Any, ...]] = []
+    for ticket in tickets:
+        raised = ticket.priority < Priority.URGENT
+        agent = chosen.get(ticket.pk)
+        updated_at = now if raised or agent is not None else ticket.updated_at
+        row = (ticket.pk, "breached", ticket.priority + 1 if raised else ticket.priority, updated_at)
+        rows.append(row if not chosen else (*row, ticket.assignee_id if agent is None else agent.user_id))
+    names = ("id", "sla_state", "priority", "updated_at")
+    update_rows(Ticket, (*names, "assignee_id") if chosen else names, rows)
 
 
 def _history(
@@ -234,15 +274,14 @@ def _history(
 
 
 def _tell_supervisors(tickets: list[BreachedTicket], when: str, created: datetime) -> list[Notice]:
-    """The team's supervisors: a notice per ticket, and one email each listing their team's tickets."""
+    """The team's supervisors: a notice each (about the ticket, or how many of their team's) and one
+    email each listing their team's tickets."""
     supervisors = _supervisors_by_team({t.team_id for t in tickets})
-    text = _Translated(BREACH)
-    notices: list[Notice] = []
+    notices = _Notices("sla-breach", BREACH, BREACHES, when)
     per_supervisor: dict[int, tuple[Any, list[BreachedTicket]]] = {}
     for ticket in tickets:
         for user in supervisors.get(ticket.team_id, []):
-            key = f"sla-breach:{ticket.pk}:{when}"
-            notices.append((user.pk, key, text(_ui_language(user), ticket.pk), _ticket_url(ticket.pk), created))
+            notices.add(user.pk, _ui_language(user), ticket.pk, view=VIEW_TEAM)
             per_supervisor.setdefault(user.pk, (user, []))[1].append(ticket)
     emails_queue(
         [
@@ -257,4 +296,4 @@ def _tell_supervisors(tickets: list[BreachedTicket], when: str, created: datetim
             if user.email
         ]
     )
-    return notices
+    return notices.rows(created)
