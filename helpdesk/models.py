@@ -16,7 +16,10 @@ class WorkerHeartbeat(models.Model):
 class Notification(models.Model):
     """An in-app notice for one staff member (the bell), e.g. an SLA warning or an approval waiting."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: the unique (user, key) index serves lookups by user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     key = models.CharField(max_length=200, help_text="Unique per user: notifying twice keeps one notice.")
     text = models.CharField(max_length=500)
     url = models.CharField(max_length=500, blank=True)

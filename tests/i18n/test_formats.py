@@ -70,11 +70,29 @@ def test_no_amount_shows_nothing_and_an_unknown_currency_shows_its_code():
 )
 def test_a_plural_message_takes_the_languages_form(language, one, three):
     with translation.override(language):
-        rendered = [
-            render_to_string("emails/tickets/sla_breach_subject.txt", {"items": [("t", "u")] * n}).strip()
-            for n in (1, 3)
-        ]
+        rendered = [render_to_string("emails/tickets/sla_breach_subject.txt", {"count": n}).strip() for n in (1, 3)]
     assert rendered == [one, three]
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "three"),
+    [
+        ("en", "…and 1 more", "…and 3 more"),
+        ("de", "…und 1 weiteres", "…und 3 weitere"),
+        ("fr", "…et 1 autre", "…et 3 autres"),
+        ("es", "…y 1 más", "…y 3 más"),
+        ("zh-hans", "……另有 1 张工单", "……另有 3 张工单"),
+        ("ja", "…ほか 1 件", "…ほか 3 件"),
+    ],
+)
+def test_the_breach_email_counts_the_tickets_it_does_not_list(language, one, three):
+    context = {"items": [], "queue_url": "https://help.example.com/queue"}
+    with translation.override(language):
+        rendered = [render_to_string("emails/tickets/sla_breach.txt", {**context, "more": n}) for n in (1, 3)]
+    assert [text.strip().splitlines()[-1] for text in rendered] == [
+        f"{one} (https://help.example.com/queue)",
+        f"{three} (https://help.example.com/queue)",
+    ]
 
 
 def test_french_counts_zero_as_singular_and_german_as_plural():

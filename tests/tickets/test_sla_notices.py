@@ -1,5 +1,6 @@
 """In-app SLA notices: one per person and kind in a sweep, about the ticket when there is one, else how
-many there are, in the person's language, linking to the queue sorted by deadline."""
+many there are, in the person's language, linking to the queue sorted by deadline. The supervisors' breach
+email lists the most overdue tickets, then how many more there are, linking to the same queue."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.urls import reverse
 
 from helpdesk.models import Notification
 from tickets import services
-from tickets.models import Ticket
+from tickets.models import OutboundEmail, Ticket
+from tickets.services import sla_escalation
 
 from .test_sla import T0, _ticket
 
@@ -157,3 +159,47 @@ def test_warnings_are_one_notice_per_assignee_and_per_supervisor(actors, categor
         "2 tickets are close to their SLA deadline.",
         _queue("unassigned"),
     )
+
+
+def _breach_email(user) -> OutboundEmail:
+    return OutboundEmail.objects.get(to=user.email, key__startswith="sla-breaches:")
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "more"),
+    [
+        ("en", "4 tickets missed their SLA targets", "…and 2 more"),
+        ("fr", "4 tickets ont manqué leurs objectifs de SLA", "…et 2 autres"),
+    ],
+)
+def test_the_breach_email_lists_the_most_overdue_then_how_many_more(
+    settings, monkeypatch, actors, categories, language, subject, more
+):
+    monkeypatch.setattr(sla_escalation, "BREACH_EMAIL_TICKETS", 2)
+    settings.SITE_URL = "https://help.example.com"
+    _set_language(actors.supervisor, language)
+    tickets = []
+    for minute in (3, 0, 2, 1):  # the second to arrive is the most overdue, then the fourth
+        with time_machine.travel(T0 + timedelta(minutes=minute), tick=False):
+            tickets += _arrive(actors, categories, 1)
+    with time_machine.travel(T0 + LATE + timedelta(minutes=3), tick=False):
+        assert services.sla_sweep().breached == sorted(t.pk for t in tickets)
+    email = _breach_email(actors.supervisor)
+    queue = "https://help.example.com" + _queue("team")
+    listed = [line for line in email.body_text.splitlines() if line.startswith("- ")]
+    assert [line.split()[1] for line in listed] == [tickets[1].reference, tickets[3].reference]
+    assert email.subject == subject
+    assert email.body_text.strip().splitlines()[-1] == f"{more} ({queue})"
+    assert f'<a href="{queue.replace("&", "&amp;")}">{more}</a>' in email.body_html
+    assert tickets[0].reference not in email.body_html and tickets[1].reference in email.body_html
+
+
+def test_a_breach_email_that_lists_every_ticket_says_nothing_more(actors, categories):
+    with time_machine.travel(T0, tick=False):
+        tickets = _arrive(actors, categories, 3)
+    with time_machine.travel(T0 + LATE, tick=False):
+        services.sla_sweep()
+    email = _breach_email(actors.supervisor)
+    assert all(t.reference in email.body_text and t.reference in email.body_html for t in tickets)
+    assert "more" not in email.body_text and "…" not in email.body_html
+    assert email.subject == "3 tickets missed their SLA targets"

@@ -61,7 +61,8 @@ class Shift(models.Model):
 class SlaClock(models.Model):
     """One target running for one ticket. Sweeps find due clocks through partial indexes."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
+    # No index of its own: the unique (ticket, metric) index serves lookups by ticket.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks", db_index=False)
     metric = models.CharField(max_length=20, choices=Metric.choices)
     target_minutes = models.PositiveIntegerField()
     started_at = models.DateTimeField()

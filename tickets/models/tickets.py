@@ -227,7 +227,8 @@ class Attachment(models.Model):
 class TicketEvent(models.Model):
     """An entry of a ticket's history: who changed what, when, from what to what."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: the (ticket, created_at) index serves lookups by ticket.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", db_index=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     kind = models.CharField(max_length=30)
     old_value = models.CharField(max_length=255, blank=True)

@@ -170,8 +170,8 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
                 ("clock_id", "ticket_id", "metric", "due_at", "recorded_at"),
                 [(pk, t, m, d, now) for pk, t, m, d in due],
             )
-            ticket_ids = sorted({row[1] for row in due})
-            result.breached = ticket_ids
+            ticket_ids = list(dict.fromkeys(row[1] for row in due))  # the most overdue first, as claimed
+            result.breached = sorted(ticket_ids)
             result.reassigned = escalate_breaches(ticket_ids, now)
     return result
 

@@ -34,6 +34,7 @@ from .routing import (
     least_loaded,
     note_assignment,
     open_ticket_load,
+    shifts_by_profile,
 )
 from .sla import insert_rows, update_rows
 
@@ -56,6 +57,10 @@ REASSIGNED_SEVERAL = ngettext_lazy(
     "count",
 )
 DUE_SORT = "due"  # the queue's sort by SLA deadline, most urgent first (selectors.SORTS)
+# A supervisor's breach email lists this many of their team's tickets, the most overdue, then says how many
+# more there are, linking to the queue sorted by deadline: a line per ticket of a large sweep (a thousand, in
+# text and HTML) took a third of the sweep's time in Python, for an email nobody reads to the end.
+BREACH_EMAIL_TICKETS = 50
 
 NOTICE_FIELDS = ("user_id", "key", "text", "url", "created_at")
 Notice = tuple[int, str, str, str, datetime]  # a Notification row: NOTICE_FIELDS' values
@@ -183,13 +188,13 @@ def notify_warnings(ticket_ids: list[int], now: datetime) -> None:
 def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
     """Raise priority (urgent stays urgent), give unassigned or off-shift tickets to an agent on shift,
     record both in the history, and tell the team's supervisors (in the app and by email) and each
-    new assignee. Returns {ticket id: new assignee id}."""
+    new assignee. `ticket_ids`: the most overdue first. Returns {ticket id: new assignee id}."""
     fields = ("pk", "team_id", "assignee_id", "language", "priority", "subject", "updated_at")
     # Locked until the sweep commits: the choices and the history below rest on these values.
     locked = Ticket.objects.select_for_update().filter(pk__in=ticket_ids).order_by("pk")
     tickets = [BreachedTicket(*row) for row in locked.values_list(*fields)]
     assignees = _assignees({t.assignee_id for t in tickets if t.assignee_id is not None})
-    on_shift = {pk for pk, user in assignees.items() if _on_shift(user, now)}
+    on_shift = _on_shift(assignees, now)
     chosen = _choose_agents_on_shift([t for t in tickets if t.assignee_id not in on_shift], now)
     _update_tickets(tickets, chosen, now)
     if chosen:
@@ -204,25 +209,23 @@ def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
     given = _Notices("sla-reassigned", REASSIGNED, REASSIGNED_SEVERAL, when)
     for pk, profile in chosen.items():
         given.add(profile.user_id, profile.ui_language, pk, view=VIEW_MINE)
-    notices = given.rows(created) + _tell_supervisors(tickets, when, created)
+    overdue = {pk: position for position, pk in enumerate(ticket_ids)}
+    notices = given.rows(created) + _tell_supervisors(sorted(tickets, key=lambda t: overdue[t.pk]), when, created)
     insert_rows(Notification, NOTICE_FIELDS, notices, ignore_conflicts=True)
     return {pk: profile.user_id for pk, profile in chosen.items()}
 
 
 def _assignees(user_ids: set[int]) -> dict[int, Any]:
-    """The tickets' current assignees, with their profiles and shifts (two queries)."""
-    users = (
-        get_user_model()
-        .objects.filter(pk__in=user_ids)
-        .select_related("agent_profile")
-        .prefetch_related("agent_profile__shifts")
-    )
+    """The tickets' current assignees, with their profiles."""
+    users = get_user_model().objects.filter(pk__in=user_ids).select_related("agent_profile")
     return {user.pk: user for user in users}
 
 
-def _on_shift(user: Any, now: datetime) -> bool:
-    profile = getattr(user, "agent_profile", None)
-    return profile is not None and is_on_shift(profile, now)
+def _on_shift(users: dict[int, Any], now: datetime) -> set[int]:
+    """Which of `users` are on shift now (one query, for their shifts)."""
+    profiles = {pk: user.agent_profile for pk, user in users.items() if hasattr(user, "agent_profile")}
+    shifts = shifts_by_profile(profile.pk for profile in profiles.values())
+    return {pk for pk, profile in profiles.items() if is_on_shift(profile, now, shifts.get(profile.pk, []))}
 
 
 def _choose_agents_on_shift(needing: list[BreachedTicket], now: datetime) -> dict[int, AgentProfile]:
@@ -275,7 +278,7 @@ def _history(
 
 def _tell_supervisors(tickets: list[BreachedTicket], when: str, created: datetime) -> list[Notice]:
     """The team's supervisors: a notice each (about the ticket, or how many of their team's) and one
-    email each listing their team's tickets."""
+    email each listing their team's tickets (`tickets`: the most overdue first)."""
     supervisors = _supervisors_by_team({t.team_id for t in tickets})
     notices = _Notices("sla-breach", BREACH, BREACHES, when)
     per_supervisor: dict[int, tuple[Any, list[BreachedTicket]]] = {}
@@ -283,17 +286,24 @@ def _tell_supervisors(tickets: list[BreachedTicket], when: str, created: datetim
         for user in supervisors.get(ticket.team_id, []):
             notices.add(user.pk, _ui_language(user), ticket.pk, view=VIEW_TEAM)
             per_supervisor.setdefault(user.pk, (user, []))[1].append(ticket)
-    emails_queue(
-        [
-            EmailToQueue(
-                key=f"sla-breaches:{user.pk}:{breached[0].pk}:{when}",
-                to=user.email,
-                template="tickets/sla_breach",
-                context={"items": [(t, settings.SITE_URL + _ticket_url(t.pk)) for t in breached], "user": user},
-                language=_ui_language(user),
-            )
-            for user, breached in per_supervisor.values()
-            if user.email
-        ]
-    )
+    emails_queue([_breach_email(user, breached, when) for user, breached in per_supervisor.values() if user.email])
     return notices.rows(created)
+
+
+def _breach_email(user: Any, breached: list[BreachedTicket], when: str) -> EmailToQueue:
+    """The first BREACH_EMAIL_TICKETS of `breached` (the most overdue), each with its link; the rest counted,
+    linking to the queue view of the team's tickets sorted by deadline (as the supervisor's notice does)."""
+    listed = breached[:BREACH_EMAIL_TICKETS]
+    return EmailToQueue(
+        key=f"sla-breaches:{user.pk}:{min(t.pk for t in breached)}:{when}",
+        to=user.email,
+        template="tickets/sla_breach",
+        context={
+            "items": [(t, settings.SITE_URL + _ticket_url(t.pk)) for t in listed],
+            "count": len(breached),
+            "more": len(breached) - len(listed),
+            "queue_url": settings.SITE_URL + _queue_url(VIEW_TEAM),
+            "user": user,
+        },
+        language=_ui_language(user),
+    )

@@ -1,0 +1,47 @@
+"""Migration operations shared by several apps' migrations (importable on their own: no models here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import router
+from django.db.migrations.operations.base import Operation
+
+
+class DropRedundantIndex(Operation):
+    """Drop a single-column index that a composite index with the same leading column makes redundant
+    (CONCURRENTLY on PostgreSQL: writes go on meanwhile); the reverse creates it again.
+
+    Only the index: the AlterField(db_index=False) that makemigrations writes for a foreign key would
+    also drop and re-add the foreign-key constraint on PostgreSQL, checking every row under a lock, and
+    remake the whole table on SQLite, losing the indexes made in SQL by the reports app. Pair it with
+    that AlterField as the state operation of a SeparateDatabaseAndState, in a migration with
+    `atomic = False` (DROP INDEX CONCURRENTLY cannot run in a transaction)."""
+
+    def __init__(self, name: str, table: str, column: str) -> None:
+        self.name, self.table, self.column = name, table, column
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass  # the index only: the model state changes through the AlterField beside it
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if router.allow_migrate(schema_editor.connection.alias, app_label):
+            schema_editor.execute(f"DROP INDEX {_concurrently(schema_editor)}IF EXISTS {self.name}", params=None)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if router.allow_migrate(schema_editor.connection.alias, app_label):
+            schema_editor.execute(
+                f"CREATE INDEX {_concurrently(schema_editor)}IF NOT EXISTS {self.name} ON {self.table} ({self.column})",
+                params=None,
+            )
+
+    def describe(self) -> str:
+        return f"Drop index {self.name} on {self.table} ({self.column}), redundant with a composite index"
+
+    @property
+    def migration_name_fragment(self) -> str:
+        return f"drop_{self.name.lower()}"
+
+
+def _concurrently(schema_editor: Any) -> str:
+    return "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""

@@ -1,0 +1,56 @@
+"""A ticket's SLA clocks are found through the unique (ticket, metric) index, and its history through
+the (ticket, created_at) index: the foreign keys' own single-column indexes are redundant, and cost an
+entry on every insert and every non-HOT update (each breach and warning sets a column of the clocks'
+partial indexes, so each one is non-HOT).
+
+Only the indexes are dropped (CONCURRENTLY on PostgreSQL): see helpdesk.migration_ops.DropRedundantIndex."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+from helpdesk.migration_ops import DropRedundantIndex
+
+
+class Migration(migrations.Migration):
+    atomic = False  # DROP INDEX CONCURRENTLY cannot run in a transaction
+
+    dependencies = [
+        ("tickets", "0008_ticket_customer_index_in_composite"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="slaclock",
+                    name="ticket",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sla_clocks",
+                        to="tickets.ticket",
+                    ),
+                ),
+            ],
+            database_operations=[
+                DropRedundantIndex("tickets_slaclock_ticket_id_3a7b2be6", "tickets_slaclock", "ticket_id")
+            ],
+        ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="ticketevent",
+                    name="ticket",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="tickets.ticket",
+                    ),
+                ),
+            ],
+            database_operations=[
+                DropRedundantIndex("tickets_ticketevent_ticket_id_b572d14b", "tickets_ticketevent", "ticket_id")
+            ],
+        ),
+    ]
