@@ -236,7 +236,7 @@ def test_escalation_speaks_each_persons_language_and_spreads_the_tickets(
 def test_sweep_rows_are_inserted_as_the_orm_would(actors, monkeypatch, vendor):
     from django.db import DataError
 
-    from tickets.services.sla import insert_rows
+    from helpdesk.bulk import insert_rows
 
     monkeypatch.setattr(connection, "vendor", vendor)  # "sqlite": the quick start's path, through the ORM
     fields = ("user_id", "key", "text", "url", "created_at")
@@ -252,7 +252,7 @@ def test_sweep_rows_are_inserted_as_the_orm_would(actors, monkeypatch, vendor):
 @pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
 def test_sweep_rows_are_updated_each_to_its_own_values(actors, categories, monkeypatch, vendor):
     from helpdesk import pagecache
-    from tickets.services.sla import update_rows
+    from helpdesk.bulk import update_rows
 
     first, second, untouched = (_ticket(actors, categories.other) for _ in range(3))
     monkeypatch.setattr(connection, "vendor", vendor)

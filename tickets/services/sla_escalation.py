@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, ngettext_lazy, override
 
 from helpdesk import roles
+from helpdesk.bulk import insert_rows, update_rows
 from helpdesk.models import Notification
 
 from ..models import AgentProfile, Priority, Ticket, TicketEvent, format_reference
@@ -36,7 +37,6 @@ from .routing import (
     open_ticket_load,
     shifts_by_profile,
 )
-from .sla import insert_rows, update_rows
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
