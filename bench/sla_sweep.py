@@ -2,7 +2,13 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench .venv/bin/python bench/sla_sweep.py --due 1000
 
-Run bench/datagen.py first. Each round makes `--due` open tickets' first-response deadlines pass,
+Run bench/datagen.py first. The due tickets are a surge (the default): `--due` new tickets, copied from
+generated ones, arrive at once and nobody answers them, as when a carrier's outage brings a wave of
+complaints. Like every new ticket they sit at the end of the table and its indexes. With `--scatter` they
+are instead open tickets picked at random across the year of generated data, so that nearly every row
+the sweep writes lies on a page of its own, as cold as the server's cache leaves it.
+
+Each round makes the due tickets' first-response deadlines pass,
 runs one sweep, and puts back every row the sweep changed (clocks, tickets, agents' last assignment)
 and deletes every row it added, so each round, and each run, starts from the same state.
 `--profile` adds one more round under cProfile and prints where its time went.
@@ -46,14 +52,15 @@ def main() -> None:
     parser.add_argument(
         "--assigned", action="store_true", help="the due tickets have an agent on shift already: none is reassigned"
     )
+    parser.add_argument(
+        "--scatter", action="store_true", help="the due tickets are open ones picked at random, not a surge of new ones"
+    )
     parser.add_argument("--no-vacuum", dest="vacuum", action="store_false", help="no VACUUM before and between rounds")
     args = parser.parse_args()
 
     import django
 
     django.setup()
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from tickets.models import Ticket
@@ -61,11 +68,22 @@ def main() -> None:
     total = Ticket.objects.count()
     now = timezone.now()
     print(f"load average at the start: {_load()}")
+    surge = [] if args.scatter else _arrive(args.due, now)
+    try:
+        _rounds(args, now, total, surge)
+    finally:
+        _leave(surge)
+
+
+def _rounds(args: argparse.Namespace, now: Any, total: int, surge: list[int]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     if args.vacuum:
         _vacuum(WRITTEN, analyze=True)
     timings, query_times, claim_sql = [], [], ""
     for number in range(args.rounds + args.profile):
-        ticket_ids, saved = _make_due(args.due, now, assigned=args.assigned)
+        ticket_ids, saved = _make_due(args.due, now, assigned=args.assigned, among=surge)
         profiler = cProfile.Profile() if number == args.rounds else None
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
@@ -91,7 +109,8 @@ def main() -> None:
     with connection.cursor() as cur:
         cur.execute("EXPLAIN " + claim_sql)
         plan = "\n".join(row[0] for row in cur.fetchall())
-    print(f"tickets: {total}, due per sweep: {args.due}, rounds: {args.rounds}, load average: {_load()}")
+    due = "at random among the open ones" if args.scatter else "a surge of new ones"
+    print(f"tickets: {total}, due per sweep: {args.due} ({due}), rounds: {args.rounds}, load average: {_load()}")
     print(f"sweep ms: median {statistics.median(timings):.0f}, min {min(timings):.0f}, max {max(timings):.0f}")
     _print_breakdown(timings, query_times)
     print(f"claim query:\n{claim_sql}\nplan of the claim query:\n{plan}")
@@ -103,9 +122,50 @@ def _sweep(now: Any) -> Any:
     return sla_sweep(now=now)
 
 
-def _make_due(count: int, now: Any, *, assigned: bool = False) -> tuple[list[int], dict[str, Any]]:
-    """Make `count` open tickets' first response overdue (already warned), with `assigned` each given to
-    an agent of its team (all are on shift: datagen sets no shifts); remember what to put back."""
+def _arrive(count: int, now: Any) -> list[int]:
+    """`count` new tickets arrive: copies of generated new ones (team, customer, category, language, text),
+    created a few minutes ago, unassigned, with their SLA clocks running. Returns their ids."""
+    from django.db import connection, transaction
+
+    from tickets.models import Ticket
+
+    columns = [f.column for f in Ticket._meta.concrete_fields if f.column != "id"]
+    fresh = {"created_at": "%(now)s", "updated_at": "%(now)s", "last_activity_at": "%(now)s"}
+    chosen = ", ".join(fresh.get(column, column) for column in columns)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO tickets_ticket ({', '.join(columns)}) SELECT {chosen} FROM tickets_ticket "
+            "WHERE status = 'new' AND assignee_id IS NULL ORDER BY random() LIMIT %(count)s RETURNING id",
+            {"now": now - timedelta(minutes=5), "count": count},
+        )
+        ids = sorted(row[0] for row in cur.fetchall())
+        cur.execute(
+            "INSERT INTO tickets_slaclock (ticket_id, metric, target_minutes, started_at, paused_seconds, warn_at,"
+            " due_at) SELECT id, metric, 10, %(now)s, 0, %(due)s, %(due)s"
+            " FROM unnest(%(ids)s) AS id, (VALUES ('first_response'), ('resolution')) AS m(metric)",
+            {"now": now - timedelta(minutes=5), "due": now + timedelta(days=1), "ids": ids},
+        )
+    return ids
+
+
+def _leave(ids: list[int]) -> None:
+    """The surge's tickets, their clocks and what the sweep added are deleted."""
+    from django.db import connection, transaction
+
+    if not ids:
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        for table in ("tickets_slabreach", "tickets_slaclock", "tickets_ticketevent", "tickets_ticket"):
+            column = "id" if table == "tickets_ticket" else "ticket_id"
+            cur.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [ids])
+
+
+def _make_due(
+    count: int, now: Any, *, assigned: bool = False, among: list[int] | None = None
+) -> tuple[list[int], dict[str, Any]]:
+    """Make `count` open tickets' first response overdue (already warned), `among` these tickets if given,
+    with `assigned` each given to an agent of its team (all are on shift: datagen sets no shifts); remember
+    what to put back."""
     from django.db import connection, transaction
 
     from helpdesk import roles
@@ -113,8 +173,9 @@ def _make_due(count: int, now: Any, *, assigned: bool = False) -> tuple[list[int
     from tickets.models import AgentProfile, OutboundEmail, SlaBreach, SlaClock, Ticket, TicketEvent
 
     with transaction.atomic():
+        candidates = SlaClock.objects.filter(ticket_id__in=among) if among else SlaClock.objects.all()
         clocks = list(
-            SlaClock.objects.filter(
+            candidates.filter(
                 metric="first_response",
                 met_at__isnull=True,
                 breached_at__isnull=True,
@@ -197,7 +258,7 @@ def _print_breakdown(timings: list[float], rounds: list[list[tuple[str, float]]]
 def _print_profile(profiler: cProfile.Profile) -> None:
     stats = pstats.Stats(profiler)
     print(f"profiled sweep: {stats.total_tt * 1000:.0f} ms (under cProfile)")  # type: ignore[attr-defined]
-    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
 
 
 def _load() -> str:

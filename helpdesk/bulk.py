@@ -7,11 +7,13 @@ ORM's own bulk methods do the work."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, ForeignObject, Model
+from django.db.models.lookups import In
 
 from .pagecache import ChangeTrackedQuerySet, data_changed
 
@@ -72,4 +74,55 @@ def _columns(model: type[Model], names: Sequence[str]) -> tuple[list[str], str]:
 
 def _execute(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+        cursor.execute(sql, [array_literal(column) for column in zip(*rows, strict=True)])
+
+
+def array_literal(values: Iterable[Any]) -> str:
+    """A PostgreSQL array's text form ('{1,"two",NULL}'), sent as one string parameter and cast to the
+    column's array type. A list parameter would reach the server as ARRAY[...] with a constant per value
+    to parse and plan: for the thousands of values of a large sweep, that doubles the statement's time.
+    Every value but NULL is quoted, with backslashes and double quotes escaped: any text is safe."""
+    values = list(values)
+    if all(type(value) is int for value in values):  # ids, the commonest column: nothing to quote
+        return "{" + ",".join(map(str, values)) + "}"
+    texts: dict[tuple[type, Any], str] = {}  # a column often repeats a value (a kind, a time): written once
+    parts = []
+    for value in values:
+        key = (type(value), value)  # with the type: True and 1 are equal keys
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _element(value)
+        parts.append(text)
+    return "{" + ",".join(parts) + "}"
+
+
+def _element(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        text = "t" if value else "f"
+    elif isinstance(value, datetime | date | time):
+        text = value.isoformat()  # aware datetimes keep their offset
+    else:
+        text = str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class AnyOf(In):
+    """`field__any=[...]`: the field's value is one of many, as `__in`, but on PostgreSQL as
+    `= ANY('{...}'::type[])`, one parameter however many values: a sweep's thousand ids cost neither a
+    placeholder and a constant each to build and parse, nor a different statement for each count."""
+
+    lookup_name = "any"
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if connection.vendor != "postgresql":
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = [self.lhs.output_field.get_db_prep_value(v, connection) for v in self.rhs if v is not None]
+        array_type = str(self.lhs.output_field.db_type(connection)).split("(")[0]
+        return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, array_literal(values)]
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)

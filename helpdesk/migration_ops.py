@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import router
+from django.db.migrations.operations import AddIndex
 from django.db.migrations.operations.base import Operation
 
 
 class DropRedundantIndex(Operation):
-    """Drop a single-column index that a composite index with the same leading column makes redundant
-    (CONCURRENTLY on PostgreSQL: writes go on meanwhile); the reverse creates it again.
+    """Drop a single-column index that no query needs: a composite or partial index serves its queries,
+    or its column has too few distinct values to be worth an index (CONCURRENTLY on PostgreSQL: writes go
+    on meanwhile); the reverse creates it again.
 
     Only the index: the AlterField(db_index=False) that makemigrations writes for a foreign key would
     also drop and re-add the foreign-key constraint on PostgreSQL, checking every row under a lock, and
@@ -36,11 +38,30 @@ class DropRedundantIndex(Operation):
             )
 
     def describe(self) -> str:
-        return f"Drop index {self.name} on {self.table} ({self.column}), redundant with a composite index"
+        return f"Drop index {self.name} on {self.table} ({self.column}), which no query needs"
 
     @property
     def migration_name_fragment(self) -> str:
         return f"drop_{self.name.lower()}"
+
+
+class AddIndexConcurrently(AddIndex):
+    """AddIndex, built CONCURRENTLY on PostgreSQL (writes go on meanwhile; in a migration with
+    `atomic = False`), and plainly elsewhere, as the quick start's SQLite has no such option."""
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            schema_editor.add_index(model, self.index, **_concurrently_kwargs(schema_editor))
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            schema_editor.remove_index(model, self.index, **_concurrently_kwargs(schema_editor))
+
+
+def _concurrently_kwargs(schema_editor: Any) -> dict[str, bool]:
+    return {"concurrently": True} if schema_editor.connection.vendor == "postgresql" else {}
 
 
 def _concurrently(schema_editor: Any) -> str:

@@ -120,6 +120,28 @@ def test_the_email_sweep_finds_due_and_interrupted_emails_through_indexes(many_t
     assert all("outbound_" in plan for _sql, plan in plans), plans
 
 
+def test_follow_ups_merged_tickets_and_an_orders_tickets_are_found_through_partial_indexes(many_tickets):
+    """The three foreign keys most tickets leave empty are indexed where set: following them from the
+    other side, and deleting what they point to (SET NULL), reads those indexes."""
+    from tickets.models import Order, Ticket
+
+    ticket = Ticket.objects.first()
+    order = Order.objects.create(
+        customer=ticket.customer, external_number="A-1", currency="EUR", total=10, placed_at=timezone.now()
+    )
+
+    def follow() -> None:
+        list(ticket.follow_ups.all())
+        list(ticket.merged_tickets.all())
+        list(order.tickets.all())
+        order.delete()  # the order's tickets lose it: an UPDATE that finds them through tkt_order
+
+    plans = plans_of(follow, "tickets_ticket")
+    assert_indexed(plans, "tickets_ticket")
+    for index in ("tkt_follow_up_of", "tkt_merged_into", "tkt_order"):
+        assert any(index in plan for _sql, plan in plans), (index, plans)
+
+
 def test_a_repeated_webhook_is_recognised_through_the_unique_index(db):
     """De-duplication is the INSERT's conflict check on (sender, dedup_key), among many stored deliveries."""
     from logistics.services.intake import _store, parse_body

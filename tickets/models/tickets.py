@@ -95,11 +95,19 @@ class Channel(models.TextChoices):
 class Ticket(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets", db_index=False)
-    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Foreign keys without an index of their own: each index costs an entry on every new ticket and on
+    # every change of an indexed column (a reassignment). Most tickets have no order, follow-up or merge,
+    # so those are indexed where set (Meta.indexes); teams and categories are too few for an index to
+    # find anything faster than a scan, and the queues' partial indexes lead with the team.
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets", db_index=False
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets", db_index=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
     )
@@ -107,10 +115,10 @@ class Ticket(models.Model):
     language = models.CharField(_("language"), max_length=10, default="en")
     facts = models.JSONField(_("facts"), default=dict, blank=True)
     follow_up_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups", db_index=False
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_tickets"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_tickets", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,6 +150,9 @@ class Ticket(models.Model):
             models.Index(fields=["team", "sla_due_at", "id"], condition=OPEN_Q, name="tkt_open_team_due"),
             models.Index(fields=["solved_at"], condition=Q(status="solved"), name="tkt_solved_at"),
             models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["order"], condition=Q(order__isnull=False), name="tkt_order"),
+            models.Index(fields=["follow_up_of"], condition=Q(follow_up_of__isnull=False), name="tkt_follow_up_of"),
+            models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="tkt_merged_into"),
         ]
 
     def __str__(self) -> str:

@@ -143,9 +143,9 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
             .values_list("pk", "ticket_id")[:limit]
         )
         if warn:
-            SlaClock.objects.filter(pk__in=[pk for pk, _t in warn]).update(warned_at=now)
+            SlaClock.objects.filter(pk__any=[pk for pk, _t in warn]).update(warned_at=now)
             ticket_ids = sorted({t for _pk, t in warn})
-            Ticket.objects.filter(pk__in=ticket_ids, sla_state="ok").update(sla_state="at_risk")
+            Ticket.objects.filter(pk__any=ticket_ids, sla_state="ok").update(sla_state="at_risk")
             notify_warnings(ticket_ids, now)
             result.warned = ticket_ids
     with transaction.atomic():
@@ -162,7 +162,7 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
             .values_list("pk", "ticket_id", "metric", "due_at")[:limit]  # due_at is never null here
         )
         if due:
-            SlaClock.objects.filter(pk__in=[row[0] for row in due]).update(breached_at=now)
+            SlaClock.objects.filter(pk__any=[row[0] for row in due]).update(breached_at=now)
             insert_rows(
                 SlaBreach,
                 ("clock_id", "ticket_id", "metric", "due_at", "recorded_at"),

@@ -168,7 +168,7 @@ def _supervisors_by_team(team_ids: set[int]) -> dict[int, list[Any]]:
 
 def notify_warnings(ticket_ids: list[int], now: datetime) -> None:
     """80 % of a target has passed: the assignee is told (the team's supervisors when unassigned)."""
-    tickets = list(Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "team_id", "assignee_id", "sla_due_at"))
+    tickets = list(Ticket.objects.filter(pk__any=ticket_ids).values_list("pk", "team_id", "assignee_id", "sla_due_at"))
     supervisors = _supervisors_by_team({team_id for _pk, team_id, assignee_id, _due in tickets if assignee_id is None})
     languages = dict(
         AgentProfile.objects.filter(user_id__in={a for _pk, _team, a, _due in tickets if a is not None}).values_list(
@@ -191,7 +191,7 @@ def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
     new assignee. `ticket_ids`: the most overdue first. Returns {ticket id: new assignee id}."""
     fields = ("pk", "team_id", "assignee_id", "language", "priority", "subject", "updated_at")
     # Locked until the sweep commits: the choices and the history below rest on these values.
-    locked = Ticket.objects.select_for_update().filter(pk__in=ticket_ids).order_by("pk")
+    locked = Ticket.objects.select_for_update().filter(pk__any=ticket_ids).order_by("pk")
     tickets = [BreachedTicket(*row) for row in locked.values_list(*fields)]
     assignees = _assignees({t.assignee_id for t in tickets if t.assignee_id is not None})
     on_shift = _on_shift(assignees, now)
