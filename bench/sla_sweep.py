@@ -68,6 +68,9 @@ def main() -> None:
     total = Ticket.objects.count()
     now = timezone.now()
     print(f"load average at the start: {_load()}")
+    from helpdesk.celery import warm_up
+
+    warm_up()  # as a worker does when it starts: the sweeps measured are those of a running worker
     surge = [] if args.scatter else _arrive(args.due, now)
     try:
         _rounds(args, now, total, surge)
@@ -112,6 +115,7 @@ def _rounds(args: argparse.Namespace, now: Any, total: int, surge: list[int]) ->
     due = "at random among the open ones" if args.scatter else "a surge of new ones"
     print(f"tickets: {total}, due per sweep: {args.due} ({due}), rounds: {args.rounds}, load average: {_load()}")
     print(f"sweep ms: median {statistics.median(timings):.0f}, min {min(timings):.0f}, max {max(timings):.0f}")
+    print(f"  each round: {', '.join(f'{ms:.0f}' for ms in timings)}")
     _print_breakdown(timings, query_times)
     print(f"claim query:\n{claim_sql}\nplan of the claim query:\n{plan}")
 
