@@ -115,7 +115,6 @@ def _rounds(args: argparse.Namespace, now: Any, total: int, surge: list[int]) ->
     due = "at random among the open ones" if args.scatter else "a surge of new ones"
     print(f"tickets: {total}, due per sweep: {args.due} ({due}), rounds: {args.rounds}, load average: {_load()}")
     print(f"sweep ms: median {statistics.median(timings):.0f}, min {min(timings):.0f}, max {max(timings):.0f}")
-    print(f"  each round: {', '.join(f'{ms:.0f}' for ms in timings)}")
     _print_breakdown(timings, query_times)
     print(f"claim query:\n{claim_sql}\nplan of the claim query:\n{plan}")
 
@@ -253,6 +252,11 @@ def _print_breakdown(timings: list[float], rounds: list[list[tuple[str, float]]]
     commits = [sum(ms for statement, ms in queries if statement == "COMMIT") for queries in rounds]
     rest = [total - q - c for total, q, c in zip(timings, sql, commits, strict=True)]
     print(f"  median ms: queries {median(sql):.0f}, commits {median(commits):.0f}, the rest {median(rest):.0f}")
+    split = zip(timings, sql, commits, rest, strict=True)
+    print(
+        "  each round, ms (queries + commits + the rest): "
+        + ", ".join(f"{t:.0f} ({q:.0f}+{c:.0f}+{r:.0f})" for t, q, c, r in split)
+    )
     if len({len(queries) for queries in rounds}) == 1:
         for position, (statement, _ms) in enumerate(rounds[0]):
             if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
