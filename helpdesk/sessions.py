@@ -1,17 +1,26 @@
 """Django's database sessions, read with one prepared statement.
 
 The ORM compiled the same lookup on every request, which cost more than running it. Everything
-else (creation, saving, expiry, deletion at logout) is Django's own."""
+else (creation, saving, expiry, deletion at logout) is Django's own.
+
+Sessions signed in before HelpdeskBackend replaced Django's ModelBackend name ModelBackend, which
+is no longer in AUTHENTICATION_BACKENDS: Django would treat them as signed out. They are read as
+HelpdeskBackend's, which checks the same accounts the same way, so staff stay signed in across
+the upgrade."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
+
+LEGACY_BACKEND = "django.contrib.auth.backends.ModelBackend"
+CURRENT_BACKEND = "helpdesk.auth_backend.HelpdeskBackend"
 
 
 class SessionStore(db.SessionStore):
@@ -25,7 +34,10 @@ class SessionStore(db.SessionStore):
         if row is None:  # unknown or expired: the next save starts a new session
             self._session_key = None
             return {}
-        return self.decode(row[0])
+        data = self.decode(row[0])
+        if data.get(BACKEND_SESSION_KEY) == LEGACY_BACKEND:
+            data[BACKEND_SESSION_KEY] = CURRENT_BACKEND
+        return data
 
 
 @lru_cache(maxsize=4)
