@@ -118,6 +118,7 @@ def _queue_email(invitation: SurveyInvitation, link_token: str) -> None:
             "expires_at": invitation.expires_at,
         },
         language=invitation.language,
+        time_zone=ticket.customer.time_zone,
         ticket=ticket,
     )
 

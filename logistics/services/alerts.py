@@ -143,6 +143,7 @@ def _tell_customer(
             "LANGUAGE_CODE": language,
         },
         language=language,
+        time_zone=customer.time_zone,
         ticket=ticket,
     )
 

@@ -39,3 +39,9 @@ def may_decide_scope(user: Any, request: CompensationRequest) -> bool:
 def staff_language(user: Any) -> str:
     profile = getattr(user, "agent_profile", None)
     return profile.ui_language if profile is not None and profile.ui_language else "en"
+
+
+def staff_time_zone(user: Any) -> str:
+    """Their profile's zone; empty (the support centre's) without a profile."""
+    profile = getattr(user, "agent_profile", None)
+    return profile.time_zone if profile is not None else ""

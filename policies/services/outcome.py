@@ -149,6 +149,7 @@ def _email_customer(request: CompensationRequest, grant: CompensationGrant) -> N
             "LANGUAGE_CODE": ticket.language,  # <html lang> of the email
         },
         language=ticket.language,
+        time_zone=ticket.customer.time_zone,
         ticket=ticket,
     )
 

@@ -17,7 +17,7 @@ from tickets.services import email_queue
 from tickets.services._common import record_event
 
 from ..models import CompensationRequest, RequestState
-from .audience import staff_language, supervisors
+from .audience import staff_language, staff_time_zone, supervisors
 from .outcome import describe
 
 
@@ -84,4 +84,5 @@ def _tell(request: CompensationRequest, users: Iterable[Any], *, step: str) -> N
                 "escalated": step == "escalate",
             },
             language=staff_language(user),
+            time_zone=staff_time_zone(user),
         )

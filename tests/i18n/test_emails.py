@@ -4,12 +4,15 @@ English left but names; and when an agent changes a ticket's language, every lat
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+import time_machine
+from django.conf import settings
+from django.utils import timezone, translation
 
 from tickets import services
 from tickets.models import Status
@@ -274,3 +277,33 @@ def test_a_later_exception_notice_follows_the_language_an_agent_set_on_the_logis
     assert second.ticket == first.ticket  # joined the open logistics ticket
     names = _names(second.ticket, shipment.order.external_number, shipment.tracking_number)
     _check(email(f"logistics-exception:{second.pk}"), language, LOGISTICS, "templates/emails/logistics/", names)
+
+
+def test_dates_in_an_email_are_the_readers_own(open_ticket, actors, django_capture_on_commit_callbacks):
+    """A customer in Auckland reads the day the survey links expire in Auckland, where it is already
+    the next day; a customer whose zone is not one the server knows reads the support centre's."""
+    from django.utils.formats import date_format
+
+    from feedback.services import invitations_send_due
+
+    sent = {}
+    for zone, language in (("Pacific/Auckland", "en"), ("Not/AZone", "de")):
+        with time_machine.travel(datetime(2026, 11, 20, 11, 30, tzinfo=UTC), tick=False):
+            ticket = open_ticket(language)
+            ticket.customer.time_zone = zone
+            ticket.customer.save(update_fields=["time_zone"])
+            services.message_add_reply(ticket=ticket, author=actors.l1, body="Done.")
+            services.ticket_set_status(ticket=ticket, status=Status.SOLVED, actor=actors.l1)
+            with django_capture_on_commit_callbacks(execute=True):
+                invitations_send_due(now=timezone.now() + timedelta(seconds=1))
+        sent[zone] = (email("feedback-survey:", ticket), ticket.survey_invitations.get().expires_at)
+
+    def written(expires_at, zone, language="en"):
+        with translation.override(language):
+            return date_format(expires_at.astimezone(ZoneInfo(zone)), "DATE_FORMAT")
+
+    outbound, expires_at = sent["Pacific/Auckland"]
+    assert written(expires_at, "Pacific/Auckland") != written(expires_at, "UTC")  # the day differs there
+    assert written(expires_at, "Pacific/Auckland") in outbound.body_text
+    outbound, expires_at = sent["Not/AZone"]
+    assert written(expires_at, settings.SUPPORT_TIME_ZONE, "de") in outbound.body_text

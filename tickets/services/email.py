@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+import zoneinfo
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -60,16 +61,18 @@ def email_queue(
     template: str,
     context: dict[str, Any],
     language: str,
+    time_zone: str = "",
     ticket: Ticket | None = None,
     message: Message | None = None,
 ) -> OutboundEmail:
-    """Record an email to send (once per key) and send it after the transaction commits."""
+    """Record an email to send (once per key) and send it after the transaction commits. Dates and
+    times in it are written in `time_zone`, the reader's (the support centre's when empty or unknown)."""
     existing = OutboundEmail.objects.filter(key=key).first()
     if existing is not None:
         return existing
     in_reply_to, references = _thread_headers(ticket) if ticket else ("", "")
     outbound = _outbound(
-        EmailToQueue(key=key, to=to, template=template, context=context, language=language),
+        EmailToQueue(key=key, to=to, template=template, context=context, language=language, time_zone=time_zone),
         ticket=ticket,
         message=message,
         in_reply_to=in_reply_to,
@@ -91,6 +94,7 @@ class EmailToQueue:
     template: str
     context: dict[str, Any]
     language: str
+    time_zone: str = ""  # the reader's, for the dates and times in it
 
 
 def emails_queue(emails: list[EmailToQueue]) -> list[OutboundEmail]:
@@ -106,8 +110,8 @@ def emails_queue(emails: list[EmailToQueue]) -> list[OutboundEmail]:
 
 
 def _outbound(email: EmailToQueue, **fields: Any) -> OutboundEmail:
-    """The send log's row for an email, rendered in its language; not saved yet."""
-    with translation.override(email.language):
+    """The send log's row for an email, rendered in its language and time zone; not saved yet."""
+    with translation.override(email.language), timezone.override(_zone(email.time_zone)):
         subject = one_line(render_to_string(f"emails/{email.template}_subject.txt", email.context))[:255]
         text = render_to_string(f"emails/{email.template}.txt", email.context)
         html = render_to_string(f"emails/{email.template}.html", email.context)
@@ -121,6 +125,16 @@ def _outbound(email: EmailToQueue, **fields: Any) -> OutboundEmail:
         due_at=timezone.now(),
         **fields,
     )
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    """The reader's time zone; the support centre's when not set or not a zone this server knows, as a
+    bad value in a profile must not stop an email."""
+    for candidate in (name, settings.SUPPORT_TIME_ZONE):
+        with suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+            if candidate:
+                return zoneinfo.ZoneInfo(candidate)
+    return zoneinfo.ZoneInfo("UTC")
 
 
 def _send_after_commit(outbound: list[OutboundEmail]) -> None:

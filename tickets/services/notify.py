@@ -19,6 +19,7 @@ def ticket_acknowledge(*, ticket: Ticket) -> None:
         template="tickets/acknowledgement",
         context=_context(ticket, message=ticket.messages.first()),
         language=ticket.language,
+        time_zone=ticket.customer.time_zone,
         ticket=ticket,
     )
 
@@ -30,6 +31,7 @@ def reply_email(*, ticket: Ticket, message: Message) -> None:
         template="tickets/reply",
         context=_context(ticket, message=message),
         language=ticket.language,
+        time_zone=ticket.customer.time_zone,
         ticket=ticket,
         message=message,
     )

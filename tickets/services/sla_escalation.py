@@ -306,4 +306,5 @@ def _breach_email(user: Any, breached: list[BreachedTicket], when: str) -> Email
             "user": user,
         },
         language=_ui_language(user),
+        time_zone=user.agent_profile.time_zone,
     )
