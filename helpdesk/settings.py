@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "helpdesk.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -276,6 +277,9 @@ INBOUND_EMAIL_TOKEN: str = env.str("INBOUND_EMAIL_TOKEN", default="")  # empty: 
 MAILDIR_PATH: str = env.str("MAILDIR_PATH", default="")  # wins over IMAP_URL when both are set
 IMAP_URL: str = env.str("IMAP_URL", default="")  # imaps://user:pass@host/INBOX
 INBOUND_EMAIL_MAX_BYTES = 25 * 1024 * 1024
+# The most one request may send: ten attachments of 10 MB and the rest of a form. Larger ones are
+# refused (413) before their body is read (helpdesk.middleware.RequestSizeLimitMiddleware).
+MAX_REQUEST_BYTES: int = env.int("MAX_REQUEST_BYTES", default=102 * 1024 * 1024)
 INBOUND_FETCH_LIMIT = 200
 WEBFORM_RATE_LIMIT: int = env.int("WEBFORM_RATE_LIMIT", default=5)  # per IP and per email address
 WEBFORM_RATE_WINDOW = 3600

@@ -171,3 +171,39 @@ def test_stored_files_are_not_served_from_the_media_folder(client, actors, own):
         f"/static/../media/{attachment.file.name}",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_request_over_the_size_cap_is_refused_before_its_body_is_read(client, actors, own, settings):
+    """Uploaded files are spooled to disk as they arrive: a body over MAX_REQUEST_BYTES is refused
+    from its declared length, before the form, the CSRF check or the API reads any of it."""
+    from tickets.models import Ticket
+
+    settings.MAX_REQUEST_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("scan.png", PNG + b"\x00" * (2 * 1024 * 1024))
+    tickets_before, files_before = Ticket.objects.count(), Attachment.objects.count()
+
+    form = client.post(
+        reverse("public:support"),
+        {"email": "a@example.com", "subject": "Hi", "body": "Hello", "attachments": [big]},
+        HTTP_ACCEPT_LANGUAGE="de",
+        REMOTE_ADDR=fresh_ip(),
+    )
+    big.seek(0)
+    api = _post_files(actors.l1, own, big)
+
+    assert form.status_code == 413
+    assert form.content.decode() == "Die Anfrage ist zu groß: Es können höchstens 1 MB auf einmal gesendet werden."
+    assert api.status_code == 413 and "at most 1 MB" in api.json()["detail"]
+    assert (Ticket.objects.count(), Attachment.objects.count()) == (tickets_before, files_before)
+
+
+def test_a_request_with_a_nonsense_length_is_refused(client):
+    response = client.post(reverse("public:support"), {"email": "a@example.com"}, CONTENT_LENGTH="lots")
+    assert response.status_code == 400 and "impossible length" in response.content.decode()
+
+
+def test_the_size_cap_leaves_room_for_the_largest_legitimate_requests(settings):
+    from tickets.services.messages import MAX_ATTACHMENTS_PER_MESSAGE
+
+    assert settings.MAX_REQUEST_BYTES > MAX_ATTACHMENTS_PER_MESSAGE * TEN_MB
+    assert settings.MAX_REQUEST_BYTES > settings.INBOUND_EMAIL_MAX_BYTES
