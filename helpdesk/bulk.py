@@ -1,9 +1,10 @@
-"""Many rows written in one statement, for sweeps that write thousands at once.
+"""Many rows written in one statement, for sweeps that write thousands at once, and the `__any`
+lookup that filters by thousands of values.
 
-On PostgreSQL the rows go as one array per column (`unnest`), without building a model instance and
-preparing each value in Python: for a large sweep the ORM's bulk_create spends more time on that than
-the database spends writing the rows (bench/sla_sweep.py). Elsewhere (the quick start's SQLite) the
-ORM's own bulk methods do the work."""
+On PostgreSQL the rows go as one array literal per column (`unnest`), without building a model
+instance and preparing each value in Python: for a large sweep the ORM's bulk_create spends more time
+on that than the database spends writing the rows (bench/sla_sweep.py). Elsewhere (the quick start's
+SQLite) the ORM's own bulk methods do the work, and `__any` is `__in`."""
 
 from __future__ import annotations
 
