@@ -63,13 +63,12 @@ def main() -> None:
     django.setup()
     from django.utils import timezone
 
+    from helpdesk.celery import warm_up
     from tickets.models import Ticket
 
     total = Ticket.objects.count()
     now = timezone.now()
     print(f"load average at the start: {_load()}")
-    from helpdesk.celery import warm_up
-
     warm_up()  # as a worker does when it starts: the sweeps measured are those of a running worker
     surge = [] if args.scatter else _arrive(args.due, now)
     try:
