@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -54,8 +55,8 @@ def access_for(user: Any) -> Access:
 
 
 # Where each dimension lives on the rows a figure reads (None: that figure ignores the dimension).
-Paths = dict[str, str | None]
-TICKET_PATHS: Paths = {
+Paths = Mapping[str, str | None]
+TICKET_PATHS: dict[str, str] = {
     "team": "team_id",
     "agent": "assignee_id",
     "category": "category_id",
