@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import router
-from django.db.migrations.operations import AddIndex
+from django.db.migrations.operations import AddIndex, AlterField, SeparateDatabaseAndState
 from django.db.migrations.operations.base import Operation
 
 
@@ -43,6 +43,16 @@ class DropRedundantIndex(Operation):
     @property
     def migration_name_fragment(self) -> str:
         return f"drop_{self.name.lower()}"
+
+
+def drop_foreign_key_index(model_name: str, name: str, field: Any, index: str, table: str) -> SeparateDatabaseAndState:
+    """A foreign key loses its own index: in the migration state, the field becomes `field` (its
+    definition with db_index=False); in the database, only the index named `index` (the one Django
+    made for it) is dropped, as DropRedundantIndex explains. For a migration with `atomic = False`."""
+    return SeparateDatabaseAndState(
+        state_operations=[AlterField(model_name=model_name, name=name, field=field)],
+        database_operations=[DropRedundantIndex(index, table, f"{name}_id")],
+    )
 
 
 class AddIndexConcurrently(AddIndex):

@@ -8,7 +8,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from helpdesk.migration_ops import DropRedundantIndex
+from helpdesk.migration_ops import drop_foreign_key_index
 
 
 class Migration(migrations.Migration):
@@ -20,21 +20,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="notification",
-                    name="user",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notifications",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            database_operations=[
-                DropRedundantIndex("helpdesk_notification_user_id_46cbd783", "helpdesk_notification", "user_id")
-            ],
+        drop_foreign_key_index(
+            "notification",
+            "user",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to=settings.AUTH_USER_MODEL,
+            ),
+            "helpdesk_notification_user_id_46cbd783",
+            "helpdesk_notification",
         ),
     ]

@@ -6,7 +6,7 @@ Only the index is dropped (CONCURRENTLY on PostgreSQL): see helpdesk.migration_o
 import django.db.models.deletion
 from django.db import migrations, models
 
-from helpdesk.migration_ops import DropRedundantIndex
+from helpdesk.migration_ops import drop_foreign_key_index
 
 
 class Migration(migrations.Migration):
@@ -17,22 +17,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="ticket",
-                    name="customer",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="tickets",
-                        to="tickets.customer",
-                    ),
-                ),
-            ],
-            # the name Django gave the foreign key's index
-            database_operations=[
-                DropRedundantIndex("tickets_ticket_customer_id_f2d9135a", "tickets_ticket", "customer_id")
-            ],
+        drop_foreign_key_index(
+            "ticket",
+            "customer",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="tickets.customer",
+            ),
+            "tickets_ticket_customer_id_f2d9135a",  # the name Django gave the foreign key's index
+            "tickets_ticket",
         ),
     ]

@@ -8,7 +8,7 @@ Only the indexes are dropped (CONCURRENTLY on PostgreSQL): see helpdesk.migratio
 import django.db.models.deletion
 from django.db import migrations, models
 
-from helpdesk.migration_ops import DropRedundantIndex
+from helpdesk.migration_ops import drop_foreign_key_index
 
 
 class Migration(migrations.Migration):
@@ -19,38 +19,20 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="slaclock",
-                    name="ticket",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sla_clocks",
-                        to="tickets.ticket",
-                    ),
-                ),
-            ],
-            database_operations=[
-                DropRedundantIndex("tickets_slaclock_ticket_id_3a7b2be6", "tickets_slaclock", "ticket_id")
-            ],
-        ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="ticketevent",
-                    name="ticket",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="tickets.ticket",
-                    ),
-                ),
-            ],
-            database_operations=[
-                DropRedundantIndex("tickets_ticketevent_ticket_id_b572d14b", "tickets_ticketevent", "ticket_id")
-            ],
-        ),
+        drop_foreign_key_index(
+            model_name,
+            "ticket",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name=related_name,
+                to="tickets.ticket",
+            ),
+            index,
+            f"tickets_{model_name}",
+        )
+        for model_name, related_name, index in (
+            ("slaclock", "sla_clocks", "tickets_slaclock_ticket_id_3a7b2be6"),
+            ("ticketevent", "events", "tickets_ticketevent_ticket_id_b572d14b"),
+        )
     ]

@@ -13,7 +13,7 @@ helpdesk.migration_ops); the foreign-key constraints are left as they are."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from helpdesk.migration_ops import AddIndexConcurrently, DropRedundantIndex
+from helpdesk.migration_ops import AddIndexConcurrently, drop_foreign_key_index
 
 
 def _key(to: str, on_delete, related_name: str, *, null: bool = True) -> models.ForeignKey:
@@ -48,10 +48,7 @@ class Migration(migrations.Migration):
             for name, index_name in WHERE_SET.items()
         ),
         *(
-            migrations.SeparateDatabaseAndState(
-                state_operations=[migrations.AlterField(model_name="ticket", name=name, field=field)],
-                database_operations=[DropRedundantIndex(index_name, "tickets_ticket", f"{name}_id")],
-            )
+            drop_foreign_key_index("ticket", name, field, index_name, "tickets_ticket")
             for name, (field, index_name) in FIELDS.items()
         ),
     ]
