@@ -15,6 +15,8 @@ from helpdesk.uploads import EXTENSIONS
 
 from ..services import AttachmentInput
 from ..services.email import one_line
+from . import mime
+from .inline_images import CID_PLACEHOLDER, decorative_images
 from .text import html_to_text
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
@@ -36,6 +38,7 @@ class ParsedEmail:
     text: str  # the body as plain text, quoted history still in
     attachments: list[AttachmentInput] = field(default_factory=list)
     auto_reason: str = ""  # why this is an auto-reply or a bounce, "" for a person's message
+    defect: str = ""  # why the MIME structure cannot be trusted, "" when it can
 
 
 def header_text(value: Any) -> str:
@@ -87,7 +90,7 @@ def auto_reply_reason(msg: Message, sender: str) -> str:
     return ""
 
 
-def _sender(msg: Message) -> tuple[str, str]:
+def _sender(msg: Message, charset: str | None) -> tuple[str, str]:
     header = msg.get("From")
     if header is None:
         return "", ""
@@ -96,6 +99,8 @@ def _sender(msg: Message) -> tuple[str, str]:
         name, address = addresses[0].display_name, addresses[0].addr_spec
     else:  # a header the modern parser could not structure
         name, address = parseaddr(header_text(header))
+    # The name as written, read with the charset rules (the email package reads GB2312 strictly).
+    name = mime.display_name(msg, charset) or name
     address = header_text(address)
     if "@" not in address or address.startswith("@") or address.endswith("@"):
         return "", header_text(name)
@@ -103,12 +108,7 @@ def _sender(msg: Message) -> tuple[str, str]:
 
 
 def _part_text(part: MIMEPart) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, ValueError, AssertionError):  # unknown charset, broken transfer encoding
-        payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-    return clean_text(content if isinstance(content, str) else "")
+    return clean_text(mime.part_text(part))
 
 
 def _body(msg: EmailMessage) -> tuple[str, list[MIMEPart]]:
@@ -135,12 +135,27 @@ def _leaf_parts(part: MIMEPart, skip: list[MIMEPart]) -> list[MIMEPart]:
     return [part]
 
 
-def _attachments(msg: EmailMessage, body_parts: list[MIMEPart]) -> tuple[list[AttachmentInput], list[str]]:
-    """Files, and further inline text parts (Apple Mail splits a body around inline images)."""
+def _html_parts(msg: EmailMessage) -> list[str]:
+    return [
+        mime.part_text(part)
+        for part in msg.walk()
+        if part.get_content_type() == "text/html" and part.get_content_disposition() != "attachment"
+    ]
+
+
+def _attachments(
+    msg: EmailMessage, body_parts: list[MIMEPart], charset: str | None
+) -> tuple[list[AttachmentInput], list[str]]:
+    """Files, and further inline text parts (Apple Mail splits a body around inline images).
+    Signature logos and images of the quoted history are left out (see inline_images)."""
     found, texts = [], []
-    for number, part in enumerate(_leaf_parts(msg, body_parts), start=1):
+    leaves = _leaf_parts(msg, body_parts)
+    decoration = decorative_images(leaves, _html_parts(msg))
+    for number, part in enumerate(leaves, start=1):
+        if any(part is d for d in decoration):
+            continue
         content_type = part.get_content_type()
-        filename = header_text(part.get_filename() or "")
+        filename = header_text(mime.filename(part, charset))
         if part.get_content_maintype() == "text" and not filename and part.get_content_disposition() != "attachment":
             if content_type == "text/plain":
                 texts.append(_part_text(part).strip())
@@ -162,22 +177,28 @@ def parse(raw: bytes) -> ParsedEmail:
     """Parse a message; raises on input the email package cannot make sense of."""
     msg = message_from_bytes(raw, policy=policy.default)
     assert isinstance(msg, EmailMessage)
-    sender, sender_name = _sender(msg)
+    charset = mime.text_charset(msg)
+    sender, sender_name = _sender(msg, charset)
     text, body_parts = _body(msg)
     languages = header_text(msg.get("Content-Language", "")) or next(
         (header_text(p.get("Content-Language", "")) for p in body_parts if p.get("Content-Language")), ""
     )
     ids = message_ids(msg.get("Message-ID", ""))
-    attachments, more_text = _attachments(msg, body_parts)
+    attachments, more_text = _attachments(msg, body_parts, charset)
+    text = CID_PLACEHOLDER.sub("", "\n\n".join(t for t in (text, *more_text) if t))
+    defect = mime.structure_defect(msg)
+    if not defect and mime.looks_like_raw_mime(text):
+        defect = "undecoded MIME in the text"
     return ParsedEmail(
         message_id=ids[0] if ids else synthetic_message_id(raw),
         sender=sender,
         sender_name=sender_name,
-        subject=clean_text(header_text(msg.get("Subject", ""))),
+        subject=clean_text(header_text(mime.header_value(msg, "Subject", charset))),
         in_reply_to=message_ids(msg.get("In-Reply-To", "")),
         references=message_ids(msg.get("References", "")),
         language=languages.split(",")[0].strip(),
-        text="\n\n".join(t for t in (text, *more_text) if t),
+        text=text,
         attachments=attachments,
         auto_reason=auto_reply_reason(msg, sender),
+        defect=defect,
     )

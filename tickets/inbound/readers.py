@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
+import ipaddress
 import logging
 import mailbox
 import os
 import ssl
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -93,9 +94,29 @@ def _maildir_marker(root: Path, name: str, seen_name: str) -> Callable[[], None]
 # --- IMAP
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _plaintext(parts: SplitResult) -> bool:
+    """imap://...?tls=off: no STARTTLS, for a server on this machine only (a local bridge or a
+    test server); anywhere else the password would cross the network in clear."""
+    if parse_qs(parts.query).get("tls", [""])[-1].lower() not in ("off", "no", "0", "false"):
+        return False
+    if parts.scheme != "imap" or not _is_loopback(parts.hostname or ""):
+        raise ImproperlyConfigured("IMAP_URL: tls=off is allowed only for imap:// on a loopback address")
+    return True
+
+
 def imap_fetch(*, url: str, limit: int = DEFAULT_FETCH_LIMIT) -> int:
     """UNSEEN messages of the folder in IMAP_URL (imaps://user:password@host:993/INBOX, or
-    imap://... with STARTTLS); each is fetched with PEEK and flagged \\Seen once stored."""
+    imap://... with STARTTLS, or imap://...@127.0.0.1/INBOX?tls=off on loopback); each is
+    fetched with PEEK and flagged \\Seen once stored."""
     parts = urlsplit(url)
     if parts.scheme not in ("imaps", "imap") or not parts.hostname:
         raise ImproperlyConfigured("IMAP_URL must look like imaps://user:password@host/INBOX")
@@ -105,8 +126,10 @@ def imap_fetch(*, url: str, limit: int = DEFAULT_FETCH_LIMIT) -> int:
             parts.hostname, parts.port or 993, ssl_context=context, timeout=IMAP_TIMEOUT_SECONDS
         )
     else:
+        plaintext = _plaintext(parts)
         conn = imaplib.IMAP4(parts.hostname, parts.port or 143, timeout=IMAP_TIMEOUT_SECONDS)
-        conn.starttls(ssl_context=context)
+        if not plaintext:
+            conn.starttls(ssl_context=context)
     try:
         conn.login(unquote(parts.username or ""), unquote(parts.password or ""))
         folder = unquote(parts.path.lstrip("/")) or "INBOX"

@@ -133,6 +133,9 @@ def _process(record: InboundEmail, raw: bytes) -> Outcome:
             _("Duplicate of a message already on %(ref)s.") % {"ref": earlier.ticket.reference},
             earlier.ticket,
         )
+    if parsed.defect:
+        reason = _("The message's MIME structure is broken (%(defects)s); its text and files cannot be trusted.")
+        return Outcome(State.QUARANTINED, reason % {"defects": parsed.defect})
     if not parsed.sender:
         return Outcome(State.QUARANTINED, _("The message has no usable sender (From) address."))
     attachments, notes = _accepted_attachments(parsed, record)

@@ -111,7 +111,7 @@ _ATTRIBUTION = re.compile(
 )
 _ORIGINAL_MESSAGE = re.compile(
     r"^\s*-{2,}\s*("
-    r"Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale"
+    r"Original Message|Original|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale"
     r"|原始邮件|元のメッセージ"
     r")\s*-{2,}\s*$",
     re.IGNORECASE,
@@ -124,6 +124,11 @@ _HEADER_DATE = re.compile(
     re.IGNORECASE,
 )
 _SIGNATURE = re.compile(r"^--\s?$")
+# A line that only separates (Outlook's row of underscores, a rule of dashes): dropped with the
+# history it introduces.
+_SEPARATOR = re.compile(r"^\s*([_\-=*\u2500\u2014\u2015])\1{4,}\s*$")
+# "Name: value", a line of a quoted header block in whatever language.
+_HEADER_LINE = re.compile(r"^\s*\*?[^\s:：]{1,24}(\s[^\s:：]{1,24})?\s*\*?\s*[:：]\s*\S")
 _MOBILE_SIGNATURE = re.compile(
     r"^\s*(Sent from my \w+|Von meinem \w+ gesendet|Envoyé de mon \w+|Enviado desde mi \w+)", re.IGNORECASE
 )
@@ -161,6 +166,20 @@ def _outlook_header_at(lines: list[str], i: int) -> bool:
     return any(_HEADER_DATE.match(line) for line in lines[i + 1 : i + 4])
 
 
+def _separated_header_at(lines: list[str], i: int) -> bool:
+    """Outlook's "________" row followed by a header block (From:, Sent:, To:, Subject:) of any
+    language: the start of the quoted mail."""
+    if not _SEPARATOR.match(lines[i]):
+        return False
+    following = [line for line in lines[i + 1 : i + 8] if line.strip()][:2]
+    return len(following) == 2 and all(_HEADER_LINE.match(line) for line in following)
+
+
+def _drop_trailing_separators(kept: list[str]) -> None:
+    while kept and (not kept[-1].strip() or _SEPARATOR.match(kept[-1])):
+        kept.pop()
+
+
 def trim_quoted(text: str) -> str:
     """The new text of a reply: quoted history, attributions, forwarded originals and the
     signature removed. Answers written between quoted lines are kept. When nothing would be
@@ -176,7 +195,10 @@ def trim_quoted(text: str) -> str:
                 i += span  # quoted lines follow and are dropped below; text after them is kept
                 continue
             break  # the quote lost its ">" marks (e.g. converted HTML): the rest is history
-        if _ORIGINAL_MESSAGE.match(line) or _outlook_header_at(lines, i) or _SIGNATURE.match(line):
+        if _ORIGINAL_MESSAGE.match(line) or _outlook_header_at(lines, i) or _separated_header_at(lines, i):
+            _drop_trailing_separators(kept)
+            break
+        if _SIGNATURE.match(line):
             break
         if _MOBILE_SIGNATURE.match(line):
             break
