@@ -28,7 +28,7 @@ def b64(data: bytes) -> bytes:
 
 
 def qp(data: bytes) -> bytes:
-    return quopri.encodestring(data).replace(b"\n", b"\r\n")
+    return quopri.encodestring(data.replace(b"\r\n", b"\n")).replace(b"\n", b"\r\n")
 
 
 def encoded_word(text: str, charset: str, codec: str | None = None) -> str:
