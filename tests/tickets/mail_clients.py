@@ -5,6 +5,7 @@ Shared by the unit tests and the IMAP integration test."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import quopri
 import random
 from dataclasses import dataclass
@@ -63,10 +64,8 @@ def join(*chunks: bytes) -> bytes:
 _IBM_TO_NEC: dict[str, bytes] = {}
 for _lead in (0xED, 0xEE):
     for _trail in range(0x40, 0xFD):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             _IBM_TO_NEC.setdefault(bytes((_lead, _trail)).decode("cp932"), bytes((_lead, _trail)))
-        except UnicodeDecodeError:
-            pass
 
 
 def _sjis_to_jis(lead: int, trail: int) -> bytes:
@@ -102,7 +101,10 @@ def foxmail_gbk() -> Sample:
     name, subject = "王喆", "订单没收到（镕）"
     text = "你好，我的订单一直没有收到。收件人：王喆，地址：深圳市南山区堃园路 8 号。"
     body = f"{text}\n\n\n王喆\n".replace("\n", "\r\n").encode("gbk")
-    html = f"<html><head><meta http-equiv=\"content-type\" content=\"text/html; charset=GB2312\"></head><body><div>{text}</div><div>王喆</div></body></html>"
+    html = (
+        '<html><head><meta http-equiv="content-type" content="text/html; charset=GB2312"></head>'
+        f"<body><div>{text}</div><div>王喆</div></body></html>"
+    )
     boundary = "----=_001_NextPart572182624333_=----"
     raw = join(
         crlf(f"""
@@ -407,7 +409,10 @@ X-Attachment-Id: ii_mbx1k2lq0
 def apple_mail_photo() -> Sample:
     photo = jpeg(180_000, seed=31)
     text = "Le carton est arrivé écrasé, voici une photo du colis abîmé."
-    outer, inner = "Apple-Mail=_8E1B2C3D-4F50-4A6B-9C7D-0E1F2A3B4C5D", "Apple-Mail=_1A2B3C4D-5E6F-4071-8293-A4B5C6D7E8F9"
+    outer, inner = (
+        "Apple-Mail=_8E1B2C3D-4F50-4A6B-9C7D-0E1F2A3B4C5D",
+        "Apple-Mail=_1A2B3C4D-5E6F-4071-8293-A4B5C6D7E8F9",
+    )
     cid = "5B3E1A2C-7D4F-4E8A-9B0C-1D2E3F405162"
     html = (
         '<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"></head>'
@@ -516,7 +521,7 @@ Content-Type: text/plain; charset="utf-8"
 Content-Transfer-Encoding: base64
 """),
         b"\r\n",
-        b64("Segue a fatura em anexo.".encode()),
+        b64(b"Segue a fatura em anexo."),
         b"\r\n\r\n",
         crlf("""
 ------=_NextPart_000_0012_01DB4A1B.2C3D4E5X

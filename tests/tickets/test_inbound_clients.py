@@ -119,9 +119,7 @@ def test_encoded_words_split_inside_a_character_are_joined_before_reading():
     first, second = data[:3], data[3:]  # the second character is cut in half
     import base64
 
-    header = (
-        f"=?GB2312?B?{base64.b64encode(first).decode()}?=\r\n =?GB2312?B?{base64.b64encode(second).decode()}?="
-    )
+    header = f"=?GB2312?B?{base64.b64encode(first).decode()}?=\r\n =?GB2312?B?{base64.b64encode(second).decode()}?="
 
     assert decode_header_value(header) == "王喆的订单"
 
@@ -223,7 +221,8 @@ JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSL0ZpbHRlci9GbGF0ZURl
 @pytest.mark.parametrize(
     "history",
     [
-        "From: Support <support@helpdesk.localhost>\nSent: Thursday, December 3, 2026 4:12 PM\nTo: John\nSubject: RE: x",
+        "From: Support <support@helpdesk.localhost>\nSent: Thursday, December 3, 2026 4:12 PM\n"
+        "To: John\nSubject: RE: x",
         "差出人: Support <support@helpdesk.localhost>\n送信日時: 2026年12月3日 16:12\n宛先: 山田\n件名: RE: x",
         "发件人: Support <support@helpdesk.localhost>\n发送时间: 2026年12月3日 16:12\n收件人: 王\n主题: 回复: x",
         "Od: Support <support@helpdesk.localhost>\nWysłane: czwartek, 3 grudnia 2026 16:12\nDo: Jan\nTemat: x",
@@ -231,13 +230,15 @@ JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSL0ZpbHRlci9GbGF0ZURl
     ids=["english", "japanese", "chinese", "polish"],
 )
 def test_outlooks_separator_and_quoted_header_block_are_trimmed(history):
-    text = f"Thanks, it arrived.\n\nJohn\n\n________________________________\n{history}\n\nDear John, the parcel left.\n"
+    separator = "_" * 32  # Outlook's row
+    text = f"Thanks, it arrived.\n\nJohn\n\n{separator}\n{history}\n\nDear John, the parcel left.\n"
 
     assert trim_quoted(text) == "Thanks, it arrived.\n\nJohn"
 
 
 def test_foxmails_original_rule_is_trimmed():
-    text = "好的，谢谢。\n\n------------------\u00a0Original\u00a0------------------\nFrom: Support\nDate: Thu\n\n旧邮件"
+    rule = "-" * 18
+    text = f"好的，谢谢。\n\n{rule}\u00a0Original\u00a0{rule}\nFrom: Support\nDate: Thu\n\n旧邮件"
 
     assert trim_quoted(text) == "好的，谢谢。"
 
@@ -295,3 +296,9 @@ def test_which_inline_images_are_decoration(headers, size, html, kept):
     parsed = parse(_related(headers, clients.png(size), html))
 
     assert [a.name for a in parsed.attachments] == (["image001.png"] if kept else [])
+
+
+def test_a_short_rule_before_the_customers_own_key_value_lines_is_kept():
+    text = "Details below\n-----\nOrder: 1234\nItem: blue shoes"
+
+    assert trim_quoted(text) == text

@@ -72,7 +72,7 @@ def codec_for(label: str | None) -> str | None:
             info = codecs.lookup(candidate)
         except LookupError:
             continue
-        if not info._is_text_encoding or info.name in _REFUSED:  # type: ignore[attr-defined]
+        if not info._is_text_encoding or info.name in _REFUSED:
             return None
         return _SUPERSETS.get(info.name, info.name)
     return None
@@ -165,7 +165,7 @@ def _decode_iso2022jp(data: bytes, errors: str) -> str:
     mode = b"(B"
     position = 0
     matches = list(_ESCAPE.finditer(data))
-    for index, match in enumerate(matches + [None]):
+    for index, match in enumerate([*matches, None]):
         end = match.start() if match is not None else len(data)
         out.append(_decode_run(data[position:end], mode, errors))
         if match is None:

@@ -22,6 +22,7 @@ from .text import html_to_text
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 _PRECEDENCE_AUTO = {"bulk", "junk", "list", "auto_reply"}
 _BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
+RAW_MIME = "raw-mime"  # ParsedEmail.defect of a body that shows undecoded MIME
 # C0 controls other than tab and newline cannot be stored (NUL) or shown sensibly.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -188,7 +189,7 @@ def parse(raw: bytes) -> ParsedEmail:
     text = CID_PLACEHOLDER.sub("", "\n\n".join(t for t in (text, *more_text) if t))
     defect = mime.structure_defect(msg)
     if not defect and mime.looks_like_raw_mime(text):
-        defect = "undecoded MIME in the text"
+        defect = RAW_MIME
     return ParsedEmail(
         message_id=ids[0] if ids else synthetic_message_id(raw),
         sender=sender,

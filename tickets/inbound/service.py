@@ -21,7 +21,7 @@ from .. import services
 from ..models import Channel, InboundEmail, Message, OutboundEmail, Ticket
 from ..services.email import one_line
 from ..services.messages import MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, validate_attachments
-from .parsing import ParsedEmail, parse, peek_message_id, synthetic_message_id
+from .parsing import RAW_MIME, ParsedEmail, parse, peek_message_id, synthetic_message_id
 from .text import trim_quoted
 from .threads import ticket_for_reply
 
@@ -132,6 +132,10 @@ def _process(record: InboundEmail, raw: bytes) -> Outcome:
             State.IGNORED,
             _("Duplicate of a message already on %(ref)s.") % {"ref": earlier.ticket.reference},
             earlier.ticket,
+        )
+    if parsed.defect == RAW_MIME:
+        return Outcome(
+            State.QUARANTINED, _("The message's text is undecoded MIME; its text and files cannot be trusted.")
         )
     if parsed.defect:
         reason = _("The message's MIME structure is broken (%(defects)s); its text and files cannot be trusted.")

@@ -127,6 +127,7 @@ _SIGNATURE = re.compile(r"^--\s?$")
 # A line that only separates (Outlook's row of underscores, a rule of dashes): dropped with the
 # history it introduces.
 _SEPARATOR = re.compile(r"^\s*([_\-=*\u2500\u2014\u2015])\1{4,}\s*$")
+_OUTLOOK_RULE = re.compile(r"^\s*_{20,}\s*$")
 # "Name: value", a line of a quoted header block in whatever language.
 _HEADER_LINE = re.compile(r"^\s*\*?[^\s:：]{1,24}(\s[^\s:：]{1,24})?\s*\*?\s*[:：]\s*\S")
 _MOBILE_SIGNATURE = re.compile(
@@ -169,7 +170,7 @@ def _outlook_header_at(lines: list[str], i: int) -> bool:
 def _separated_header_at(lines: list[str], i: int) -> bool:
     """Outlook's "________" row followed by a header block (From:, Sent:, To:, Subject:) of any
     language: the start of the quoted mail."""
-    if not _SEPARATOR.match(lines[i]):
+    if not _OUTLOOK_RULE.match(lines[i]):
         return False
     following = [line for line in lines[i + 1 : i + 8] if line.strip()][:2]
     return len(following) == 2 and all(_HEADER_LINE.match(line) for line in following)
