@@ -100,6 +100,14 @@ def test_iso_2022_jp_reads_nec_row_13_ibm_characters_and_half_width_katakana():
     assert decode_bytes("plain テスト".encode("iso2022_jp"), "csISO2022JP") == "plain テスト"
 
 
+def test_iso_2022_jp_with_one_unreadable_pair_keeps_the_rest_readable():
+    data = clients.cp50220("注文①") + b"\x1b$B\x7f\x7f\x1b(B" + clients.cp50220("です")
+
+    text = decode_bytes(data, "iso-2022-jp")
+
+    assert text.startswith("注文①") and text.endswith("です") and "$B" not in text
+
+
 @pytest.mark.parametrize("label", ["X-UNKNOWN", "unknown-8bit", "windows-1252x", "", "us-ascii"])
 def test_an_unknown_or_wrong_label_falls_back_to_detection(label):
     text = "Bonjour, ma commande est arrivée abîmée et le carton était déchiré. Merci de votre aide."

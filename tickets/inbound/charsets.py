@@ -117,6 +117,9 @@ def decode_bytes(data: bytes, label: str | None, fallback: str | None = None) ->
         return ""
     name = (label or "").strip().lower()
     codec = None if name in _UNLABELLED else codec_for(name)
+    if codec is not None and (codec == ISO2022JP_MS or codec.startswith("iso2022")) and b"\x1b" in data:
+        # A 7-bit ISO-2022 text always "decodes" as UTF-8, escapes and all: keep its own reading.
+        return _decode(data, codec, "replace")
     for candidate in dict.fromkeys((codec, "utf-8", codec_for(fallback) if fallback else None)):
         if candidate is None:
             continue
@@ -221,11 +224,16 @@ def _decode_run(run: bytes, mode: bytes, errors: str) -> str:
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
+def unfold(value: str) -> str:
+    """A folded header value on one line (RFC 5322: a line break before white space is removed)."""
+    return re.sub(r"\r?\n(?=[ \t])", "", value)
+
+
 def decode_header_value(raw: str, fallback: str | None = None) -> str:
     """A raw header value (RFC 2047 encoded words, or raw 8-bit bytes kept by the parser as
     surrogate escapes) as text. Adjacent words in one charset are joined before reading, since
     clients split a character across two of them. `fallback` is the charset for raw bytes."""
-    raw = re.sub(r"\r?\n(?=[ \t])", "", raw)
+    raw = unfold(raw)
     if not _ENCODED_WORD.search(raw):
         return _raw_text(raw, fallback)
     pieces: list[tuple[bytes, str | None]] = []

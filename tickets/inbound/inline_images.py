@@ -20,7 +20,7 @@ from email.message import Message, MIMEPart
 from urllib.parse import unquote
 
 SIGNATURE_IMAGE_MAX_BYTES = 32 * 1024
-QUOTED_IMAGE_MAX_BYTES = 256 * 1024
+QUOTED_IMAGE_MAX_BYTES = 128 * 1024
 
 _CID_SOURCE = re.compile(r"""\bsrc\s*=\s*["']?\s*cid:([^"'\s>]+)""", re.IGNORECASE)
 _SIGNATURE_OR_HISTORY = re.compile(

@@ -8,7 +8,7 @@ from email import errors
 from email.message import Message, MIMEPart
 from email.utils import parseaddr
 
-from .charsets import decode_bytes, decode_header_value, usable_label
+from .charsets import decode_bytes, decode_header_value, unfold, usable_label
 
 # Defects after which the parts of a message are not what its sender sent: the text would show
 # raw MIME and base64, and files would be missing or cut off.
@@ -26,7 +26,7 @@ def raw_header(part: Message, name: str) -> str | None:
     """A header's value as written (unfolded, encoded words still in), or None."""
     for key, value in part.raw_items():
         if key.lower() == name.lower():
-            return re.sub(r"\r?\n(?=[ \t])", "", str(value)).strip()
+            return unfold(str(value)).strip()
     return None
 
 
