@@ -100,6 +100,10 @@ def test_iso_2022_jp_reads_nec_row_13_ibm_characters_and_half_width_katakana():
     assert decode_bytes("plain テスト".encode("iso2022_jp"), "csISO2022JP") == "plain テスト"
 
 
+def test_utf_8_mislabelled_as_latin_1_is_read_as_utf_8():
+    assert decode_bytes("Grüße, “Zoë” – 20 €".encode(), "iso-8859-1") == "Grüße, “Zoë” – 20 €"
+
+
 def test_iso_2022_jp_with_one_unreadable_pair_keeps_the_rest_readable():
     data = clients.cp50220("注文①") + b"\x1b$B\x7f\x7f\x1b(B" + clients.cp50220("です")
 

@@ -95,18 +95,35 @@ def detect_codec(data: bytes) -> str | None:
     return codec_for(best.encoding)
 
 
+def _label_codec(label: str | None) -> str | None:
+    name = (label or "").strip().lower()
+    return None if name in _UNLABELLED else codec_for(name)
+
+
+def _is_iso2022(codec: str | None, data: bytes) -> bool:
+    # A 7-bit ISO-2022 text always "decodes" as UTF-8, escapes and all: it keeps its own reading.
+    return codec is not None and (codec == ISO2022JP_MS or codec.startswith("iso2022")) and b"\x1b" in data
+
+
+def _readings(codec: str | None, fallback: str | None = None) -> list[str]:
+    """The codecs to try in turn before detection. UTF-8 text labelled Latin-1 is common, and
+    valid UTF-8 beyond ASCII is improbable in real Windows-1252 text, so UTF-8 goes first there."""
+    first = ("utf-8", codec) if codec == "cp1252" else (codec, "utf-8")
+    return [c for c in dict.fromkeys((*first, codec_for(fallback) if fallback else None)) if c]
+
+
 def usable_label(data: bytes, label: str | None) -> str | None:
     """The codec that reads `data` best: its label's superset, else UTF-8, else detection.
     For a message's headers, which are too short to detect, this is found from the body."""
-    name = (label or "").strip().lower()
-    codec = None if name in _UNLABELLED else codec_for(name)
-    for candidate in (codec, "utf-8"):
-        if candidate is not None:
-            try:
-                _decode(data, candidate, "strict")
-            except UnicodeDecodeError:
-                continue
-            return candidate
+    codec = _label_codec(label)
+    if _is_iso2022(codec, data):
+        return codec
+    for candidate in _readings(codec):
+        try:
+            _decode(data, candidate, "strict")
+        except UnicodeDecodeError:
+            continue
+        return candidate
     return detect_codec(data) if not data.isascii() else codec
 
 
@@ -115,14 +132,10 @@ def decode_bytes(data: bytes, label: str | None, fallback: str | None = None) ->
     codec found for the rest of the message, is tried before detection (short data detects badly)."""
     if not data:
         return ""
-    name = (label or "").strip().lower()
-    codec = None if name in _UNLABELLED else codec_for(name)
-    if codec is not None and (codec == ISO2022JP_MS or codec.startswith("iso2022")) and b"\x1b" in data:
-        # A 7-bit ISO-2022 text always "decodes" as UTF-8, escapes and all: keep its own reading.
-        return _decode(data, codec, "replace")
-    for candidate in dict.fromkeys((codec, "utf-8", codec_for(fallback) if fallback else None)):
-        if candidate is None:
-            continue
+    codec = _label_codec(label)
+    if _is_iso2022(codec, data):
+        return _decode(data, codec or ISO2022JP_MS, "replace")
+    for candidate in _readings(codec, fallback):
         try:
             return _decode(data, candidate, "strict")
         except UnicodeDecodeError:
