@@ -96,3 +96,17 @@ def test_todays_rate_wins_over_older_ones(actors, make_ticket):
     with time_machine.travel(MORNING, tick=False):
         request = ask(actors.l1, make_ticket(), amount="20.00")
     assert (request.rate, request.rate_date) == (Decimal("0.8"), date(2026, 11, 20))
+
+
+def test_the_admins_calendar_offers_the_support_centres_today_whatever_their_own_zone(client, teams, settings):
+    from tests.factories import make_staff
+
+    settings.SUPPORT_TIME_ZONE = "Asia/Shanghai"
+    admin = make_staff(team=teams.europe, tier="L3", username="berlin-admin", is_staff=True, is_superuser=True)
+    admin.agent_profile.time_zone = "Europe/Berlin"
+    admin.agent_profile.save()
+    client.force_login(admin)
+    with time_machine.travel(EVENING, tick=False):  # the 20th in Berlin, the 21st in Shanghai
+        page = client.get(reverse("admin:policies_exchangerate_add")).content.decode()
+    assert 'data-admin-utc-offset="28800"' in page  # the calendar's "Today" is Shanghai's
+    assert 'value="2026-11-21"' in page
