@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from helpdesk.errors import Conflict, NotAllowed, NotFound, ServiceError
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket
 from tickets.scope import can_see_ticket
+from tickets.views._htmx import vary_on_htmx, wants_fragment
 from tickets.views.ticket import render_ticket_page
 
 from . import selectors, services
@@ -73,17 +73,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 UNPROCESSABLE = 422  # a refused form, re-rendered: htmx swaps it in like a success (static/js/helpdesk.js)
 
 
-def _wants_panel(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
-
-
 def _render_panel(
     request: HttpRequest, ticket: Ticket, form: CompensationRequestForm | None, notice: str = "", status: int = 200
 ) -> HttpResponse:
     context = compensation_panel(request, ticket, form=form, notice=notice) or {}
-    response = render(request, "policies/panel.html", {"ticket": ticket, **context}, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(render(request, "policies/panel.html", {"ticket": ticket, **context}, status=status))
 
 
 def _refused_on_ticket_page(request: HttpRequest, ticket: Ticket, form: CompensationRequestForm) -> HttpResponse:
@@ -114,11 +108,11 @@ def request_create(request: HttpRequest, ticket_pk: int) -> HttpResponse:
                 notice = _("Compensation approved: it is within your authority.")
             else:
                 notice = _("Compensation requested: it waits for a supervisor's approval.")
-            if _wants_panel(request):
+            if wants_fragment(request):
                 return _render_panel(request, _visible_ticket(request, ticket_pk), None, notice)
             messages.success(request, notice)
             return redirect(ticket_url(ticket))
-    if _wants_panel(request):
+    if wants_fragment(request):
         return _render_panel(request, ticket, form, status=UNPROCESSABLE)
     if request.POST.get("from") == "panel":
         return _refused_on_ticket_page(request, ticket, form)
@@ -128,20 +122,10 @@ def request_create(request: HttpRequest, ticket_pk: int) -> HttpResponse:
 def _request_page(
     request: HttpRequest, ticket: Ticket, form: CompensationRequestForm, status: int = 200
 ) -> HttpResponse:
-    requests = selectors.requests_visible_to(request.user).filter(ticket=ticket).order_by("-created_at", "-id")
-    return render(
-        request,
-        "policies/request_form.html",
-        {
-            "ticket": ticket,
-            "form": form,
-            "committed": selectors.committed_on_ticket(ticket),
-            "authority": services.authority_of(request.user),
-            "decisions": [decision_context(request.user, comp) for comp in requests],
-            "ticket_url": ticket_url(ticket),
-        },
-        status=status,
-    )
+    """This app's own page of the form: what the panel shows, with a link back to the ticket."""
+    context = compensation_panel(request, ticket, form=form) or {}
+    context.update(ticket=ticket, in_panel=False, ticket_url=ticket_url(ticket))
+    return render(request, "policies/request_form.html", context, status=status)
 
 
 @staff_view()
