@@ -297,6 +297,30 @@ def _advance_demo_ticket(ticket: Ticket, index: int, staff: dict[str, Any]) -> N
         services.ticket_set_status(ticket=ticket, status=Status.SOLVED, actor=agent)
 
 
+# Units per USD, roughly as in 2026: enough to try compensation in every demo order's currency.
+DEMO_RATES = {
+    "EUR": "0.92",
+    "GBP": "0.79",
+    "CAD": "1.37",
+    "JPY": "151",
+    "CNY": "7.2",
+    "AUD": "1.52",
+}
+
+
+def load_demo_rates() -> int:
+    """Rates for every demo currency dated the support centre's today, for each currency that has no
+    rate recent enough to use (so rates fetched from the real feed are never replaced). Run at every
+    start of the quick start, so the demo works whatever day it runs. Returns how many were added."""
+    from policies.services import exchange_rates_import, latest_rate, rate_day
+
+    today = rate_day()
+    missing = [code for code in DEMO_RATES if latest_rate(currency=code, day=today) is None]
+    rows = [{"currency": code, "date": today.isoformat(), "units_per_usd": DEMO_RATES[code]} for code in missing]
+    created, _replaced = exchange_rates_import(rows=rows, source="demo")
+    return created
+
+
 def demo_logins() -> list[tuple[str, str]]:
     lines = [("admin", "admin (superuser)")]
     lines += [

@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(seconds=env.int("EMAIL_SWEEP_SECONDS", default=60)),
     },
     "tickets-fetch-mail": {"task": "tickets.tasks.fetch_mail", "schedule": timedelta(seconds=30)},
+    "policies-refresh-exchange-rates": {
+        # The ECB publishes around 16:00 CET on working days; later runs retry a failed fetch.
+        "task": "policies.tasks.refresh_exchange_rates",
+        "schedule": crontab(minute=20, hour="15,19,23"),
+    },
     "policies-approvals-sweep": {
         "task": "policies.tasks.sweep_approvals",
         "schedule": timedelta(seconds=env.int("APPROVALS_SWEEP_SECONDS", default=30)),
@@ -271,6 +276,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),
     },
 }
+
+# --- Exchange rates (policies): refreshed by the beat from this feed, in the ECB's daily XML format
+# (EUR-based; converted to units per USD). Empty: no refresh, rates come from the admin or import_rates.
+EXCHANGE_RATES_URL: str = env.str(
+    "EXCHANGE_RATES_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+)
+EXCHANGE_RATES_TIMEOUT = 20  # seconds per fetch
+# A request uses the rate of the support centre's day, else the latest at most this many days older.
+EXCHANGE_RATE_MAX_AGE_DAYS: int = env.int("EXCHANGE_RATE_MAX_AGE_DAYS", default=7)
 
 # --- Inbound email and the public web form.
 INBOUND_EMAIL_TOKEN: str = env.str("INBOUND_EMAIL_TOKEN", default="")  # empty: the HTTP endpoint refuses all

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.money import currency_exponent
 
 from .models import CompensationGrant, CompensationRequest, DecisionLog, ExchangeRate, Kind, TierAuthority
+from .services import rate_day
 
 
 class TierAuthorityForm(forms.ModelForm):
@@ -36,6 +41,14 @@ class ExchangeRateForm(forms.ModelForm):
         model = ExchangeRate
         fields = ["currency", "date", "units_per_usd", "source"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = rate_day
+        self.fields["date"].help_text = _(
+            "The support centre's calendar day (%(zone)s): compensation requested on that day uses this rate. "
+            "Without a rate for the day, the latest of the %(days)s days before it is used."
+        ) % {"zone": settings.SUPPORT_TIME_ZONE, "days": settings.EXCHANGE_RATE_MAX_AGE_DAYS}
+
     def clean_currency(self) -> str:
         code = self.cleaned_data["currency"].strip().upper()
         if currency_exponent(code) is None or code == "USD":
@@ -50,6 +63,15 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_filter = ["currency"]
     date_hierarchy = "date"
     search_fields = ["currency"]
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        """Rendered in the support centre's zone, whatever the admin's own: the calendar's "Today"
+        is then the day the limit check asks a rate for."""
+        with timezone.override(zoneinfo.ZoneInfo(settings.SUPPORT_TIME_ZONE)):
+            response = super().changeform_view(request, *args, **kwargs)
+            if isinstance(response, TemplateResponse):
+                response.render()
+            return response
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -8,22 +8,53 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from helpdesk import roles
+from helpdesk.errors import ServiceError
 from tickets.models import Ticket
 
 from . import selectors, services
 from .forms import CompensationRequestForm
+from .services.rates import BASE_CURRENCY
+
+# A refused post re-renders the whole ticket page; the panel then shows the form as it was sent.
+BOUND_FORM_ATTRIBUTE = "policies_compensation_form"
 
 
-def compensation_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
+def compensation_panel(
+    request: HttpRequest, ticket: Ticket, *, form: CompensationRequestForm | None = None, notice: str = ""
+) -> dict[str, Any] | None:
     if not roles.is_agent(request.user):
         return None
     from .views import decision_context
 
+    form = form or getattr(request, BOUND_FORM_ATTRIBUTE, None) or CompensationRequestForm(ticket=ticket)
     requests = selectors.requests_visible_to(request.user).filter(ticket=ticket).order_by("-created_at", "-id")
+    authority = services.authority_of(request.user)
+    committed = selectors.committed_on_ticket(ticket)
     return {
-        "committed": selectors.committed_on_ticket(ticket),
-        "authority": services.authority_of(request.user),
+        "committed": committed,
+        "authority": authority,
+        "room_left": committed.room_left(authority.limit_usd) if authority else None,
         "decisions": [decision_context(request.user, comp) for comp in requests],
-        "form": CompensationRequestForm(ticket=ticket),
+        "form": form,
         "form_url": reverse("policies:request_create", args=[ticket.pk]),
+        "in_panel": True,
+        "notice": notice,
+        **rate_context(ticket),
+    }
+
+
+def rate_context(ticket: Ticket) -> dict[str, Any]:
+    """The rate a request on this ticket would use now, with its day, or why there is none."""
+    if ticket.order is None or ticket.order.currency == BASE_CURRENCY:
+        return {}
+    today = services.rate_day()
+    try:
+        rate = services.exchange_rate_for(currency=ticket.order.currency, day=today)
+    except ServiceError as error:
+        return {"rate_problem": error.message}
+    return {
+        "rate": rate,
+        "rate_currency": ticket.order.currency,
+        "rate_display": format(rate.units_per_usd.normalize(), "f"),
+        "rate_is_old": rate.date != today,
     }

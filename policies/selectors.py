@@ -45,6 +45,10 @@ class Committed:
     def total_usd(self) -> Decimal:
         return self.approved_usd + self.pending_usd
 
+    def room_left(self, limit_usd: Decimal) -> Decimal:
+        """What an agent with this limit may still grant on their own: granted and waiting both count."""
+        return max(limit_usd - self.total_usd, Decimal("0.00"))
+
 
 @dataclass
 class QueueRow:

@@ -17,12 +17,16 @@ from django.views.decorators.http import require_POST
 from helpdesk import roles
 from helpdesk.decorators import staff_view
 from helpdesk.errors import Conflict, NotAllowed, NotFound, ServiceError
+from tickets import selectors as ticket_selectors
 from tickets.models import Ticket
 from tickets.scope import can_see_ticket
+from tickets.views._htmx import vary_on_htmx, wants_fragment
+from tickets.views.ticket import render_ticket_page
 
 from . import selectors, services
 from .forms import CompensationRequestForm, DecisionForm
 from .models import CompensationRequest, RequestState
+from .panel import BOUND_FORM_ATTRIBUTE, compensation_panel
 from .services.audience import may_decide_scope
 from .services.validation import WAITING_REASONS
 
@@ -66,11 +70,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+UNPROCESSABLE = 422  # a refused form, re-rendered: htmx swaps it in like a success (static/js/helpdesk.js)
+
+
+def _render_panel(
+    request: HttpRequest, ticket: Ticket, form: CompensationRequestForm | None, notice: str = "", status: int = 200
+) -> HttpResponse:
+    context = compensation_panel(request, ticket, form=form, notice=notice) or {}
+    return vary_on_htmx(render(request, "policies/panel.html", {"ticket": ticket, **context}, status=status))
+
+
+def _refused_on_ticket_page(request: HttpRequest, ticket: Ticket, form: CompensationRequestForm) -> HttpResponse:
+    """The ticket page itself, its compensation panel showing the refused form as sent."""
+    setattr(request, BOUND_FORM_ATTRIBUTE, form)
+    return render_ticket_page(request, ticket_selectors.ticket_for_user(request.user, ticket.pk), status=UNPROCESSABLE)
+
+
 @staff_view()
 def request_create(request: HttpRequest, ticket_pk: int) -> HttpResponse:
+    """The request form: on the ticket page's panel (plain post or htmx) and as a page of its own.
+    A refusal stays where the agent was, with the errors by their fields and every value kept."""
     ticket = _visible_ticket(request, ticket_pk)
     form = CompensationRequestForm(request.POST or None, ticket=ticket)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _request_page(request, ticket, form)
+    if form.is_valid():
         try:
             comp = services.compensation_request_create(ticket=ticket, actor=request.user, **form.cleaned_data)
         except NotAllowed:
@@ -81,24 +105,27 @@ def request_create(request: HttpRequest, ticket_pk: int) -> HttpResponse:
             form.add_service_error(error)
         else:
             if comp.state == RequestState.APPROVED:
-                messages.success(request, _("Compensation approved: it is within your authority."))
+                notice = _("Compensation approved: it is within your authority.")
             else:
-                messages.info(request, _("Compensation requested: it waits for a supervisor's approval."))
+                notice = _("Compensation requested: it waits for a supervisor's approval.")
+            if wants_fragment(request):
+                return _render_panel(request, _visible_ticket(request, ticket_pk), None, notice)
+            messages.success(request, notice)
             return redirect(ticket_url(ticket))
-    requests = selectors.requests_visible_to(request.user).filter(ticket=ticket).order_by("-created_at", "-id")
-    return render(
-        request,
-        "policies/request_form.html",
-        {
-            "ticket": ticket,
-            "form": form,
-            "committed": selectors.committed_on_ticket(ticket),
-            "authority": services.authority_of(request.user),
-            "decisions": [decision_context(request.user, comp) for comp in requests],
-            "ticket_url": ticket_url(ticket),
-        },
-        status=400 if form.errors else 200,
-    )
+    if wants_fragment(request):
+        return _render_panel(request, ticket, form, status=UNPROCESSABLE)
+    if request.POST.get("from") == "panel":
+        return _refused_on_ticket_page(request, ticket, form)
+    return _request_page(request, ticket, form, status=UNPROCESSABLE)
+
+
+def _request_page(
+    request: HttpRequest, ticket: Ticket, form: CompensationRequestForm, status: int = 200
+) -> HttpResponse:
+    """This app's own page of the form: what the panel shows, with a link back to the ticket."""
+    context = compensation_panel(request, ticket, form=form) or {}
+    context.update(ticket=ticket, in_panel=False, ticket_url=ticket_url(ticket))
+    return render(request, "policies/request_form.html", context, status=status)
 
 
 @staff_view()

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpdesk.audit import audit_record
@@ -99,14 +100,17 @@ def _grant(request: CompensationRequest, *, actor: Any, automatic: bool) -> Comp
         created_at=request.decided_at or timezone.now(),
     )
     record_event(ticket, actor, "compensation_approved", "", describe(request))
-    _post_message(request, grant, automatic=automatic)
-    _email_customer(request, grant)
+    if not _post_message(request, grant, automatic=automatic):
+        _email_customer(request, grant)
     return grant
 
 
-def _post_message(request: CompensationRequest, grant: CompensationGrant, *, automatic: bool) -> None:
+def _post_message(request: CompensationRequest, grant: CompensationGrant, *, automatic: bool) -> bool:
     """The reply or note the requesting agent chose; a note by the system when the reply
-    cannot be sent any more (ticket closed meanwhile, agent moved to another team)."""
+    cannot be sent any more (ticket closed meanwhile, agent moved to another team).
+
+    True when a public reply went out: it carries what was granted (coupon code included) under
+    the agent's words, so it is the customer's one email about the decision."""
     ticket, author = request.ticket, request.requested_by
     summary = _("Compensation approved: %(what)s.") % {"what": describe(request)}
     if grant.coupon_code:
@@ -120,16 +124,26 @@ def _post_message(request: CompensationRequest, grant: CompensationGrant, *, aut
     try:
         with transaction.atomic():
             if request.message_mode == MessageMode.REPLY:
-                message_add_reply(ticket=ticket, author=author, body=request.message)
-            else:
-                body = summary + (f"\n\n{request.message}" if request.message else "")
-                message_add_note(ticket=ticket, author=author, body=body)
-            return
+                body = f"{request.message}\n\n{_granted_text(request, grant)}"
+                message_add_reply(ticket=ticket, author=author, body=body)
+                return True
+            body = summary + (f"\n\n{request.message}" if request.message else "")
+            message_add_note(ticket=ticket, author=author, body=body)
+            return False
     except ServiceError as error:
         logger.info(
             "compensation %s: message as %s failed (%s); noting it", request.pk, request.message_mode, error.message
         )
     message_add_note(ticket=ticket, author=None, body=summary)
+    return False
+
+
+def _granted_text(request: CompensationRequest, grant: CompensationGrant) -> str:
+    """What was granted, as the decision email says it, in the ticket's language."""
+    language = request.ticket.language
+    with translation.override(language):
+        text = render_to_string("emails/policies/granted_in_reply.txt", _customer_context(request, grant))
+    return text.strip()
 
 
 def _email_customer(request: CompensationRequest, grant: CompensationGrant) -> None:
@@ -138,20 +152,25 @@ def _email_customer(request: CompensationRequest, grant: CompensationGrant) -> N
         key=f"policies-approved:{request.pk}",
         to=ticket.customer.email,
         template="policies/approved",
-        context={
-            "ticket": ticket,
-            "customer": ticket.customer,
-            "request": request,
-            "kind": Kind(request.kind).label,  # lazy: rendered in the ticket's language
-            "amount": money(request, ticket.language),
-            "coupon_code": grant.coupon_code,
-            "site_url": settings.SITE_URL,
-            "LANGUAGE_CODE": ticket.language,  # <html lang> of the email
-        },
+        context=_customer_context(request, grant),
         language=ticket.language,
         time_zone=ticket.customer.time_zone,
         ticket=ticket,
     )
+
+
+def _customer_context(request: CompensationRequest, grant: CompensationGrant) -> dict[str, Any]:
+    ticket = request.ticket
+    return {
+        "ticket": ticket,
+        "customer": ticket.customer,
+        "request": request,
+        "kind": Kind(request.kind).label,  # lazy: rendered in the ticket's language
+        "amount": money(request, ticket.language),
+        "coupon_code": grant.coupon_code,
+        "site_url": settings.SITE_URL,
+        "LANGUAGE_CODE": ticket.language,  # <html lang> of the email
+    }
 
 
 def _tell_requester(request: CompensationRequest, *, decision: str, comment: str) -> None:

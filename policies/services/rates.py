@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
@@ -27,19 +31,48 @@ def usd_value(amount: Decimal, units_per_usd: Decimal) -> Decimal:
         return (amount / units_per_usd).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def exchange_rate_of_day(*, currency: str, day: date) -> Decimal:
-    """Units of `currency` per USD on `day`. No rate for that very day is an error: the
-    limit must never be checked against a stale rate."""
+@dataclass(frozen=True)
+class RateUsed:
+    """A rate and the day it is for (today's, or the latest of the last few days)."""
+
+    units_per_usd: Decimal
+    date: date
+
+
+def rate_day(moment: datetime | None = None) -> date:
+    """The day a rate is for: the support centre's calendar day (SUPPORT_TIME_ZONE). The admin's
+    date fields offer this day as "Today", and the limit check asks for the rate of this day."""
+    return timezone.localdate(moment or timezone.now(), zoneinfo.ZoneInfo(settings.SUPPORT_TIME_ZONE))
+
+
+def oldest_usable_day(day: date) -> date:
+    return day - timedelta(days=settings.EXCHANGE_RATE_MAX_AGE_DAYS)
+
+
+def latest_rate(*, currency: str, day: date) -> RateUsed | None:
+    """The rate of `day`, else the latest at most EXCHANGE_RATE_MAX_AGE_DAYS days older; never a later day's."""
     if currency == BASE_CURRENCY:
-        return Decimal(1)
-    rate = ExchangeRate.objects.filter(currency=currency, date=day).values_list("units_per_usd", flat=True).first()
+        return RateUsed(Decimal(1), day)
+    row = (
+        ExchangeRate.objects.filter(currency=currency, date__lte=day, date__gte=oldest_usable_day(day))
+        .order_by("-date")
+        .values_list("units_per_usd", "date")
+        .first()
+    )
+    return RateUsed(*row) if row else None
+
+
+def exchange_rate_for(*, currency: str, day: date) -> RateUsed:
+    """The rate a request on `day` converts with; none recent enough is an error, as the limit
+    must never be checked against a stale rate."""
+    rate = latest_rate(currency=currency, day=day)
     if rate is None:
         raise ServiceError(
             _(
-                "There is no exchange rate for %(currency)s on %(date)s, so the amount cannot be "
-                "checked against your limit. Ask an admin to add today's rate."
+                "There is no exchange rate for %(currency)s dated between %(since)s and %(day)s, so the amount "
+                "cannot be checked against your limit. Ask an admin to import the rates."
             )
-            % {"currency": currency, "date": day.isoformat()},
+            % {"currency": currency, "since": oldest_usable_day(day).isoformat(), "day": day.isoformat()},
             field="currency",
         )
     return rate

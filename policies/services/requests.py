@@ -23,7 +23,7 @@ from tickets.services._common import record_event
 from ..models import COUNTED_STATES, CompensationRequest, Decision, RequestState, TierAuthority
 from .audience import supervisors
 from .outcome import describe, record_decision
-from .rates import exchange_rate_of_day, usd_value
+from .rates import exchange_rate_for, rate_day, usd_value
 from .validation import clean_request
 
 REMIND_AFTER = timedelta(minutes=20)
@@ -72,8 +72,8 @@ def compensation_request_create(*, ticket: Ticket, actor: Any, **data: Any) -> C
         raise ServiceError(_("A closed ticket cannot get compensation."))
     fields, waiting = clean_request(ticket, data)
     now = timezone.now()
-    rate = exchange_rate_of_day(currency=fields["currency"], day=now.date())
-    amount_usd = usd_value(fields["amount"], rate)
+    rate = exchange_rate_for(currency=fields["currency"], day=rate_day(now))
+    amount_usd = usd_value(fields["amount"], rate.units_per_usd)
 
     authority = authority_of(actor)
     if authority is None:
@@ -91,8 +91,8 @@ def compensation_request_create(*, ticket: Ticket, actor: Any, **data: Any) -> C
         customer=ticket.customer,
         requested_by=actor,
         requester_tier=authority.tier if authority else "",
-        rate=rate,
-        rate_date=now.date(),
+        rate=rate.units_per_usd,
+        rate_date=rate.date,
         amount_usd=amount_usd,
         created_at=now,
         waiting_reasons=waiting,

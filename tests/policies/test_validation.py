@@ -47,12 +47,12 @@ def test_kwd_takes_three_decimals(actors, make_ticket):
     assert ask(actors.l1, make_ticket(currency="KWD", total="900"), amount="1.234").amount == Decimal("1.234")
 
 
-def test_no_rate_for_the_day_is_a_clear_error(actors, make_ticket, clock):
-    # given yesterday's EUR rate only
-    ExchangeRate.objects.filter(currency="EUR").update(date=timezone.now().date() - timedelta(days=1))
+def test_no_recent_rate_is_a_clear_error(actors, make_ticket, clock):
+    # given an EUR rate from eight days ago only (the last seven days are searched)
+    ExchangeRate.objects.filter(currency="EUR").update(date=timezone.now().date() - timedelta(days=8))
     error = refused(actors.l1, make_ticket(), amount="10.00")
     assert error.field == "currency"
-    assert "no exchange rate for EUR on 2026-11-20" in error.message
+    assert "no exchange rate for EUR dated between 2026-11-13 and 2026-11-20" in error.message
 
 
 def test_a_ticket_without_an_order_takes_a_currency(actors, make_ticket):

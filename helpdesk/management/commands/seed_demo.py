@@ -1,14 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from helpdesk.demo import DEMO_PASSWORD, demo_logins, load_demo_data
+from helpdesk.demo import DEMO_PASSWORD, demo_logins, load_demo_data, load_demo_rates
 
 
 class Command(BaseCommand):
-    help = "Load demo teams, staff, customers, orders and tickets (once)."
+    help = "Load demo teams, staff, customers, orders and tickets (once), and today's demo exchange rates."
 
     def handle(self, *args: object, **options: object) -> None:
         created = load_demo_data()
         self.stdout.write("Demo data loaded." if created else "Demo data already present.")
+        rates = load_demo_rates()
+        if rates:
+            self.stdout.write(f"Demo exchange rates added for today: {rates}.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, what in demo_logins():
             self.stdout.write(f"  {username:8} {what}")
