@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.money import currency_exponent
-from tickets.history import person_name
+from helpdesk.names import person_name
 
 from .models import CompensationGrant, CompensationRequest, DecisionLog, ExchangeRate, Kind, TierAuthority
 

@@ -25,11 +25,12 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk import roles
 from helpdesk.errors import ServiceError
+from helpdesk.names import person_column, person_name
 from helpdesk.tasking import enqueue
 
 from . import services
 from .admin_setup import AgentProfileInline, CustomerAdminForm, UserAdmin  # noqa: F401  (registers the setup pages)
-from .history import event_label, event_rows, person_name
+from .history import event_label, event_rows
 from .models import (
     Attachment,
     InboundEmail,
@@ -44,6 +45,7 @@ from .scope import can_see_ticket
 
 User = get_user_model()
 HISTORY_SHOWN = 50
+ASSIGNEE = person_column("assignee", _("Assignee"))
 
 
 class ReadOnlyMixin:
@@ -91,7 +93,7 @@ TICKET_TIMES += ("first_response_at", "solved_at", "closed_at", "sla_due_at", "s
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     form = TicketAdminForm
-    list_display = ["reference", "subject", "status", "priority", "team", "assignee", "created_at"]
+    list_display = ["reference", "subject", "status", "priority", "team", ASSIGNEE, "created_at"]
     list_filter = ["status", "priority", "team", "channel", "category", "language"]
     search_fields = ["subject", "customer__email"]
     list_select_related = ["team", "assignee"]
@@ -167,7 +169,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["id", "ticket", "kind", "author", "channel", "short_body", "created_at"]
+    list_display = ["id", "ticket", "kind", person_column("author", _("author")), "channel", "short_body", "created_at"]
     list_filter = ["kind", "channel", "is_automatic"]
     search_fields = ["ticket__subject", "ticket__customer__email"]
     list_select_related = ["ticket", "author"]

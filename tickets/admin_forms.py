@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.countries import real_countries
 from helpdesk.form_choices import CountryField, TimeZoneField, language_choices
+from helpdesk.names import person_name
 
-from .history import person_name
 from .models import AgentProfile, Customer, Shift, Team
 
 

@@ -18,9 +18,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from helpdesk.countries import country_name
 from helpdesk.money import currency_exponent
+from helpdesk.names import person_name
 
 from .admin_forms import AgentProfileAdminForm, CustomerAdminForm, ShiftAdminForm, TeamAdminForm
-from .history import person_name
 from .models import AgentProfile, CannedReply, Category, CategoryField, Customer, Order, Shift, SlaTarget, Team
 
 User = get_user_model()

@@ -18,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.names import person_name
+
 from .models import Category, CategoryField, Channel, Priority, Status, Team, Ticket, TicketEvent
 
 _LABELS: dict[str, Any] = {}
@@ -47,13 +49,6 @@ for _kind, _label in (
     ("follow_up", _("Follow-up opened")),
 ):
     register_event_label(_kind, _label)
-
-
-def person_name(user: Any) -> str:
-    """A person as colleagues know them: full name, else username."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 @dataclass(frozen=True)
