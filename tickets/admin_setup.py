@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from helpdesk.countries import country_name
@@ -43,9 +43,7 @@ class TeamAdmin(admin.ModelAdmin):
         names = [country_name(code) for code in team.countries or []]
         shown = ", ".join(names[:COUNTRIES_LISTED])
         more = len(names) - COUNTRIES_LISTED
-        return shown + (
-            " " + ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more} if more > 0 else ""
-        )
+        return shown + (" " + gettext("and %(count)d more") % {"count": more} if more > 0 else "")
 
 
 class AgentProfileInline(admin.StackedInline):
