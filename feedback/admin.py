@@ -4,9 +4,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from helpdesk.names import person_column
+
 from .models import CareFollowUp, CaseRecord, SurveyInvitation, SurveyResponse, SurveyText
+
+AGENT = person_column("agent", _("agent"))
+HANDLED_BY = person_column("handled_by", _("handled by"))
 
 
 @admin.register(SurveyText)
@@ -27,7 +33,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(SurveyInvitation)
 class SurveyInvitationAdmin(ReadOnlyAdmin):
-    list_display = ("ticket", "state", "due_at", "sent_at", "expires_at", "language", "country", "team", "agent")
+    list_display = ("ticket", "state", "due_at", "sent_at", "expires_at", "language", "country", "team", AGENT)
     list_filter = ("state", "language", "team")
     raw_id_fields = ("ticket", "agent")
     exclude = ("token_hash",)
@@ -36,7 +42,7 @@ class SurveyInvitationAdmin(ReadOnlyAdmin):
 
 @admin.register(SurveyResponse)
 class SurveyResponseAdmin(ReadOnlyAdmin):
-    list_display = ("ticket", "rating", "language", "country", "team", "agent", "updated_at")
+    list_display = ("ticket", "rating", "language", "country", "team", AGENT, "updated_at")
     list_filter = ("rating", "language", "team")
     raw_id_fields = ("invitation", "ticket", "agent")
     search_fields = ("comment",)
@@ -44,7 +50,7 @@ class SurveyResponseAdmin(ReadOnlyAdmin):
 
 @admin.register(CareFollowUp)
 class CareFollowUpAdmin(ReadOnlyAdmin):
-    list_display = ("ticket", "team", "due_at", "is_open", "outcome", "attempts", "handled_by")
+    list_display = ("ticket", "team", "due_at", "is_open", "outcome", "attempts", HANDLED_BY)
     list_filter = ("is_open", "outcome", "team")
     raw_id_fields = ("response", "ticket", "handled_by")
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, Notification, WorkerHeartbeat
+from .names import person_column
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,7 +34,7 @@ class WorkerHeartbeatAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "text", "read_at"]
+    list_display = ["created_at", person_column("user", _("user")), "text", "read_at"]
     list_filter = [("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "text", "key"]
     list_select_related = ["user"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets import services
-from tickets.models import AgentProfile, CannedReply, Category, CategoryField, Priority, Status, Team, Ticket
+from tickets.models import AgentProfile, Category, CategoryField, Priority, Shift, Status, Team, Ticket
 
 from . import roles
+from .demo_parcels import create_demo_parcels
+from .demo_replies import create_canned_replies
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - printed for the quick start only
 
@@ -239,16 +241,7 @@ def load_demo_data(*, tickets: int = 36, seed: int = 7) -> bool:
                 **{f"label_{lang}": label for lang, label in labels.items()},
             )
         categories[slug] = category
-    CannedReply.objects.create(
-        title="Tracking update",
-        body_en="Hello {customer_name},\n\nwe checked your parcel for {ticket_reference} and will update you "
-        "within 24 hours.\n\n{agent_name}",
-        body_de="Hallo {customer_name},\n\nwir haben Ihre Sendung zu {ticket_reference} geprüft und melden uns "
-        "innerhalb von 24 Stunden.\n\n{agent_name}",
-        body_fr="Bonjour {customer_name},\n\nnous avons vérifié votre colis pour {ticket_reference} et revenons "
-        "vers vous sous 24 heures.\n\n{agent_name}",
-        category=categories["logistics"],
-    )
+    create_canned_replies(categories)
     now = timezone.now()
     customers = []
     for index, (name, email, language, country, tz, currency) in enumerate(CUSTOMERS):
@@ -263,6 +256,7 @@ def load_demo_data(*, tickets: int = 36, seed: int = 7) -> bool:
             total=total,
             placed_at=now - timedelta(days=rng.randint(5, 30)),
             platform="shopify",
+            ship_to_country=country,
         )
         customers.append((customer, order))
     for index in range(tickets):
@@ -278,7 +272,25 @@ def load_demo_data(*, tickets: int = 36, seed: int = 7) -> bool:
             priority=rng.choice(Priority.values),
         )
         _advance_demo_ticket(ticket, index, staff)
+    create_demo_parcels(staff)
+    _put_agents_on_shifts(staff)  # after the tickets: their assignment does not depend on the hour of seeding
     return True
+
+
+# The support centre's shifts (in settings.SUPPORT_TIME_ZONE) and the teams that work them.
+SHIFTS = [
+    ("Morning", "Asia", time(9), time(17), "asia-pacific"),
+    ("Evening", "Europe", time(16), time(0), "europe"),
+    ("Night", "North America", time(23), time(7), "north-america"),
+]
+
+
+def _put_agents_on_shifts(staff: dict[str, Any]) -> None:
+    for name, region, starts, ends, team_slug in SHIFTS:
+        shift, _created = Shift.objects.get_or_create(
+            name=name, defaults={"region": region, "starts_at": starts, "ends_at": ends}
+        )
+        shift.agents.add(*(u.agent_profile for u in staff.values() if u.agent_profile.team.slug == team_slug))
 
 
 def _advance_demo_ticket(ticket: Ticket, index: int, staff: dict[str, Any]) -> None:

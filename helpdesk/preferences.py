@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
-from functools import cache
 from typing import Any
 
-from babel.dates import get_timezone_location
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -17,42 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .decorators import staff_view
-from .language import babel_locale
-
-# Names in the zone database that are aliases of the system or placeholders, not places.
-_NOT_PLACES = {"Factory", "localtime", "posixrules", "posix", "right"}
-# Zones named after a place, which the reader's language can name too ("Asia/Shanghai · 中国（上海）时间").
-_PLACES = tuple(
-    f"{area}/"
-    for area in (
-        "Africa",
-        "America",
-        "Antarctica",
-        "Arctic",
-        "Asia",
-        "Atlantic",
-        "Australia",
-        "Europe",
-        "Indian",
-        "Pacific",
-    )
-)
-
-
-@cache
-def time_zone_names() -> list[str]:
-    """Every IANA zone name a person might choose, sorted: "Africa/Abidjan" … "UTC"."""
-    return sorted(name for name in zoneinfo.available_timezones() if name.split("/")[0] not in _NOT_PLACES)
-
-
-@cache
-def time_zone_choices(language: str) -> list[tuple[str, str]]:
-    """Each zone with where it is, in `language`; built once per language (about 0.1 s)."""
-    locale = babel_locale(language)
-    return [
-        (name, f"{name} · {get_timezone_location(name, locale=locale)}" if name.startswith(_PLACES) else name)
-        for name in time_zone_names()
-    ]
+from .form_choices import time_zone_choices
 
 
 def agent_language_choices() -> list[tuple[str, Any]]:

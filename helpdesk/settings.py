@@ -297,11 +297,22 @@ MAX_REQUEST_BYTES: int = env.int("MAX_REQUEST_BYTES", default=102 * 1024 * 1024)
 INBOUND_FETCH_LIMIT = 200
 WEBFORM_RATE_LIMIT: int = env.int("WEBFORM_RATE_LIMIT", default=5)  # per IP and per email address
 WEBFORM_RATE_WINDOW = 3600
+
+# --- Compensation decision log page: rows per page.
+DECISION_LOG_PAGE_SIZE: int = env.int("DECISION_LOG_PAGE_SIZE", default=50)
 RATELIMIT_TRUSTED_PROXIES: int = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
 
 # --- Parcel tracking webhooks. Two secrets at once during a rotation; none: every delivery gets 401.
-AFTERSHIP_WEBHOOK_SECRETS: list[str] = env.list("AFTERSHIP_WEBHOOK_SECRETS", default=[])
-SEVENTEENTRACK_API_KEYS: list[str] = env.list("SEVENTEENTRACK_API_KEYS", default=[])
+# With DEBUG (the quick start) the public test secrets of docs/samples/README.md are accepted, so
+# the sample deliveries can be posted (manage.py post_sample_delivery); never in production.
+DEMO_AFTERSHIP_WEBHOOK_SECRET = "test_aftership_webhook_secret"  # noqa: S105 - public test value
+DEMO_SEVENTEENTRACK_API_KEY = "TEST17TRACKAPIKEY0000000000000000"
+AFTERSHIP_WEBHOOK_SECRETS: list[str] = env.list(
+    "AFTERSHIP_WEBHOOK_SECRETS", default=[DEMO_AFTERSHIP_WEBHOOK_SECRET] if DEBUG else []
+)
+SEVENTEENTRACK_API_KEYS: list[str] = env.list(
+    "SEVENTEENTRACK_API_KEYS", default=[DEMO_SEVENTEENTRACK_API_KEY] if DEBUG else []
+)
 LOGISTICS_WEBHOOK_MAX_BYTES: int = env.int("LOGISTICS_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 LOGISTICS_WEBHOOK_RETENTION_DAYS: int = env.int("LOGISTICS_WEBHOOK_RETENTION_DAYS", default=30)
 LOGISTICS_PROCESSING_SLOTS: int = env.int("LOGISTICS_PROCESSING_SLOTS", default=2)

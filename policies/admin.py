@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.money import currency_exponent
+from helpdesk.names import person_name
 
 from .models import CompensationGrant, CompensationRequest, DecisionLog, ExchangeRate, Kind, TierAuthority
 from .services import rate_day
@@ -33,7 +34,12 @@ class TierAuthorityForm(forms.ModelForm):
 @admin.register(TierAuthority)
 class TierAuthorityAdmin(admin.ModelAdmin):
     form = TierAuthorityForm
-    list_display = ["tier", "limit_usd", "kinds"]
+    list_display = ["tier", "limit_usd", "kinds_granted"]
+
+    @admin.display(description=_("Kinds granted on their own"))
+    def kinds_granted(self, tier: TierAuthority) -> str:
+        labels = dict(Kind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in tier.kinds or []) or "-"
 
 
 class ExchangeRateForm(forms.ModelForm):
@@ -89,18 +95,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(CompensationRequest)
 class CompensationRequestAdmin(ReadOnlyAdmin):
-    list_display = ["id", "ticket", "kind", "currency", "amount", "amount_usd", "state", "requested_by", "created_at"]
+    list_display = ["id", "ticket", "kind", "currency", "amount", "amount_usd", "state", "requester", "created_at"]
     list_filter = ["state", "kind", "currency"]
     list_select_related = ["ticket", "requested_by"]
     search_fields = ["ticket__subject", "customer__email"]
     raw_id_fields = ["ticket", "order", "customer"]
 
+    @admin.display(description=_("requested by"), ordering="requested_by")
+    def requester(self, request: CompensationRequest) -> str:
+        return person_name(request.requested_by)
+
 
 @admin.register(DecisionLog)
 class DecisionLogAdmin(ReadOnlyAdmin):
-    list_display = ["request", "decision", "automatic", "actor", "comment", "rate", "amount_usd", "created_at"]
+    list_display = ["request", "decision", "automatic", "decided_by", "comment", "rate", "amount_usd", "created_at"]
     list_filter = ["decision", "automatic"]
     list_select_related = ["request", "actor"]
+
+    @admin.display(description=_("decided by"), ordering="actor")
+    def decided_by(self, log: DecisionLog) -> str:
+        return person_name(log.actor)
 
 
 @admin.register(CompensationGrant)

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.forms import country_choices
+from helpdesk.countries import real_countries
 from tickets.models import Category, Channel, Team
 
 from .access import Access, ReportFilters
@@ -57,7 +57,7 @@ class ReportFilterForm(forms.Form):
         self._choices("team", [("", _("All teams"))] if access.all_teams else [], [(t.pk, t.name) for t in self.teams])
         self._choices("agent", [("", _("All agents"))], [(a.pk, a.get_full_name() or a.username) for a in self.agents])
         self._choices("category", [("", _("All categories"))], [(c.pk, c.name) for c in self.categories])
-        self._choices("country", [("", _("All countries"))], country_choices())
+        self._choices("country", [("", _("All countries"))], real_countries())
         self._choices("channel", [("", _("All channels"))], Channel.choices)
         breakdowns = {k: v for k, v in BREAKDOWNS.items() if self._may_break_down_by(k)}
         self._choices("by", [], list(breakdowns.items()))

@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -23,30 +22,22 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from helpdesk import roles
 from helpdesk.errors import ServiceError
-from helpdesk.money import currency_exponent
+from helpdesk.names import person_column, person_name
 from helpdesk.tasking import enqueue
 
 from . import services
+from .admin_setup import AgentProfileInline, CustomerAdminForm, UserAdmin  # noqa: F401  (registers the setup pages)
+from .history import event_label, event_rows
 from .models import (
-    AgentProfile,
     Attachment,
-    CannedReply,
-    Category,
-    CategoryField,
-    Customer,
     InboundEmail,
     Message,
-    Order,
     OutboundEmail,
-    Shift,
     SlaBreach,
     SlaClock,
-    SlaTarget,
-    Team,
     Ticket,
     TicketEvent,
 )
@@ -54,6 +45,7 @@ from .scope import can_see_ticket
 
 User = get_user_model()
 HISTORY_SHOWN = 50
+ASSIGNEE = person_column("assignee", _("Assignee"))
 
 
 class ReadOnlyMixin:
@@ -67,139 +59,6 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-# --- Teams and agents ----------------------------------------------------------------------
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "countries", "is_default", "auto_assign", "email"]
-    list_filter = ["is_default", "auto_assign"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ("name",)}
-
-
-class AgentProfileInline(admin.StackedInline):
-    model = AgentProfile
-    fk_name = "user"
-    can_delete = False
-    extra = 0
-    max_num = 1
-    verbose_name = _("helpdesk profile")
-    verbose_name_plural = _("helpdesk profile")
-
-
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    inlines = [AgentProfileInline]
-    list_display = ["username", "email", "first_name", "last_name", "is_active", "team", "tier"]
-    list_filter = [*DjangoUserAdmin.list_filter, "agent_profile__team", "agent_profile__tier"]
-    list_select_related = ["agent_profile__team"]
-
-    @admin.display(description=_("team"), ordering="agent_profile__team__name")
-    def team(self, user: Any) -> Any:
-        profile = getattr(user, "agent_profile", None)
-        return profile.team if profile is not None and profile.team_id else "-"
-
-    @admin.display(description=_("tier"), ordering="agent_profile__tier")
-    def tier(self, user: Any) -> str:
-        profile = getattr(user, "agent_profile", None)
-        return profile.get_tier_display() if profile is not None else "-"
-
-
-@admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "starts_at", "ends_at"]
-
-
-@admin.register(SlaTarget)
-class SlaTargetAdmin(admin.ModelAdmin):
-    list_display = ["kind", "priority", "first_response_minutes", "resolution_minutes"]
-    list_filter = ["kind", "priority"]
-
-
-# --- Customers and orders ------------------------------------------------------------------
-
-
-@admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "country", "language", "created_at"]
-    list_filter = ["country", "language"]
-    search_fields = ["name", "email"]
-    readonly_fields = ["created_at"]
-
-
-class OrderAdminForm(forms.ModelForm):
-    class Meta:
-        model = Order
-        fields = [
-            "customer",
-            "platform",
-            "external_number",
-            "currency",
-            "total",
-            "ship_to_country",
-            "placed_at",
-            "delivered_at",
-        ]
-
-    def clean_currency(self) -> str:
-        currency = (self.cleaned_data.get("currency") or "").upper()
-        if currency_exponent(currency) is None:
-            raise forms.ValidationError(_("Unknown currency code."))
-        return currency
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        currency, total = data.get("currency"), data.get("total")
-        exponent = currency_exponent(currency or "")
-        if exponent is not None and total is not None and total != round(total, exponent):
-            self.add_error(
-                "total",
-                _("%(currency)s amounts have at most %(places)d decimal places.")
-                % {"currency": currency, "places": exponent},
-            )
-        return data
-
-
-@admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    form = OrderAdminForm
-    list_display = ["external_number", "platform", "customer", "currency", "total", "placed_at"]
-    list_filter = ["platform", "currency"]
-    search_fields = ["external_number", "customer__email"]
-    list_select_related = ["customer"]
-    autocomplete_fields = ["customer"]
-
-
-# --- Categories and canned replies ---------------------------------------------------------
-
-
-class CategoryFieldInline(TranslationTabularInline):
-    model = CategoryField
-    extra = 0
-    fields = ["key", "label", "field_type", "required", "position"]
-
-
-@admin.register(Category)
-class CategoryAdmin(TranslationAdmin):  # plain, not Tabbed: the tabbed one loads jQuery UI from a CDN
-    list_display = ["name", "slug", "kind", "is_active", "position"]
-    list_filter = ["kind", "is_active"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = [CategoryFieldInline]
-
-
-@admin.register(CannedReply)
-class CannedReplyAdmin(TranslationAdmin):
-    list_display = ["title", "category", "team"]
-    list_filter = ["category", "team"]
-    search_fields = ["title"]
-    list_select_related = ["category", "team"]
 
 
 # --- Tickets -------------------------------------------------------------------------------
@@ -234,7 +93,7 @@ TICKET_TIMES += ("first_response_at", "solved_at", "closed_at", "sla_due_at", "s
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     form = TicketAdminForm
-    list_display = ["reference", "subject", "status", "priority", "team", "assignee", "created_at"]
+    list_display = ["reference", "subject", "status", "priority", "team", ASSIGNEE, "created_at"]
     list_filter = ["status", "priority", "team", "channel", "category", "language"]
     search_fields = ["subject", "customer__email"]
     list_select_related = ["team", "assignee"]
@@ -275,19 +134,18 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("history"))
     def history(self, ticket: Ticket) -> str:
-        events = ticket.events.select_related("actor").order_by("-created_at", "-id")[:HISTORY_SHOWN]
+        events = list(ticket.events.select_related("actor").order_by("-created_at", "-id")[:HISTORY_SHOWN])
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
-                    e.actor or gettext("system"),
-                    e.kind,
-                    e.old_value,
-                    e.new_value,
+                    timezone.localtime(row.when).strftime("%Y-%m-%d %H:%M"),
+                    row.actor_name or gettext("system"),
+                    row.label,
+                    f"{row.old} → {row.new}" if row.old else row.new,
                 )
-                for e in events
+                for row in event_rows(ticket, events)
             ),
         )
         return format_html("<table>{}</table>", rows) if rows else "-"
@@ -311,7 +169,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["id", "ticket", "kind", "author", "channel", "short_body", "created_at"]
+    list_display = ["id", "ticket", "kind", person_column("author", _("author")), "channel", "short_body", "created_at"]
     list_filter = ["kind", "channel", "is_automatic"]
     search_fields = ["ticket__subject", "ticket__customer__email"]
     list_select_related = ["ticket", "author"]
@@ -341,10 +199,18 @@ class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class TicketEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The ticket history: kept as it happened, so nobody may add, edit or delete it (admins neither)."""
 
-    list_display = ["created_at", "ticket", "kind", "old_value", "new_value", "actor"]
+    list_display = ["created_at", "ticket", "what", "old_value", "new_value", "by"]
     list_filter = ["kind"]
     search_fields = ["ticket__subject"]
     list_select_related = ["ticket", "actor"]
+
+    @admin.display(description=_("event"), ordering="kind")
+    def what(self, event: TicketEvent) -> str:
+        return event_label(event.kind)
+
+    @admin.display(description=_("by"), ordering="actor")
+    def by(self, event: TicketEvent) -> str:
+        return person_name(event.actor) or gettext("system")
 
 
 @admin.register(SlaClock)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.money import quantize
@@ -140,7 +141,9 @@ class CompensationRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_kind_display()} {self.currency} {self.amount} ({self.state})"
+        return (
+            f"#{self.pk} {self.get_kind_display()} {self.currency} {self.amount_display} ({self.get_state_display()})"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding and self._stored_state != RequestState.PENDING:
@@ -218,7 +221,12 @@ class DecisionLog(_AppendOnly):
         verbose_name_plural = _("decision log")
 
     def __str__(self) -> str:
-        return f"#{self.request_id} {self.decision} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        return _("#%(request)s %(decision)s by %(person)s on %(when)s") % {
+            "request": self.request_id,
+            "decision": self.get_decision_display(),
+            "person": self.actor.get_full_name() or self.actor.get_username(),
+            "when": date_format(timezone.localtime(self.created_at), "SHORT_DATETIME_FORMAT"),
+        }
 
     @property
     def rate_display(self) -> str:

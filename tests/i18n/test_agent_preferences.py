@@ -73,7 +73,7 @@ def test_each_zone_is_offered_with_its_place_in_the_agents_language(client, acto
 def test_every_zone_of_the_zone_database_is_offered():
     import zoneinfo
 
-    from helpdesk.preferences import time_zone_names
+    from helpdesk.form_choices import time_zone_names
 
     names = time_zone_names()
     assert {"Asia/Shanghai", "Europe/Berlin", "America/New_York", "UTC"} <= set(names)

@@ -322,7 +322,7 @@ def test_a_new_agent_is_set_up_with_their_helpdesk_profile_on_the_user_page(staf
             "agent_profile-MAX_NUM_FORMS": "1",
             "agent_profile-0-team": teams.asia.pk,
             "agent_profile-0-tier": "L2",
-            "agent_profile-0-languages": '["ja", "en"]',
+            "agent_profile-0-languages": ["ja", "en"],  # ticked, not typed as JSON
             "agent_profile-0-time_zone": "Asia/Tokyo",
             "agent_profile-0-ui_language": "en",
             "agent_profile-0-on_shift": "on",
@@ -330,7 +330,7 @@ def test_a_new_agent_is_set_up_with_their_helpdesk_profile_on_the_user_page(staf
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     profile = AgentProfile.objects.get(user__username="newagent")
-    assert profile.team == teams.asia and profile.tier == "L2" and profile.languages == ["ja", "en"]
+    assert profile.team == teams.asia and profile.tier == "L2" and profile.languages == ["en", "ja"]
 
 
 def test_an_order_with_an_over_precise_amount_is_refused_in_the_admin(staff_admin, actors):

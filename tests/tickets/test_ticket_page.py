@@ -453,7 +453,7 @@ def test_priority_category_and_language_changes_show_in_the_history(client, acto
     )
     history = re.search(r'id="ticket-history".*?</details>', response.content.decode(), re.S).group(0)
     assert "Normal → Urgent" in history
-    assert "de → fr" in history
+    assert "German → French" in history  # languages by their names, not their codes
     assert "Category" in history
 
 

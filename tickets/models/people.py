@@ -71,7 +71,7 @@ class AgentProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.tier})"
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.tier})"
 
     def speaks(self, language: str) -> bool:
         return language in self.languages or language.split("-")[0] in self.languages

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .tickets import CategoryKind, Priority, Ticket
+from .tickets import CategoryKind, Priority, Ticket, format_reference
 
 
 class Metric(models.TextChoices):
@@ -33,7 +33,7 @@ class SlaTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind}/{self.get_priority_display() or '*'}"
+        return f"{self.get_kind_display()} / {self.get_priority_display() or '*'}"
 
 
 class Shift(models.Model):
@@ -92,7 +92,7 @@ class SlaClock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric} of {self.ticket_id}"
+        return f"{self.get_metric_display()} · {format_reference(self.ticket_id)}"
 
     @property
     def state(self) -> str:
@@ -122,7 +122,7 @@ class SlaBreach(models.Model):
         indexes = [models.Index(fields=["recorded_at"])]
 
     def __str__(self) -> str:
-        return f"{self.metric} of {self.ticket_id} due {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_metric_display()} · {format_reference(self.ticket_id)} · {self.due_at:%Y-%m-%d %H:%M}"
 
     @property
     def late_by_seconds(self) -> int:

@@ -61,7 +61,7 @@ class CategoryField(models.Model):
         verbose_name_plural = _("required facts")
 
     def __str__(self) -> str:
-        return f"{self.category.slug}.{self.key}"
+        return f"{self.label or self.key} ({self.category})"
 
 
 class Priority(models.IntegerChoices):
@@ -205,7 +205,7 @@ class Message(models.Model):
         indexes = [models.Index(fields=["ticket", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} on {self.ticket_id}"
+        return f"{self.get_kind_display()} · {format_reference(self.ticket_id)}"
 
     @property
     def is_public(self) -> bool:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from .. import selectors, services
 from ..forms import (
@@ -21,57 +19,9 @@ from ..forms import (
     ReplyForm,
     StatusForm,
 )
-from ..models import Attachment, CategoryField, Channel, FactType, Priority, Status, Ticket
+from ..history import event_rows
+from ..models import Attachment, CategoryField, FactType, Ticket
 from ..panels import render_panels
-
-EVENT_LABELS = {
-    "created": _("Created"),
-    "status": _("Status"),
-    "assignee": _("Assignee"),
-    "priority": _("Priority"),
-    "category": _("Category"),
-    "language": _("Language"),
-    "team": _("Team"),
-    "facts": _("Facts recorded"),
-    "merged_into": _("Merged into"),
-    "merged_from": _("Merged from"),
-    "follow_up": _("Follow-up opened"),
-}
-
-
-@dataclass(frozen=True)
-class EventRow:
-    when: Any
-    actor: Any
-    label: str
-    old: str
-    new: str
-
-
-def _shown(kind: str, value: str) -> str:
-    """An event value as people read it: status and priority labels, not codes."""
-    if not value:
-        return ""
-    if kind == "status" and value in Status.values:
-        return str(Status(value).label)
-    if kind == "priority" and value.isdigit() and int(value) in Priority.values:
-        return str(Priority(int(value)).label)
-    if kind == "created" and value in Channel.values:
-        return str(Channel(value).label)
-    return value
-
-
-def event_rows(ticket: Ticket) -> list[EventRow]:
-    return [
-        EventRow(
-            when=event.created_at,
-            actor=event.actor,
-            label=str(EVENT_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize())),
-            old=_shown(event.kind, event.old_value),
-            new=_shown(event.kind, event.new_value),
-        )
-        for event in selectors.ticket_events(ticket)
-    ]
 
 
 def thread_context(ticket: Ticket) -> dict[str, Any]:
@@ -120,7 +70,7 @@ def attachments_context(ticket: Ticket) -> dict[str, Any]:
 
 
 def history_context(ticket: Ticket) -> dict[str, Any]:
-    return {"events": event_rows(ticket)}
+    return {"events": event_rows(ticket, selectors.ticket_events(ticket))}
 
 
 def reply_context(
