@@ -302,7 +302,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "helpdesk.api.CursorPagination",
     "PAGE_SIZE": 50,
+    # Bodies are checked before any serializer sees them (helpdesk.jsonsafe): a 400, never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "helpdesk.api.SafeJSONParser",
+        "helpdesk.api.SafeFormParser",
+        "helpdesk.api.SafeMultiPartParser",
+    ],
 }
+# How deeply JSON from outside (API bodies, webhooks) may nest; deeper is refused with a 400.
+JSON_MAX_DEPTH: int = env.int("JSON_MAX_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helpdesk API",
     "DESCRIPTION": "Customers, orders and tickets for store platforms and integrations.",
