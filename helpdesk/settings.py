@@ -299,7 +299,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "helpdesk.api_schema.HelpdeskAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "helpdesk.api.CursorPagination",
     "PAGE_SIZE": 50,
     # Bodies are checked before any serializer sees them (helpdesk.jsonsafe): a 400, never a 500.
@@ -319,6 +319,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.api_schema.ids_are_positive_bigints",
+    ],
 }
 
 LOGGING = {
