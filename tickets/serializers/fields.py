@@ -66,7 +66,7 @@ class LanguageField(serializers.CharField):
 
     default_error_messages = {
         "unsupported": _(
-            "%(value)s is not a language we support. Accepted: %(accepted)s "
+            "{value} is not a language we support. Accepted: {accepted} "
             '(a regional variant such as "de-AT" counts as its language).'
         ),
     }
@@ -94,7 +94,7 @@ class CountryField(serializers.CharField):
     country (EU, ZZ, XA, ...) are refused."""
 
     default_error_messages = {
-        "unknown": _("%(value)s is not an ISO 3166-1 country code (two letters, such as DE)."),
+        "unknown": _("{value} is not an ISO 3166-1 country code (two letters, such as DE)."),
     }
 
     def __init__(self, **kwargs: Any) -> None:
