@@ -136,3 +136,18 @@ def test_the_real_countries_are_the_249_of_iso_3166_1():
     names = dict(real_countries("de"))
     assert names["DE"] == "Deutschland" and country_name("JP", "ja") == "日本"
     assert [name for _code, name in real_countries("en")] == sorted(name for _code, name in real_countries("en"))
+
+
+@pytest.mark.parametrize(("country", "code"), [("ZZ", 400), ("EU", 400), ("xa", 400), ("at", 200)])
+def test_a_country_fact_must_be_a_real_country(actors, categories, country, code):
+    ticket = services.ticket_create(
+        customer=actors.customer, subject="s", body="b", channel=Channel.WEB, category=categories.logistics
+    )
+    agent = APIClient()
+    agent.force_authenticate(actors.l1)
+    response = agent.post(
+        f"/api/v1/tickets/{ticket.pk}/facts/", {"facts": {"destination_country": country}}, format="json"
+    )
+    assert response.status_code == code, response.json()
+    ticket.refresh_from_db()
+    assert ticket.facts.get("destination_country") == ("AT" if code == 200 else None)
