@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text=_("What went wrong, in words for people."))
+    detail = serializers.CharField(help_text="What went wrong, in words for people.")
 
 
 ERROR = ErrorSerializer
@@ -33,27 +32,27 @@ WRITES = ("POST", "PUT", "PATCH")
 class HelpdeskAutoSchema(AutoSchema):
     def _error_responses(self) -> dict[str, OpenApiResponse]:
         errors = {
-            "401": OpenApiResponse(ERROR, description=_("No valid credentials (a token or a signed-in session).")),
+            "401": OpenApiResponse(ERROR, description="No valid credentials (a token or a signed-in session)."),
             "403": OpenApiResponse(
-                ERROR, description=_("The caller may not do this (permission, role, or a missing CSRF token).")
+                ERROR, description="The caller may not do this (permission, role, or a missing CSRF token)."
             ),
         }
         writes = self.method in WRITES
         listing = self.method == "GET" and self._is_list_view()
         if writes or listing:
-            errors["400"] = OpenApiResponse(VALIDATION_ERROR, description=_("The input was refused; nothing changed."))
+            errors["400"] = OpenApiResponse(VALIDATION_ERROR, description="The input was refused; nothing changed.")
         if writes or listing or "{" in self.path:
             errors["404"] = OpenApiResponse(
                 ERROR,
-                description=_(
+                description=(
                     "Not found, or not visible to the caller: the row of the path, a row the body names, "
                     "or a list's cursor."
                 ),
             )
         if writes:
-            errors["409"] = OpenApiResponse(ERROR, description=_("The change conflicts with the row's current state."))
-            errors["413"] = OpenApiResponse(ERROR, description=_("The request body is too large."))
-            errors["415"] = OpenApiResponse(ERROR, description=_("The body's content type is not accepted here."))
+            errors["409"] = OpenApiResponse(ERROR, description="The change conflicts with the row's current state.")
+            errors["413"] = OpenApiResponse(ERROR, description="The request body is too large.")
+            errors["415"] = OpenApiResponse(ERROR, description="The body's content type is not accepted here.")
         return errors
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
