@@ -20,12 +20,14 @@ NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO",
 @lru_cache(maxsize=1)
 def real_country_codes() -> frozenset[str]:
     territories = Locale("en").territories
-    return frozenset(code for code in territories if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES)
+    return frozenset(
+        code for code in map(str, territories) if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    )
 
 
 def is_real_country(code: str | None) -> bool:
     """True for an assigned ISO 3166-1 alpha-2 code, in capitals as stored ("DE", not "de")."""
-    return bool(code) and code in real_country_codes()
+    return code is not None and code in real_country_codes()
 
 
 def _locale(language: str | None) -> Locale:

@@ -65,9 +65,9 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.body(CustomerInputSerializer)
-        known = Customer.objects.filter(email__iexact=data["email"].strip())
-        existed = known.exists()
-        if existed and not visible_customers(request.user).filter(email__iexact=data["email"].strip()).exists():
+        existing = Customer.objects.filter(email__iexact=data["email"].strip()).first()
+        existed = existing is not None
+        if existing is not None and not visible_customers(request.user).filter(pk=existing.pk).exists():
             # Neither their details nor a change to them: the caller works none of their tickets.
             raise ConflictError(_("A customer with this email already exists, outside the tickets you may see."))
         with service_errors():

@@ -86,7 +86,7 @@ class LanguageField(serializers.CharField):
         code = supported_language(text)
         if code is None:
             self.fail("unsupported", value=repr(text[:35]), accepted=", ".join(supported_languages()))
-        return code
+        return str(code)
 
 
 class CountryField(serializers.CharField):
