@@ -206,3 +206,25 @@ def test_a_signed_webhook_body_that_cannot_be_stored_is_a_400_with_the_reason(cl
 def test_an_unsigned_bad_body_is_still_a_401_first(client):
     body = _aftership("evt" + NUL)
     assert post(client, "aftership", body, "forged").status_code == 401
+
+
+# --- The inbound email endpoint (raw RFC 822, not JSON) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"From: Ana <ana@example.com>\r\nSubject: Hi\x00there\r\nMessage-ID: <nul-1@x>\r\n\r\nA NUL \x00 here\r\n",
+        b"From: ana@example.com\r\nSubject: =?utf-8?b?SGkAdGhlcmU=?=\r\nMessage-ID: <nul-2@x>\r\n"
+        b"Content-Type: application/json\r\n\r\n" + b'{"a":' * 10_000 + b"1" + b"}" * 10_000,
+    ],
+    ids=["raw NUL bytes", "encoded NUL and a deeply nested JSON part"],
+)
+def test_an_email_with_nul_characters_is_stored_without_them_never_a_500(client, settings, teams, raw):
+    settings.INBOUND_EMAIL_TOKEN = "inbound-token"
+    response = client.generic(
+        "POST", "/inbound/email/", raw, content_type="message/rfc822", HTTP_AUTHORIZATION="Bearer inbound-token"
+    )
+    assert response.status_code == 202
+    ticket = Ticket.objects.get()
+    assert NUL not in ticket.subject and NUL not in ticket.messages.get().body
