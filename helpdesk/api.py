@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import pagination, parsers
 from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied, ValidationError
 
@@ -79,3 +81,12 @@ class SafeMultiPartParser(parsers.MultiPartParser):
         result = super().parse(stream, media_type, parser_context)
         _check_form(result.data, result.files)
         return result
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 (settings' handler404): a URL under /api/ that matches no route (an id that is
+    not a number, a path that does not exist) answers JSON as the API's own 404s do; pages keep
+    Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -105,3 +105,12 @@ def test_values_that_can_be_null_are_documented_as_nullable(schema):
 def test_ids_in_paths_are_documented_as_positive(schema):
     parameter = schema["paths"]["/api/v1/tickets/{id}/"]["get"]["parameters"][0]
     assert parameter["schema"]["minimum"] == 1
+
+
+def test_an_api_url_that_matches_no_route_answers_json_and_pages_keep_their_404(client):
+    for url in ("/api/v1/tickets/1.5/", "/api/v1/tickets/-3/messages/", "/api/v1/nothing-here/"):
+        response = client.get(url)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", url
+        assert response.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
