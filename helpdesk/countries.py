@@ -1,7 +1,11 @@
-"""Countries as ISO 3166-1 defines them: the 249 officially assigned alpha-2 codes, with names in
-the interface language (from the CLDR data Babel ships). Babel also knows regions that are not
-countries (the EU, the Eurozone, the United Nations, pseudo-locales, "Unknown Region") and a few
-exceptionally reserved codes; they are never offered or accepted here."""
+"""Real countries: the 249 codes ISO 3166-1 assigns, with their names in the interface language.
+
+Babel's territories (from Unicode CLDR) also name regions that are no country and codes ISO does
+not assign: pseudo-locales for testing (XA "Pseudo-Accents", XB), groupings (EU, EZ "Eurozone",
+UN, QO), the unknown region ZZ, codes reserved for other uses (AC, CP, CQ, DG, EA, IC, TA) and
+user-assigned XK. None of them is a place a customer lives or a parcel goes to, so none is
+accepted as a country or offered in a list of countries.
+"""
 
 from __future__ import annotations
 
@@ -10,264 +14,26 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from django.utils.translation import get_language
 
-ISO_3166_ALPHA_2: frozenset[str] = frozenset(
-    (
-        "AD",
-        "AE",
-        "AF",
-        "AG",
-        "AI",
-        "AL",
-        "AM",
-        "AO",
-        "AQ",
-        "AR",
-        "AS",
-        "AT",
-        "AU",
-        "AW",
-        "AX",
-        "AZ",
-        "BA",
-        "BB",
-        "BD",
-        "BE",
-        "BF",
-        "BG",
-        "BH",
-        "BI",
-        "BJ",
-        "BL",
-        "BM",
-        "BN",
-        "BO",
-        "BQ",
-        "BR",
-        "BS",
-        "BT",
-        "BV",
-        "BW",
-        "BY",
-        "BZ",
-        "CA",
-        "CC",
-        "CD",
-        "CF",
-        "CG",
-        "CH",
-        "CI",
-        "CK",
-        "CL",
-        "CM",
-        "CN",
-        "CO",
-        "CR",
-        "CU",
-        "CV",
-        "CW",
-        "CX",
-        "CY",
-        "CZ",
-        "DE",
-        "DJ",
-        "DK",
-        "DM",
-        "DO",
-        "DZ",
-        "EC",
-        "EE",
-        "EG",
-        "EH",
-        "ER",
-        "ES",
-        "ET",
-        "FI",
-        "FJ",
-        "FK",
-        "FM",
-        "FO",
-        "FR",
-        "GA",
-        "GB",
-        "GD",
-        "GE",
-        "GF",
-        "GG",
-        "GH",
-        "GI",
-        "GL",
-        "GM",
-        "GN",
-        "GP",
-        "GQ",
-        "GR",
-        "GS",
-        "GT",
-        "GU",
-        "GW",
-        "GY",
-        "HK",
-        "HM",
-        "HN",
-        "HR",
-        "HT",
-        "HU",
-        "ID",
-        "IE",
-        "IL",
-        "IM",
-        "IN",
-        "IO",
-        "IQ",
-        "IR",
-        "IS",
-        "IT",
-        "JE",
-        "JM",
-        "JO",
-        "JP",
-        "KE",
-        "KG",
-        "KH",
-        "KI",
-        "KM",
-        "KN",
-        "KP",
-        "KR",
-        "KW",
-        "KY",
-        "KZ",
-        "LA",
-        "LB",
-        "LC",
-        "LI",
-        "LK",
-        "LR",
-        "LS",
-        "LT",
-        "LU",
-        "LV",
-        "LY",
-        "MA",
-        "MC",
-        "MD",
-        "ME",
-        "MF",
-        "MG",
-        "MH",
-        "MK",
-        "ML",
-        "MM",
-        "MN",
-        "MO",
-        "MP",
-        "MQ",
-        "MR",
-        "MS",
-        "MT",
-        "MU",
-        "MV",
-        "MW",
-        "MX",
-        "MY",
-        "MZ",
-        "NA",
-        "NC",
-        "NE",
-        "NF",
-        "NG",
-        "NI",
-        "NL",
-        "NO",
-        "NP",
-        "NR",
-        "NU",
-        "NZ",
-        "OM",
-        "PA",
-        "PE",
-        "PF",
-        "PG",
-        "PH",
-        "PK",
-        "PL",
-        "PM",
-        "PN",
-        "PR",
-        "PS",
-        "PT",
-        "PW",
-        "PY",
-        "QA",
-        "RE",
-        "RO",
-        "RS",
-        "RU",
-        "RW",
-        "SA",
-        "SB",
-        "SC",
-        "SD",
-        "SE",
-        "SG",
-        "SH",
-        "SI",
-        "SJ",
-        "SK",
-        "SL",
-        "SM",
-        "SN",
-        "SO",
-        "SR",
-        "SS",
-        "ST",
-        "SV",
-        "SX",
-        "SY",
-        "SZ",
-        "TC",
-        "TD",
-        "TF",
-        "TG",
-        "TH",
-        "TJ",
-        "TK",
-        "TL",
-        "TM",
-        "TN",
-        "TO",
-        "TR",
-        "TT",
-        "TV",
-        "TW",
-        "TZ",
-        "UA",
-        "UG",
-        "UM",
-        "US",
-        "UY",
-        "UZ",
-        "VA",
-        "VC",
-        "VE",
-        "VG",
-        "VI",
-        "VN",
-        "VU",
-        "WF",
-        "WS",
-        "YE",
-        "YT",
-        "ZA",
-        "ZM",
-        "ZW",
+NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"})
+
+
+@lru_cache(maxsize=1)
+def real_country_codes() -> frozenset[str]:
+    territories = Locale("en").territories
+    return frozenset(
+        code for code in map(str, territories) if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     )
-)
 
 
-def _locale(language: str) -> Locale:
+def is_real_country(code: str | None) -> bool:
+    """True for an assigned ISO 3166-1 alpha-2 code, in capitals as stored ("DE", not "de")."""
+    return code is not None and code in real_country_codes()
+
+
+def _locale(language: str | None) -> Locale:
+    code = (language or "en").replace("-", "_")
     try:
-        return Locale.parse("zh_Hans" if language == "zh-hans" else language.replace("-", "_"))
+        return Locale.parse("zh_Hans" if code.lower() == "zh_hans" else code)
     except (UnknownLocaleError, ValueError):
         return Locale("en")
 
@@ -276,19 +42,16 @@ def _locale(language: str) -> Locale:
 def _choices(language: str) -> tuple[tuple[str, str], ...]:
     names = _locale(language).territories
     english = Locale("en").territories
-    rows = [(code, names.get(code) or english.get(code) or code) for code in ISO_3166_ALPHA_2]
+    rows = [(code, names.get(code) or english[code]) for code in real_country_codes()]
     return tuple(sorted(rows, key=lambda row: row[1]))
 
 
-def real_countries() -> list[tuple[str, str]]:
-    """(code, name) choices of every real country, by name in the active language."""
-    return list(_choices(get_language() or "en"))
+def real_countries(language: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) choices of the real countries, named and sorted in `language` (default: the
+    active interface language)."""
+    return list(_choices(language or get_language() or "en"))
 
 
-def is_real_country(code: str) -> bool:
-    return isinstance(code, str) and code.upper() in ISO_3166_ALPHA_2
-
-
-def country_name(code: str) -> str:
-    """The country's name in the active language; the code itself when it is not a real country."""
-    return dict(_choices(get_language() or "en")).get((code or "").upper(), code)
+def country_name(code: str, language: str | None = None) -> str:
+    """The country's name in `language` (default: the active one); the code itself if unknown."""
+    return dict(_choices(language or get_language() or "en")).get(code, code)

@@ -47,6 +47,31 @@ def normalise_language(language: str | None) -> str:
     return base if base in codes else "en"
 
 
+# Traditional Chinese is written differently from the Simplified we write: not a variant of it.
+_TRADITIONAL_CHINESE = frozenset({"hant", "tw", "hk", "mo"})
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+
+
+def supported_language(language: str) -> str | None:
+    """The supported language a client's language tag stands for, or None: nothing is guessed.
+
+    An exact code matches in any case, with "-" or "_" ("zh_Hans" is "zh-hans"); a regional variant
+    of a supported language is that language ("de-AT" is "de", "en-US" is "en", "zh-CN" and
+    "zh-Hans-SG" are "zh-hans"). A language we do not write ("pt-BR", "xx") and Traditional
+    Chinese ("zh-Hant", "zh-TW", "zh-HK") are not supported: None, for the caller to refuse.
+    """
+    code = (language or "").strip().lower().replace("_", "-")
+    codes = supported_languages()
+    if code in codes:
+        return code
+    if not _LANGUAGE_TAG.match(code):
+        return None
+    base, *subtags = code.split("-")
+    if base == "zh":
+        return None if _TRADITIONAL_CHINESE & set(subtags) or "zh-hans" not in codes else "zh-hans"
+    return base if base in codes else None
+
+
 def babel_locale(language: str) -> str:
     """Babel's locale for one of our language codes: "zh-hans" is written as in mainland China."""
     return {"zh-hans": "zh_Hans_CN", "en": "en_US"}.get(language, language.replace("-", "_"))

@@ -324,18 +324,47 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "helpdesk.api_schema.HelpdeskAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "helpdesk.api.CursorPagination",
     "PAGE_SIZE": 50,
+    # Bodies are checked before any serializer sees them (helpdesk.jsonsafe): a 400, never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "helpdesk.api.SafeJSONParser",
+        "helpdesk.api.SafeFormParser",
+        "helpdesk.api.SafeMultiPartParser",
+    ],
 }
+# How deeply JSON from outside (API bodies, webhooks) may nest; deeper is refused with a 400.
+JSON_MAX_DEPTH: int = env.int("JSON_MAX_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helpdesk API",
-    "DESCRIPTION": "Customers, orders and tickets for store platforms and integrations.",
+    "DESCRIPTION": (
+        "Customers, orders and tickets for store platforms and integrations.\n\n"
+        "**Who sees what.** A store platform's account (the Integrations group) sees every customer, "
+        "order and ticket. Staff see the tickets of their team and those assigned to them, and the "
+        "customers and orders of those tickets; anything else answers 404 as if it did not exist.\n\n"
+        "**Languages.** `en`, `zh-hans`, `de`, `fr`, `es`, `ja`, in any case, with `-` or `_`. A regional "
+        "variant of one of them is that language (`de-AT` is `de`, `en-US` is `en`, `zh-CN` and "
+        "`zh-Hans-SG` are `zh-hans`). Any other language, `pt-BR` or `xx`, and Traditional Chinese "
+        "(`zh-Hant`, `zh-TW`, `zh-HK`) are refused with a 400 listing the accepted codes: nothing is "
+        "stored as another language.\n\n"
+        "**Countries.** ISO 3166-1 alpha-2 codes of real countries (249), any case, stored in capitals. "
+        "Regions and reserved codes (`EU`, `EZ`, `UN`, `ZZ`, `XA`, `XK`, ...) are refused with a 400.\n\n"
+        "**Bodies.** JSON, form or multipart. A body that is not UTF-8, not JSON, nested deeper than "
+        f"{JSON_MAX_DEPTH} levels, or holds a NUL character (\\u0000), a lone UTF-16 surrogate, NaN or "
+        'Infinity is refused with a 400 `{"detail": "<reason>"}`; '
+        'a refused field answers `{"<field>": ["<message>"]}`. '
+        "Amounts are decimal strings in the currency's minor unit."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.api_schema.ids_are_positive_bigints",
+    ],
 }
 
 LOGGING = {

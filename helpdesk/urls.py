@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import preferences, two_factor, views
 
+# Unknown URLs under /api/ answer JSON like the API's own 404s; pages keep Django's 404 page.
+handler404 = "helpdesk.api.not_found"
+
 admin.site.site_header = _("Helpdesk administration")
 admin.site.site_title = _("Helpdesk administration")
 

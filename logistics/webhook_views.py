@@ -10,9 +10,12 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from helpdesk import jsonsafe
+
 from . import conf
 from .choices import Sender
 from .services import delivery_receive
+from .services.intake import verify_signature
 
 
 def _receive(request: HttpRequest, sender: str, signature_header: str) -> JsonResponse:
@@ -26,7 +29,13 @@ def _receive(request: HttpRequest, sender: str, signature_header: str) -> JsonRe
     body = request.read(limit + 1)
     if len(body) > limit:
         return JsonResponse({"error": f"the body is larger than {limit} bytes"}, status=413)
-    result = delivery_receive(sender=sender, body=body, signature=request.META.get(signature_header, ""))
+    signature = request.META.get(signature_header, "")
+    # A body PostgreSQL could not store (NUL, lone surrogate) or nested too deep: a 400 with the
+    # reason, once the signature is known good (a forged one is answered 401 below, as always).
+    problem = jsonsafe.problem(body)
+    if problem is not None and verify_signature(sender=sender, body=body, signature=signature) is not None:
+        return JsonResponse({"error": problem}, status=400)
+    result = delivery_receive(sender=sender, body=body, signature=signature)
     return JsonResponse(result.payload, status=result.status)
 
 

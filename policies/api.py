@@ -6,7 +6,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,7 +19,7 @@ from tickets.models import Ticket
 from tickets.scope import can_see_ticket
 
 from . import selectors, services
-from .models import CompensationRequest, Decision
+from .models import CompensationRequest, Decision, RequestState
 from .serializers import (
     CompensationRequestInputSerializer,
     CompensationRequestSerializer,
@@ -32,6 +32,14 @@ class IsAgent(permissions.BasePermission):
         return roles.is_agent(request.user)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=list(RequestState.values), description="Only requests in this state."),
+            OpenApiParameter("ticket", int, description="Only the requests of this ticket."),
+        ]
+    )
+)
 class CompensationRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):

@@ -51,11 +51,11 @@ class DecisionInputSerializer(serializers.Serializer):
 class CompensationRequestSerializer(serializers.ModelSerializer):
     kind = InlineChoiceField(choices=Kind.choices, read_only=True)
     state = InlineChoiceField(choices=RequestState.choices, read_only=True)
-    reason = InlineChoiceField(choices=Reason.choices, read_only=True)
-    coupon_type = InlineChoiceField(choices=CouponType.choices, read_only=True)
+    reason = InlineChoiceField(choices=Reason.choices, read_only=True, allow_blank=True)
+    coupon_type = InlineChoiceField(choices=CouponType.choices, read_only=True, allow_blank=True)
     message_mode = InlineChoiceField(choices=MessageMode.choices, read_only=True)
     requested_by = serializers.CharField(source="requested_by.get_username")
-    decided_by = serializers.CharField(source="decided_by.get_username", default=None)
+    decided_by = serializers.CharField(source="decided_by.get_username", default=None, allow_null=True)
     coupon_code = serializers.SerializerMethodField()
 
     class Meta:

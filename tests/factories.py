@@ -116,3 +116,11 @@ class TicketFactory(factory.django.DjangoModelFactory):
     channel = Channel.WEB
     language = factory.LazyAttribute(lambda t: t.customer.language)
     last_activity_at = factory.LazyFunction(timezone.now)
+
+
+def make_platform(username: str = "shop-platform"):
+    """A store platform's API account: the Integrations group, no team."""
+    user = UserFactory(username=username)
+    roles.ensure_groups()
+    user.groups.add(Group.objects.get(name=roles.INTEGRATION_GROUP))
+    return get_user_model().objects.get(pk=user.pk)

@@ -166,3 +166,35 @@ def test_a_repeated_webhook_is_recognised_through_the_unique_index(db):
 
     [(_sql, plan)] = plans
     assert "Conflict Arbiter Indexes: webhook_delivery_unique" in plan, plan
+
+
+def test_an_agents_customers_and_orders_are_found_through_the_tickets_indexes(actors, many_tickets):
+    """The API's customers and orders follow their tickets: one EXISTS per row, answered by the
+    ticket table's index on the customer (or the order), never by scanning the tickets."""
+    from rest_framework.test import APIClient
+
+    from tickets.models import Order
+
+    orders = Order.objects.bulk_create(
+        Order(customer=actors.customer, external_number=f"A-{n}", currency="EUR", total=10, placed_at=timezone.now())
+        for n in range(200)
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE tickets_ticket SET order_id = (%s::bigint[])[1 + id %% 200] WHERE id %% 3 = 0",
+            [[order.pk for order in orders]],
+        )
+        cur.execute("ANALYZE tickets_ticket")
+        cur.execute("ANALYZE tickets_order")
+        cur.execute("ANALYZE tickets_customer")
+    api = APIClient()
+    api.force_authenticate(actors.l1)
+
+    def pages() -> None:
+        for url in ("/api/v1/customers/", "/api/v1/orders/", f"/api/v1/orders/{orders[0].pk}/"):
+            assert api.get(url).status_code == 200, url
+
+    plans = plans_of(pages, "tickets_ticket")
+    assert len(plans) == 3
+    assert_indexed(plans, "tickets_ticket")
+    assert all("Index" in plan for _sql, plan in plans), plans

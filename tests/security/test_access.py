@@ -200,3 +200,117 @@ def test_the_shared_case_library_shows_the_case_without_who_it_was(client, actor
     # and searching by who the customer is finds nothing
     for words in (VICTIM_EMAIL, VICTIM_NAME, VICTIM_PHONE, VICTIM_ORDER):
         assert client.get(reverse("feedback:cases"), {"q": words}).context["cases"] == [], words
+
+
+# --- Customers and orders follow their tickets ---------------------------------------------
+
+
+def test_the_api_lists_no_customer_or_order_of_the_other_team_whatever_the_filter(actors, victim, own):
+    api = api_client(actors.supervisor)
+    lists = [
+        api.get("/api/v1/customers/"),
+        api.get("/api/v1/customers/", {"email": VICTIM_EMAIL}),
+        api.get("/api/v1/customers/", {"country": "US"}),
+        api.get("/api/v1/orders/"),
+        api.get("/api/v1/orders/", {"customer": victim.customer.pk}),
+        api.get("/api/v1/orders/", {"external_number": VICTIM_ORDER}),
+    ]
+    assert [r.status_code for r in lists] == [200] * len(lists)
+    for response in lists:
+        text = response.content.decode()
+        assert not [word for word in (VICTIM_NAME, VICTIM_EMAIL, VICTIM_PHONE, VICTIM_ORDER) if word in text]
+    # The lists do work: our own ticket's customer is there.
+    assert [row["id"] for row in lists[0].json()["results"]] == [actors.customer.pk]
+
+
+def test_the_other_teams_customer_and_order_answer_404(actors, victim, own):
+    api = api_client(actors.l1)
+    attempts = [
+        api.get(f"/api/v1/customers/{victim.customer.pk}/"),
+        api.get(f"/api/v1/orders/{victim.order.pk}/"),
+    ]
+    assert [r.status_code for r in attempts] == [404, 404]
+    assert api.get(f"/api/v1/customers/{actors.customer.pk}/").status_code == 200
+
+
+def test_a_ticket_assigned_across_teams_shows_its_customer_and_order(actors, victim):
+    from tickets.models import Ticket
+
+    Ticket.objects.filter(pk=victim.ticket.pk).update(assignee=actors.l1)  # as a supervisor's escalation leaves it
+    api = api_client(actors.l1)
+    assert api.get(f"/api/v1/customers/{victim.customer.pk}/").json()["email"] == VICTIM_EMAIL
+    assert api.get(f"/api/v1/orders/{victim.order.pk}/").json()["external_number"] == VICTIM_ORDER
+    # ... but not to a colleague of the agent, who works none of that customer's tickets.
+    assert api_client(actors.l2).get(f"/api/v1/customers/{victim.customer.pk}/").status_code == 404
+
+
+def test_a_store_platform_sees_every_customer_and_order(actors, victim, own):
+    from tests.factories import make_platform
+
+    api = api_client(make_platform())
+    customers = {row["id"] for row in api.get("/api/v1/customers/").json()["results"]}
+    orders = {row["id"] for row in api.get("/api/v1/orders/").json()["results"]}
+    assert {victim.customer.pk, actors.customer.pk} <= customers
+    assert victim.order.pk in orders
+
+
+def test_writes_naming_the_other_teams_customer_or_order_reveal_and_change_nothing(actors, victim, own):
+    api = api_client(actors.l1)
+    before = changes_so_far()
+    again = api.post(
+        "/api/v1/customers/", {"email": VICTIM_EMAIL.upper(), "external_ids": {"shop": "mine"}}, format="json"
+    )
+    order = api.post(
+        "/api/v1/orders/",
+        {
+            "customer": victim.customer.pk,
+            "external_number": "X-1",
+            "currency": "USD",
+            "total": "1.00",
+            "placed_at": "2026-10-01T10:00:00Z",
+        },
+        format="json",
+    )
+    by_id = api.post(
+        "/api/v1/tickets/", {"customer_id": victim.customer.pk, "subject": "s", "body": "b"}, format="json"
+    )
+    by_order = api.post(
+        "/api/v1/tickets/",
+        {"customer_id": actors.customer.pk, "order_id": victim.order.pk, "subject": "s", "body": "b"},
+        format="json",
+    )
+    assert (again.status_code, order.status_code, by_id.status_code, by_order.status_code) == (409, 400, 400, 400)
+    for response in (again, order, by_id, by_order):
+        text = response.content.decode()
+        assert not [word for word in (VICTIM_NAME, VICTIM_PHONE, VICTIM_ORDER) if word in text]
+    assert not changed_tables(before, changes_so_far(), IGNORED_TABLES)
+    victim.customer.refresh_from_db()
+    assert "shop" not in victim.customer.external_ids
+
+
+def test_the_customer_list_runs_the_same_number_of_queries_whatever_the_page_size(actors, teams):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CustomerFactory, OrderFactory, TicketFactory
+
+    for _n in range(30):
+        customer = CustomerFactory()
+        TicketFactory(team=teams.europe, customer=customer, order=OrderFactory(customer=customer))
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    key = Token.objects.create(user=actors.l1).key  # a fresh user per request: no warm caches
+
+    def queries(url: str, page_size: int) -> int:
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(url, {"page_size": page_size})
+        assert len(response.json()["results"]) == page_size
+        return len(captured.captured_queries)
+
+    for url in ("/api/v1/customers/", "/api/v1/orders/"):
+        small, large = queries(url, 3), queries(url, 30)
+        assert small == large
+        assert large <= 6  # token + user, permissions (2), profile, the page

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import CustomerFactory, OrderFactory, TicketFactory, UserFactory
+from tests.factories import CustomerFactory, OrderFactory, TicketFactory, UserFactory, make_platform
 from tickets import services
 from tickets.models import Channel, Customer, Order, Priority, Status, Ticket
 
@@ -41,6 +41,12 @@ def new_ticket(customer, **kwargs) -> Ticket:
 
 def ids(response) -> list[int]:
     return [row["id"] for row in response.json()["results"]]
+
+
+@pytest.fixture
+def platform(actors):
+    """A store platform's API account (the Integrations group): sees every customer and order."""
+    return make_platform()
 
 
 # --- Who may call the API ------------------------------------------------------------------
@@ -76,8 +82,8 @@ def test_session_authentication_needs_a_csrf_token_to_write(actors):
 # --- Customers -----------------------------------------------------------------------------
 
 
-def test_a_new_customer_is_created_and_a_known_email_returns_the_existing_one(actors):
-    api = client_for(actors.l1)
+def test_a_new_customer_is_created_and_a_known_email_returns_the_existing_one(actors, platform):
+    api = client_for(platform)
     created = api.post(
         "/api/v1/customers/",
         {
@@ -98,8 +104,8 @@ def test_a_new_customer_is_created_and_a_known_email_returns_the_existing_one(ac
     assert Customer.objects.filter(email__iexact="yuki@example.jp").count() == 1
 
 
-def test_customer_with_a_bad_email_or_country_is_refused_naming_the_field(actors):
-    api = client_for(actors.l1)
+def test_customer_with_a_bad_email_or_country_is_refused_naming_the_field(actors, platform):
+    api = client_for(platform)
     bad_email = api.post("/api/v1/customers/", {"email": "not-an-email"}, format="json")
     assert bad_email.status_code == 400 and "email" in bad_email.json()
     bad_country = api.post("/api/v1/customers/", {"email": "a@example.com", "country": "1x"}, format="json")
@@ -107,10 +113,10 @@ def test_customer_with_a_bad_email_or_country_is_refused_naming_the_field(actors
     assert not Customer.objects.filter(email="a@example.com").exists()
 
 
-def test_customers_are_filtered_by_email_country_and_external_id(actors):
+def test_customers_are_filtered_by_email_country_and_external_id(actors, platform):
     fr = CustomerFactory.create(email="Marie@Example.fr", country="FR", external_ids={"shopify": "123"})
     CustomerFactory.create(country="US", external_ids={"shopify": 124})
-    api = client_for(actors.l1)
+    api = client_for(platform)
     assert ids(api.get("/api/v1/customers/", {"email": "marie@example.FR"})) == [fr.pk]
     assert ids(api.get("/api/v1/customers/", {"country": "fr"})) == [fr.pk]
     assert ids(api.get("/api/v1/customers/", {"external_id": "shopify:123"})) == [fr.pk]
@@ -118,8 +124,8 @@ def test_customers_are_filtered_by_email_country_and_external_id(actors):
     assert api.get("/api/v1/customers/", {"external_id": "no-platform"}).status_code == 400
 
 
-def test_customer_is_retrieved_by_id_and_an_unknown_id_is_404(actors):
-    api = client_for(actors.l1)
+def test_customer_is_retrieved_by_id_and_an_unknown_id_is_404(actors, platform):
+    api = client_for(platform)
     assert api.get(f"/api/v1/customers/{actors.customer.pk}/").json()["email"] == "lena@example.de"
     assert api.get("/api/v1/customers/999999/").status_code == 404
 
@@ -143,8 +149,8 @@ def _order(api, owner, **fields):
 @pytest.mark.parametrize(
     ("currency", "total", "shown"), [("JPY", "1200", "1200"), ("KWD", "12.345", "12.345"), ("EUR", "19.9", "19.90")]
 )
-def test_order_amounts_are_kept_in_the_currencys_minor_unit(actors, currency, total, shown):
-    response = _order(client_for(actors.l1), actors.customer, currency=currency, total=total)
+def test_order_amounts_are_kept_in_the_currencys_minor_unit(actors, currency, total, shown, platform):
+    response = _order(client_for(platform), actors.customer, currency=currency, total=total)
     assert response.status_code == 201, response.json()
     assert response.json()["total"] == shown
     assert response.json()["ship_to_country"] == "DE"
@@ -161,24 +167,24 @@ def test_order_amounts_are_kept_in_the_currencys_minor_unit(actors, currency, to
         ({"customer": 999999}, "customer"),
     ],
 )
-def test_order_with_a_bad_currency_or_amount_is_refused_naming_the_field(actors, fields, named):
-    response = _order(client_for(actors.l1), actors.customer, **fields)
+def test_order_with_a_bad_currency_or_amount_is_refused_naming_the_field(actors, fields, named, platform):
+    response = _order(client_for(platform), actors.customer, **fields)
     assert response.status_code == 400
     assert named in response.json()
     assert not Order.objects.exists()
 
 
-def test_a_duplicate_order_number_on_the_same_platform_is_refused(actors):
-    api = client_for(actors.l1)
+def test_a_duplicate_order_number_on_the_same_platform_is_refused(actors, platform):
+    api = client_for(platform)
     assert _order(api, actors.customer).status_code == 201
     duplicate = _order(api, actors.customer)
     assert duplicate.status_code == 400 and "external_number" in duplicate.json()
 
 
-def test_orders_are_filtered_by_customer_number_and_platform(actors):
+def test_orders_are_filtered_by_customer_number_and_platform(actors, platform):
     mine = OrderFactory.create(customer=actors.customer, platform="shopify", external_number="A-1")
     OrderFactory.create(platform="amazon", external_number="A-1")
-    api = client_for(actors.l1)
+    api = client_for(platform)
     assert ids(api.get("/api/v1/orders/", {"customer": actors.customer.pk})) == [mine.pk]
     assert len(ids(api.get("/api/v1/orders/", {"external_number": "A-1"}))) == 2
     assert ids(api.get("/api/v1/orders/", {"external_number": "A-1", "platform": "shopify"})) == [mine.pk]
@@ -188,10 +194,12 @@ def test_orders_are_filtered_by_customer_number_and_platform(actors):
 # --- Creating tickets ----------------------------------------------------------------------
 
 
-def test_platform_opens_a_ticket_for_a_known_customer(actors, teams, categories, django_capture_on_commit_callbacks):
+def test_platform_opens_a_ticket_for_a_known_customer(
+    actors, teams, categories, django_capture_on_commit_callbacks, platform
+):
     order = OrderFactory.create(customer=actors.customer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(actors.l1).post(
+        response = client_for(platform).post(
             "/api/v1/tickets/",
             {
                 "customer_id": actors.customer.pk,
@@ -214,8 +222,8 @@ def test_platform_opens_a_ticket_for_a_known_customer(actors, teams, categories,
     assert [m.to for m in mail.outbox] == [["lena@example.de"]]  # the acknowledgement
 
 
-def test_platform_opens_a_ticket_with_inline_customer_details(actors, teams):
-    response = client_for(actors.l1).post(
+def test_platform_opens_a_ticket_with_inline_customer_details(actors, teams, platform):
+    response = client_for(platform).post(
         "/api/v1/tickets/",
         {
             "customer": {"email": "joe@example.com", "name": "Joe", "language": "en-US", "country": "US"},
@@ -232,10 +240,10 @@ def test_platform_opens_a_ticket_with_inline_customer_details(actors, teams):
     assert mail.outbox == []
 
 
-def test_platform_attaches_files_to_a_new_ticket_with_multipart(actors):
+def test_platform_attaches_files_to_a_new_ticket_with_multipart(actors, platform):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client_for(actors.l1).post(
+    response = client_for(platform).post(
         "/api/v1/tickets/",
         {
             "customer_id": actors.customer.pk,
@@ -262,17 +270,17 @@ def test_platform_attaches_files_to_a_new_ticket_with_multipart(actors):
         ({"customer": {"email": "a@example.com"}, "subject": "s", "body": "b", "priority": "asap"}, "priority"),
     ],
 )
-def test_a_ticket_with_bad_input_is_refused_and_nothing_is_stored(actors, categories, payload, named):
-    response = client_for(actors.l1).post("/api/v1/tickets/", payload, format="json")
+def test_a_ticket_with_bad_input_is_refused_and_nothing_is_stored(actors, categories, payload, named, platform):
+    response = client_for(platform).post("/api/v1/tickets/", payload, format="json")
     assert response.status_code == 400
     assert named in response.json()
     assert not Ticket.objects.exists()
     assert not Customer.objects.filter(email="a@example.com").exists()
 
 
-def test_a_ticket_for_another_customers_order_is_refused(actors):
+def test_a_ticket_for_another_customers_order_is_refused(actors, platform):
     foreign = OrderFactory.create()
-    response = client_for(actors.l1).post(
+    response = client_for(platform).post(
         "/api/v1/tickets/",
         {
             "customer": {"email": "new@example.com"},

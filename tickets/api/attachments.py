@@ -41,8 +41,10 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     @extend_schema(
         summary="Download an attachment",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, as an attachment (never shown inline)."
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The file, as an attachment (never shown inline), with the content type read from "
+                "its content on upload (image/png, application/pdf, ...).",
             ),
         },
     )

@@ -29,6 +29,8 @@ from ..serializers import (
     TicketFilterSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
+    visible_customers,
+    visible_orders,
 )
 from .base import ApiViewSet, service_errors
 
@@ -134,7 +136,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 
     def _customer(self, data: dict[str, Any]) -> Customer:
         if "customer_id" in data:
-            customer = Customer.objects.filter(pk=data["customer_id"]).first()
+            customer = visible_customers(self.request.user).filter(pk=data["customer_id"]).first()
             if customer is None:
                 raise ValidationError({"customer_id": [_("No customer with this id.")]})
             return customer
@@ -144,7 +146,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     def _order(self, order_id: int | None) -> Order | None:
         if order_id is None:
             return None
-        order = Order.objects.filter(pk=order_id).first()
+        order = visible_orders(self.request.user).filter(pk=order_id).first()
         if order is None:
             raise ValidationError({"order_id": [_("No order with this id.")]})
         return order

@@ -5,12 +5,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel import Locale
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk import roles
+from helpdesk.countries import is_real_country
 from helpdesk.errors import Conflict, ServiceError
 from helpdesk.language import ticket_language
 from helpdesk.money import currency_exponent
@@ -36,7 +36,6 @@ from .sla import sla_retarget, sla_start, sla_status_changed
 AUTO_CLOSE_AFTER = timedelta(days=7)
 # Where the first message is the customer's own words, so its language can be detected.
 CUSTOMER_WRITTEN_CHANNELS = (Channel.WEB, Channel.EMAIL, Channel.API)
-_COUNTRIES = frozenset(Locale("en").territories)
 
 
 def team_for_country(country: str) -> Team:
@@ -271,7 +270,7 @@ def _clean_fact(field: CategoryField, value: Any) -> Any:
         return parsed.isoformat()
     if field.field_type == FactType.COUNTRY:
         code = str(value).strip().upper()
-        if code not in _COUNTRIES or not code.isalpha():
+        if not is_real_country(code):
             raise ServiceError(_("Enter a two-letter country code such as DE."), field=field.key)
         return code
     if field.field_type == FactType.MONEY:
