@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ AFTERSHIP_SECRET = "test_aftership_webhook_secret"
 SEVENTEENTRACK_KEY = "TEST17TRACKAPIKEY0000000000000000"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # In CI the shared folder sits beside the repository: <root>/../shared/samples.
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+# SAMPLES_DIR names another place (e.g. a worktree beside its checkout).
+SAMPLES = Path(os.environ.get("SAMPLES_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "samples")
 SAMPLE_SIGNATURES = {
     "aftership_in_transit.json": "VwYc5cwc/tylk3q0/bc8JjakckE0/rCPAR1nrY/j4yE=",
     "aftership_delivered.json": "V/CnAWJAOZJk6TXVYuYb+v6a2+4XTlb6YcGa6u2bIog=",
