@@ -20,7 +20,7 @@ from tickets.models import OPEN_Q, Category, Channel, Order, Status, Ticket
 from tickets.services import message_add_note, ticket_create
 
 from .. import conf
-from ..models import ExceptionEpisode, ExceptionRule, ShipmentException
+from ..models import ExceptionEpisode, ExceptionRule, Shipment, ShipmentException
 from .detection import rule_for
 from .notices import episode_consider_notice, episodes_notify_due
 from .shipments import record_ticket_facts
@@ -152,8 +152,11 @@ def exception_act(*, exception_id: int) -> bool:
         if row is None:
             return False
         _shipment_id, order_id = row
-        # The order's lock, then its exception rows; never a shipment row (processing holds those
-        # while it writes exception rows, and never takes the order's lock): no cycle.
+        # Locks in the order processing takes them: the order's shipments in id order (writing the
+        # exception rows checks their keys at commit), then the order's lock, then exception rows.
+        list(
+            Shipment.objects.select_for_update().filter(order_id=order_id).order_by("pk").values_list("pk", flat=True)
+        )
         lock_order_tickets(order_id)
         return _act_on_order(order_id, timezone.now())
 

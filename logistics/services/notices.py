@@ -19,7 +19,7 @@ from tickets.models import Ticket
 from tickets.services import email_queue, message_add_note, message_add_system
 
 from ..choices import GROUP_GRAVITY, KIND_GROUPS, KIND_PRECISION, ExceptionKind
-from ..models import ExceptionEpisode, ExceptionRule, ShipmentException
+from ..models import ExceptionEpisode, ExceptionRule, Shipment, ShipmentException
 from .compensation import CouponOutcome, coupon_code, coupon_propose, coupon_withhold_separate_email
 from .detection import rule_for
 
@@ -193,6 +193,8 @@ def episodes_notify_due(*, now: datetime | None = None, limit: int = 200) -> int
     sent = 0
     for pk, order_id in ids:
         with transaction.atomic():
+            shipments = Shipment.objects.select_for_update().filter(order_id=order_id).order_by("pk")
+            list(shipments.values_list("pk", flat=True))  # as exception_act locks, in the same order
             lock_order_tickets(order_id)
             episode = ExceptionEpisode.objects.select_for_update().filter(pk=pk, notice_due=True).first()
             if episode is not None and episode.closed_at is None:
