@@ -154,9 +154,7 @@ def exception_act(*, exception_id: int) -> bool:
         _shipment_id, order_id = row
         # Locks in the order processing takes them: the order's shipments in id order (writing the
         # exception rows checks their keys at commit), then the order's lock, then exception rows.
-        list(
-            Shipment.objects.select_for_update().filter(order_id=order_id).order_by("pk").values_list("pk", flat=True)
-        )
+        list(Shipment.objects.select_for_update().filter(order_id=order_id).order_by("pk").values_list("pk", flat=True))
         lock_order_tickets(order_id)
         return _act_on_order(order_id, timezone.now())
 

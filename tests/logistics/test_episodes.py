@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from logistics import tasks
 from logistics.defaults import EXCEPTION_CODES
 from logistics.models import ExceptionEpisode, Shipment, ShipmentException, TrackingEvent
-from tickets.models import MessageKind, OutboundEmail
+from tickets.models import OutboundEmail
 from tickets.services import emails_send_due
 
 from .live import aftership, ago, seventeen, seventeen_stopped
