@@ -152,6 +152,8 @@ def shipment_apply_update(
         fields |= shipment_set_status(
             shipment=shipment, status=update.status, sub_status=update.sub_status, source=update.sender, now=now
         )
+        shipment.reported_code = f"{update.sender}:{update.raw_sub_status}"[:80] if update.raw_sub_status else ""
+        fields.add("reported_code")
     if fields:
         shipment.updated_at = now
         update_fields(shipment, [*fields, "updated_at"])
