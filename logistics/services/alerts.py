@@ -95,10 +95,6 @@ def _open_episode(order: Order, now: datetime) -> ExceptionEpisode:
     """The order's open episode, or a new one (the order's lock is held; the partial unique index
     would refuse a second open one anyway)."""
     episode = ExceptionEpisode.objects.select_for_update().filter(order=order, closed_at__isnull=True).first()
-    if episode is not None and not episode.exceptions.filter(resolved_at__isnull=True).exists():
-        # Its troubles ended some other way (a tracking number corrected): this is a new one.
-        ExceptionEpisode.objects.filter(pk=episode.pk).update(closed_at=now, notice_due=False)
-        episode = None
     return episode or ExceptionEpisode.objects.create(order=order, opened_at=now)
 
 

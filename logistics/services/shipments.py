@@ -227,6 +227,7 @@ def shipment_correct(
 ) -> Shipment:
     """An agent corrects a shipment's number, carrier or service type. A new number starts the
     tracking afresh: the old number's events belonged to another parcel."""
+    from .notices import episode_close_if_settled
     from .tracking import shipment_set_status
 
     order = _ensure_agent_on(actor, ticket)
@@ -243,6 +244,7 @@ def shipment_correct(
             raise ServiceError(_("This tracking number is already on the order."), field="tracking_number")
         TrackingEvent.objects.filter(shipment=locked).delete()
         ShipmentException.objects.filter(shipment=locked, resolved_at__isnull=True).update(resolved_at=now)
+        episode_close_if_settled(order_id=order.pk, now=now)
         for name in (
             "last_event_at",
             "shipped_at",

@@ -248,3 +248,16 @@ def test_tracking_stopped_after_delivery_changes_nothing(webhook, shop):
     assert ShipmentException.objects.count() == 0
     assert not TrackingEvent.objects.filter(raw_status="TRACKING_STOPPED").exists()
     assert _notices().count() == 0
+
+
+def test_a_corrected_tracking_number_ends_the_episode(webhook, shop, actors):
+    from logistics.services import shipment_correct
+
+    webhook("aftership", _code_delivery("aftership", "Exception_013"))
+    exception = ShipmentException.objects.get()
+
+    shipment_correct(
+        ticket=exception.ticket, shipment=exception.shipment, actor=actors.l1, tracking_number="LZ300000027CN"
+    )
+
+    assert ExceptionEpisode.objects.get().closed_at is not None
