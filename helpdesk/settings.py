@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=1),
     },
     "logistics-exceptions-sweep": {"task": "logistics.tasks.exceptions_sweep", "schedule": timedelta(minutes=10)},
+    "logistics-match-unmatched": {
+        "task": "logistics.tasks.match_unmatched_sweep",
+        "schedule": timedelta(minutes=env.int("LOGISTICS_MATCH_SWEEP_MINUTES", default=15)),
+    },
     "logistics-purge-deliveries": {"task": "logistics.tasks.purge_deliveries", "schedule": crontab(hour=3, minute=30)},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
@@ -316,6 +320,11 @@ SEVENTEENTRACK_API_KEYS: list[str] = env.list(
 LOGISTICS_WEBHOOK_MAX_BYTES: int = env.int("LOGISTICS_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 LOGISTICS_WEBHOOK_RETENTION_DAYS: int = env.int("LOGISTICS_WEBHOOK_RETENTION_DAYS", default=30)
 LOGISTICS_PROCESSING_SLOTS: int = env.int("LOGISTICS_PROCESSING_SLOTS", default=2)
+# One trouble, one notice: at most one proactive notice per order within this many hours (a material
+# change meanwhile is told when it ends).
+LOGISTICS_NOTICE_QUIET_HOURS: int = env.int("LOGISTICS_NOTICE_QUIET_HOURS", default=24)
+# A proactive ticket (we wrote first) has no first-response clock: an agent looks at it within this.
+PROACTIVE_REVIEW_MINUTES: int = env.int("PROACTIVE_REVIEW_MINUTES", default=120)
 
 # --- REST API.
 REST_FRAMEWORK = {

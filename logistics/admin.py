@@ -14,7 +14,16 @@ from modeltranslation.admin import TranslationAdmin
 
 from helpdesk.tasking import enqueue
 
-from .models import Carrier, ExceptionRule, Shipment, ShipmentException, ShipmentStatusChange, TrackingEvent
+from .models import (
+    Carrier,
+    CarrierExceptionCode,
+    ExceptionEpisode,
+    ExceptionRule,
+    Shipment,
+    ShipmentException,
+    ShipmentStatusChange,
+    TrackingEvent,
+)
 from .models import WebhookDelivery as Delivery
 from .services import rules_cache_clear
 
@@ -54,6 +63,27 @@ class ExceptionRuleAdmin(TranslationAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         rules_cache_clear()
+
+
+@admin.register(CarrierExceptionCode)
+class CarrierExceptionCodeAdmin(admin.ModelAdmin):
+    """The carrier codes that are exceptions at once: add one when an aggregator adds a code."""
+
+    list_display = ("sender", "code", "kind", "is_active")
+    list_filter = ("sender", "kind", "is_active")
+    list_editable = ("kind", "is_active")
+    search_fields = ("code",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        rules_cache_clear()
+
+
+@admin.register(ExceptionEpisode)
+class ExceptionEpisodeAdmin(ReadOnlyAdmin):
+    list_display = ("order", "opened_at", "closed_at", "notified_kind", "promised_delay_days", "notices", "ticket")
+    list_filter = ("notified_kind",)
+    raw_id_fields = ("order", "ticket")
 
 
 class TrackingEventInline(admin.TabularInline):

@@ -90,9 +90,14 @@ class ServiceType(models.TextChoices):
 
 class ExceptionKind(models.TextChoices):
     CUSTOMS_HELD = "customs_held", _("Held in customs too long")
+    CUSTOMS_DELAY = "customs_delay", _("Customs delay reported by the carrier")
+    DUTIES_HELD = "duties_held", _("Held in customs for duties")
+    DOCUMENTS_MISSING = "documents_missing", _("Customs documents missing")
     CUSTOMS_ISSUE = "customs_issue", _("Customs problem (documents, duties)")
     STALLED = "stalled", _("No tracking update")
+    TRACKING_STOPPED = "tracking_stopped", _("Tracking stopped before delivery")
     FAILED_ATTEMPT = "failed_attempt", _("Failed delivery attempt")
+    ADDRESS_PROBLEM = "address_problem", _("Address problem")
     RETURNED = "returned", _("Returning or returned to sender")
     LOST = "lost", _("Lost")
     DAMAGED = "damaged", _("Damaged")
@@ -101,6 +106,42 @@ class ExceptionKind(models.TextChoices):
 
 # Kinds with a time threshold; the others open as soon as the tracking shows them.
 TIMED_KINDS = (ExceptionKind.CUSTOMS_HELD, ExceptionKind.STALLED)
+
+# What a kind means for the customer: a notice tells of one of these; a later kind of another,
+# graver group is a material change (customs to lost, say), one of the same group is not.
+KIND_GROUPS: dict[str, str] = {
+    ExceptionKind.CUSTOMS_HELD: "customs",
+    ExceptionKind.CUSTOMS_DELAY: "customs",
+    ExceptionKind.DUTIES_HELD: "customs",
+    ExceptionKind.DOCUMENTS_MISSING: "customs",
+    ExceptionKind.CUSTOMS_ISSUE: "customs",
+    ExceptionKind.STALLED: "delay",
+    ExceptionKind.TRACKING_STOPPED: "delay",
+    ExceptionKind.OTHER: "delay",
+    ExceptionKind.FAILED_ATTEMPT: "delivery",
+    ExceptionKind.ADDRESS_PROBLEM: "delivery",
+    ExceptionKind.RETURNED: "loss",
+    ExceptionKind.LOST: "loss",
+    ExceptionKind.DAMAGED: "loss",
+}
+GROUP_GRAVITY = {"delay": 1, "customs": 2, "delivery": 3, "loss": 4}
+# How precisely a kind knows the trouble: the carrier's own word beats a threshold we inferred, and a
+# specific word beats a general one. The notice states the delay of the most precise open kind.
+KIND_PRECISION: dict[str, int] = {
+    ExceptionKind.STALLED: 0,
+    ExceptionKind.CUSTOMS_HELD: 1,
+    ExceptionKind.OTHER: 1,
+    ExceptionKind.TRACKING_STOPPED: 2,
+    ExceptionKind.CUSTOMS_ISSUE: 2,
+    ExceptionKind.CUSTOMS_DELAY: 3,
+    ExceptionKind.FAILED_ATTEMPT: 3,
+    ExceptionKind.DUTIES_HELD: 4,
+    ExceptionKind.DOCUMENTS_MISSING: 4,
+    ExceptionKind.ADDRESS_PROBLEM: 4,
+    ExceptionKind.RETURNED: 4,
+    ExceptionKind.LOST: 5,
+    ExceptionKind.DAMAGED: 5,
+}
 
 
 class Sender(models.TextChoices):

@@ -29,6 +29,11 @@ CARRIERS: list[tuple[str, str, int | None, list[str], str]] = [
 RULES: list[tuple[str, str, int | None, int | None, int, bool]] = [
     ("customs_held", "", 72, 3, 2, True),
     ("customs_issue", "", None, 5, 3, False),
+    ("customs_delay", "", None, 5, 2, True),
+    ("duties_held", "", None, 5, 3, False),
+    ("documents_missing", "", None, 5, 3, False),
+    ("tracking_stopped", "", None, 5, 2, True),
+    ("address_problem", "", None, 3, 3, False),
     ("stalled", "", 7 * 24, 5, 2, True),
     ("stalled", "express", 4 * 24, 3, 2, True),
     ("stalled", "dedicated_line", 7 * 24, 5, 2, True),
@@ -41,7 +46,55 @@ RULES: list[tuple[str, str, int | None, int | None, int, bool]] = [
 ]
 
 
-def seed_defaults(carrier_model: Any, rule_model: Any) -> None:
+# Carrier-reported codes that are exceptions of our kinds the moment they arrive: every AfterShip
+# Exception_* and AttemptFail_* subtag and every 17TRACK exception or failed-delivery sub-status.
+EXCEPTION_CODES: list[tuple[str, str, str]] = [
+    ("aftership", "AttemptFail_001", "failed_attempt"),
+    ("aftership", "AttemptFail_002", "failed_attempt"),
+    ("aftership", "AttemptFail_003", "failed_attempt"),
+    ("aftership", "Exception_001", "other"),
+    ("aftership", "Exception_002", "address_problem"),
+    ("aftership", "Exception_003", "failed_attempt"),
+    ("aftership", "Exception_004", "customs_delay"),
+    ("aftership", "Exception_005", "other"),
+    ("aftership", "Exception_006", "duties_held"),
+    ("aftership", "Exception_007", "address_problem"),
+    ("aftership", "Exception_008", "failed_attempt"),
+    ("aftership", "Exception_009", "other"),
+    ("aftership", "Exception_010", "returned"),
+    ("aftership", "Exception_011", "returned"),
+    ("aftership", "Exception_012", "damaged"),
+    ("aftership", "Exception_013", "lost"),
+    ("aftership", "Exception_016", "other"),
+    ("aftership", "Exception_017", "other"),
+    ("aftership", "Exception_018", "documents_missing"),
+    ("aftership", "Exception_021", "lost"),
+    ("17track", "InTransit_CustomsRequiringInformation", "documents_missing"),
+    ("17track", "DeliveryFailure_Other", "failed_attempt"),
+    ("17track", "DeliveryFailure_NoBody", "failed_attempt"),
+    ("17track", "DeliveryFailure_Security", "customs_issue"),
+    ("17track", "DeliveryFailure_Rejected", "failed_attempt"),
+    ("17track", "DeliveryFailure_InvalidAddress", "address_problem"),
+    ("17track", "Exception_Other", "other"),
+    ("17track", "Exception_Returning", "returned"),
+    ("17track", "Exception_Returned", "returned"),
+    ("17track", "Exception_NoBody", "failed_attempt"),
+    ("17track", "Exception_Security", "customs_issue"),
+    ("17track", "Exception_Damage", "damaged"),
+    ("17track", "Exception_Rejected", "failed_attempt"),
+    ("17track", "Exception_Delayed", "other"),
+    ("17track", "Exception_Lost", "lost"),
+    ("17track", "Exception_Destroyed", "lost"),
+    ("17track", "Exception_Cancel", "other"),
+]
+
+
+def seed_exception_codes(code_model: Any) -> None:
+    for sender, code, kind in EXCEPTION_CODES:
+        code_model.objects.get_or_create(sender=sender, code=code, defaults={"kind": kind})
+
+
+def seed_defaults(carrier_model: Any, rule_model: Any, code_model: Any = None) -> None:
     for name, slug, code, patterns, service in CARRIERS:
         carrier_model.objects.get_or_create(
             aftership_slug=slug,
@@ -64,3 +117,5 @@ def seed_defaults(carrier_model: Any, rule_model: Any) -> None:
                 "offer_coupon": coupon,
             },
         )
+    if code_model is not None:
+        seed_exception_codes(code_model)

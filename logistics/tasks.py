@@ -27,6 +27,16 @@ def match_unmatched(tracking_number: str) -> int:
     return services.deliveries_match_unmatched(tracking_number=tracking_number)
 
 
+@shared_task(name="logistics.tasks.match_order")
+def match_order(order_id: int) -> int:
+    return services.deliveries_match_order(order_id=order_id)
+
+
+@shared_task(name="logistics.tasks.match_unmatched_sweep")
+def match_unmatched_sweep() -> int:
+    return services.deliveries_match_sweep()
+
+
 @shared_task(name="logistics.tasks.act_on_exception")
 def act_on_exception(exception_id: int) -> bool:
     return services.exception_act(exception_id=exception_id)

@@ -85,7 +85,8 @@ def parse_aftership(data: Any) -> ParsedUpdate:
     number = tracking_number(msg, "tracking_number", "msg.tracking_number")
     checkpoints = optional_list(msg.get("checkpoints"), "msg.checkpoints")
     events = tuple(_checkpoint(cp, f"msg.checkpoints[{i}]") for i, cp in enumerate(checkpoints))
-    status, sub_status = aftership_status(text(msg.get("tag"), 40), text(msg.get("subtag"), 40))
+    subtag = text(msg.get("subtag"), 40)
+    status, sub_status = aftership_status(text(msg.get("tag"), 40), subtag)
     references = tuple(ref for ref in (text(msg.get("order_number"), 100), text(msg.get("order_id"), 100)) if ref)
     return ParsedUpdate(
         sender="aftership",
@@ -102,4 +103,5 @@ def parse_aftership(data: Any) -> ParsedUpdate:
         events=events,
         status=status,
         sub_status=sub_status,
+        raw_sub_status=subtag,
     )

@@ -65,6 +65,7 @@ class ParsedUpdate:
     events: tuple[ParsedEvent, ...] = field(default_factory=tuple)
     status: str | None = None  # the sender's own summary of the current status
     sub_status: str = ""
+    raw_sub_status: str = ""  # the sender's own code of that summary (e.g. Exception_004)
     stopped: bool = False  # the sender stopped tracking this number
     ignored: bool = False  # a kind of notification we do not act on
 

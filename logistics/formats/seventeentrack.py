@@ -112,7 +112,8 @@ def parse_seventeentrack(data: Any) -> ParsedUpdate:
         return replace(base, stopped=True)
     track_info = require_dict(payload.get("track_info"), "data.track_info")
     latest = optional_dict(track_info.get("latest_status"), "data.track_info.latest_status")
-    status, sub_status = seventeentrack_status(text(latest.get("status"), 40), text(latest.get("sub_status"), 60))
+    raw_sub = text(latest.get("sub_status"), 60)
+    status, sub_status = seventeentrack_status(text(latest.get("status"), 40), raw_sub)
     shipping = optional_dict(track_info.get("shipping_info"), "data.track_info.shipping_info")
     recipient = optional_dict(shipping.get("recipient_address"), "data.track_info.shipping_info.recipient_address")
     misc = optional_dict(track_info.get("misc_info"), "data.track_info.misc_info")
@@ -131,4 +132,5 @@ def parse_seventeentrack(data: Any) -> ParsedUpdate:
         events=events,
         status=status,
         sub_status=sub_status,
+        raw_sub_status=raw_sub,
     )

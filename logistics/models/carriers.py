@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ServiceType
+from ..choices import ExceptionKind, Sender, ServiceType
 
 
 class Carrier(models.Model):
@@ -56,3 +56,23 @@ class Carrier(models.Model):
             except re.error:
                 continue
         return False
+
+
+class CarrierExceptionCode(models.Model):
+    """A carrier-reported code (an AfterShip subtag, a 17TRACK sub-status) that is an exception of
+    one of our kinds the moment it arrives. Seeded by a data migration; the admin adds codes as
+    the aggregators add them. A code not listed falls back to its normalised status."""
+
+    sender = models.CharField(_("sender"), max_length=12, choices=Sender.choices)
+    code = models.CharField(_("code"), max_length=60, help_text=_("As the sender writes it, e.g. Exception_004."))
+    kind = models.CharField(_("kind"), max_length=20, choices=ExceptionKind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sender", "code"]
+        verbose_name = _("carrier exception code")
+        verbose_name_plural = _("carrier exception codes")
+        constraints = [models.UniqueConstraint(fields=["sender", "code"], name="carrier_exception_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_sender_display()} {self.code}: {self.get_kind_display()}"

@@ -102,6 +102,9 @@ class ShipmentException(models.Model):
     # app's migrations do not depend on the compensation app's), and what became of it.
     coupon_request_id = models.PositiveBigIntegerField(null=True, blank=True)
     coupon_state = models.CharField(_("coupon"), max_length=12, blank=True)
+    episode = models.ForeignKey(
+        "logistics.ExceptionEpisode", on_delete=models.SET_NULL, null=True, blank=True, related_name="exceptions"
+    )
 
     class Meta:
         ordering = ["-detected_at", "-id"]

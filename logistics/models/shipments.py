@@ -39,6 +39,9 @@ class Shipment(models.Model):
     customs_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     customs_released_at = models.DateTimeField(null=True, blank=True, editable=False)
     tracking_stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The sender's own code of the event that set the status ("aftership:Exception_004"): what the
+    # carrier reported, looked up in CarrierExceptionCode.
+    reported_code = models.CharField(max_length=80, blank=True, default="", editable=False)
     # The event that set the current status, so an older event arriving later cannot undo it.
     status_event_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_event_key = models.CharField(max_length=64, blank=True, editable=False)

@@ -30,6 +30,9 @@ class WebhookDelivery(models.Model):
     event_type = models.CharField(_("event"), max_length=60, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     carrier_code = models.CharField(_("carrier code"), max_length=60, blank=True)
+    # The order number the body names (AfterShip order_number, 17TRACK tag), without "#": an
+    # unmatched delivery is matched when that order is created.
+    order_reference = models.CharField(_("order reference"), max_length=100, blank=True, default="")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RECEIVED)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
@@ -50,6 +53,11 @@ class WebhookDelivery(models.Model):
             models.Index(fields=["received_at", "id"], condition=Q(state="received"), name="webhook_waiting"),
             # Matched when the shipment is added later.
             models.Index(fields=["tracking_number"], condition=Q(state="unmatched"), name="webhook_unmatched"),
+            models.Index(
+                fields=["order_reference"],
+                condition=Q(state="unmatched") & ~Q(order_reference=""),
+                name="webhook_unmatched_order",
+            ),
             models.Index(fields=["processed_at"], condition=Q(processed_at__isnull=False), name="webhook_processed"),
         ]
 

@@ -13,7 +13,13 @@ from .processing import (
     delivery_process,
     processing_wake,
 )
-from .shipments import deliveries_match_unmatched, shipment_add, shipment_correct
+from .shipments import (
+    deliveries_match_order,
+    deliveries_match_sweep,
+    deliveries_match_unmatched,
+    shipment_add,
+    shipment_correct,
+)
 from .tracking import shipment_apply_update, shipment_set_status
 
 __all__ = [
@@ -21,6 +27,8 @@ __all__ = [
     "carrier_guess",
     "carriers_matching",
     "deliveries_drain",
+    "deliveries_match_order",
+    "deliveries_match_sweep",
     "deliveries_match_unmatched",
     "deliveries_process_batch",
     "deliveries_process_waiting",

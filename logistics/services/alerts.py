@@ -1,11 +1,13 @@
-"""Acting on a detected exception, once: open a proactive logistics ticket for the order or add
-to its open one (never two open for one order: the order is locked while we look), propose a
-coupon where the rule says so, and queue the customer's email (due at once, in the ticket's
-language) so they hear of it well within two hours."""
+"""Acting on detected exceptions, once, per order: every exception joins the order's open episode
+(services.notices), opens a proactive logistics ticket for the order or adds to its open one (never
+two open for one order: the order is locked while we look), and the customer is told through the
+episode: one notice per trouble, in their language, due at once so it reaches them well within two
+hours."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -15,25 +17,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tickets.models import OPEN_Q, Category, Channel, Order, Status, Ticket
-from tickets.services import email_queue, message_add_note, ticket_create
+from tickets.services import message_add_note, ticket_create
 
 from .. import conf
-from ..choices import ExceptionKind
-from ..models import ExceptionRule, Shipment, ShipmentException
-from .compensation import CouponOutcome, coupon_propose
+from ..models import ExceptionEpisode, ExceptionRule, Shipment, ShipmentException
 from .detection import rule_for
+from .notices import episode_consider_notice, episodes_notify_due
 from .shipments import record_ticket_facts
 
 logger = logging.getLogger(__name__)
 
 _ORDER_LOCK_NAMESPACE = 0x4C4F47  # "LOG": this app's advisory locks, keyed by order id
-# The compensation reason each kind of exception stands for.
-COUPON_REASONS: dict[str, str] = {ExceptionKind.LOST: "lost", ExceptionKind.DAMAGED: "damaged"}
 
 
 def lock_order_tickets(order_id: int) -> None:
-    """Serialise "find or open the order's logistics ticket" across processes, for the rest of
-    the transaction. An advisory lock rather than the order row: the compensation app locks
+    """Serialise "find or open the order's episode and logistics ticket" across processes, for the
+    rest of the transaction. An advisory lock rather than the order row: the compensation app locks
     ticket then order, and this must not deadlock with it. (SQLite allows one writer anyway.)"""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -63,133 +62,110 @@ def summary(exception: ShipmentException) -> str:
     }
 
 
-def _find_or_open_ticket(exception: ShipmentException, rule: ExceptionRule) -> Ticket:
-    order = exception.shipment.order
-    lock_order_tickets(order.pk)
+def _find_or_open_ticket(order: Order, found: list[tuple[ShipmentException, ExceptionRule]]) -> Ticket:
+    """The order's open logistics ticket with a note per new exception, or a new proactive ticket.
+    Its subject is in the customer's language: replies to the customer carry it."""
     tickets = logistics_tickets(order)
     ticket = tickets.filter(OPEN_Q).order_by("created_at", "id").first()
     with translation.override(settings.LANGUAGE_CODE):
-        text = summary(exception)
-        if ticket is not None:
-            message_add_note(ticket=ticket, author=None, body=text)
-            return ticket
-        previous = tickets.filter(status__in=[Status.SOLVED, Status.CLOSED]).order_by("-created_at", "-id").first()
-        subject = _("%(kind)s: parcel %(number)s, order %(order)s") % {
-            "kind": exception.get_kind_display(),
-            "number": exception.shipment.tracking_number,
-            "order": order.external_number,
-        }
+        text = "\n\n".join(summary(exception) for exception, _rule in found)
+    if ticket is not None:
+        message_add_note(ticket=ticket, author=None, body=text)
+        return ticket
+    previous = tickets.filter(status__in=[Status.SOLVED, Status.CLOSED]).order_by("-created_at", "-id").first()
+    customer = order.customer
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
+        subject = _("Delivery of your order %(order)s") % {"order": order.external_number}
     ticket = ticket_create(
-        customer=order.customer,
+        customer=customer,
         subject=subject,
         body=text,
         channel=Channel.SYSTEM,
         category=Category.objects.filter(slug=conf.category_slug()).first(),
         order=order,
-        priority=rule.ticket_priority,
-        language=order.customer.language,
+        priority=max(rule.ticket_priority for _exception, rule in found),
+        language=customer.language,
         follow_up_of=previous,
     )
-    record_ticket_facts(ticket, exception.shipment, None)
+    record_ticket_facts(ticket, found[0][0].shipment, None)
     return ticket
 
 
-def _propose_coupon(exception: ShipmentException, rule: ExceptionRule, ticket: Ticket) -> CouponOutcome | None:
-    """At most one automatic coupon per order, whatever happens to its parcels."""
-    already = ShipmentException.objects.filter(
-        shipment__order_id=exception.shipment.order_id, coupon_request_id__isnull=False
-    ).exists()
-    if not rule.offer_coupon or already:
-        return None
-    with translation.override(settings.LANGUAGE_CODE):
-        note = _("Proposed automatically for this tracking alert: %(kind)s.") % {"kind": exception.get_kind_display()}
-    outcome = coupon_propose(
-        ticket=ticket, percent=rule.coupon_percent, reason=COUPON_REASONS.get(exception.kind, "late"), note=note
-    )
-    exception.coupon_request_id, exception.coupon_state = outcome.request_id, outcome.state
-    if outcome.state == "refused":
-        with translation.override(settings.LANGUAGE_CODE):
-            body = _("A %(percent)s %% coupon could not be proposed automatically: %(reason)s") % {
-                "percent": f"{rule.coupon_percent.normalize():f}",
-                "reason": outcome.reason,
-            }
-        message_add_note(ticket=ticket, author=None, body=body)
-    return outcome
+def _open_episode(order: Order, now: datetime) -> ExceptionEpisode:
+    """The order's open episode, or a new one (the order's lock is held; the partial unique index
+    would refuse a second open one anyway)."""
+    episode = ExceptionEpisode.objects.select_for_update().filter(order=order, closed_at__isnull=True).first()
+    return episode or ExceptionEpisode.objects.create(order=order, opened_at=now)
 
 
-def _tell_customer(
-    exception: ShipmentException, rule: ExceptionRule, ticket: Ticket | None, coupon: CouponOutcome | None
-) -> None:
-    shipment = exception.shipment
-    customer = shipment.order.customer
-    language = ticket.language if ticket is not None else customer.language
-    email_queue(
-        key=f"logistics-exception:{exception.pk}",
-        to=customer.email,
-        template="logistics/exception",
-        context={
-            "customer": customer,
-            "ticket": ticket,
-            "order": shipment.order,
-            "shipment": shipment,
-            "carrier": shipment.carrier.name if shipment.carrier else "",
-            "exception": exception,
-            "kind": exception.kind,
-            "rule": rule,
-            "since": shipment.customs_started_at if exception.kind == ExceptionKind.CUSTOMS_HELD else None,
-            "last_update": shipment.last_event_at,
-            "coupon_approved": coupon is not None and coupon.state == "approved",
-            "coupon_percent": f"{rule.coupon_percent.normalize():f}",
-            "LANGUAGE_CODE": language,
-        },
-        language=language,
-        time_zone=customer.time_zone,
-        ticket=ticket,
+def _act_on_order(order_id: int, now: datetime) -> bool:
+    pending = list(
+        ShipmentException.objects.select_for_update(of=("self",))
+        .select_related("shipment__order__customer", "shipment__carrier", "rule")
+        .filter(shipment__order_id=order_id, acted_at__isnull=True)
+        .order_by("detected_at", "id")
     )
+    if not pending:
+        return False
+    live: list[tuple[ShipmentException, ExceptionRule]] = []
+    for exception in pending:
+        exception.acted_at = now
+        shipment = exception.shipment
+        rule = exception.rule or rule_for(exception.kind, shipment.destination_country, shipment.service_type)
+        if exception.resolved_at is None and rule is not None and rule.is_active:
+            live.append((exception, rule))
+    episode = None
+    if live:
+        order = pending[0].shipment.order
+        episode = _open_episode(order, now)
+        with_ticket = [(e, r) for e, r in live if r.open_ticket]
+        if with_ticket:
+            ticket = episode.ticket if episode.ticket is not None and episode.ticket.is_open else None
+            if ticket is None:
+                ticket = _find_or_open_ticket(order, with_ticket)
+            else:
+                with translation.override(settings.LANGUAGE_CODE):
+                    text = "\n\n".join(summary(exception) for exception, _rule in with_ticket)
+                message_add_note(ticket=ticket, author=None, body=text)
+            episode.ticket = ticket
+            for exception, _rule in with_ticket:
+                exception.ticket = ticket
+        episode.save(update_fields=["ticket"])
+        for exception, _rule in live:
+            exception.episode = episode
+    ShipmentException.objects.bulk_update(pending, ["acted_at", "ticket", "episode"])
+    if episode is None:
+        return False
+    episode_consider_notice(episode=episode, now=now)
+    return True
 
 
 def exception_act(*, exception_id: int) -> bool:
-    """Act on one exception if nobody has yet; True when this call did. Safe to run twice."""
+    """Act on an exception (and whatever else of its order waits) if nobody has yet; True when this
+    call did. Safe to run twice, and from two workers at once."""
     with transaction.atomic():
-        shipment_id = (
+        row = (
             ShipmentException.objects.filter(pk=exception_id, acted_at__isnull=True)
-            .values_list("shipment_id", flat=True)
+            .values_list("shipment_id", "shipment__order_id")
             .first()
         )
-        if shipment_id is None:
+        if row is None:
             return False
-        # Locks in the order processing takes them (shipment, then order, then exception rows), so
-        # acting and a tracking update of the same parcel never wait on each other in a cycle.
-        list(Shipment.objects.select_for_update().filter(pk=shipment_id).values_list("pk", flat=True))
-        exception = (
-            ShipmentException.objects.select_for_update(of=("self",))
-            .select_related("shipment__order__customer", "shipment__carrier", "rule")
-            .filter(pk=exception_id, acted_at__isnull=True)
-            .first()
-        )
-        if exception is None:  # acted on by another worker while we waited
-            return False
-        shipment = exception.shipment
-        rule = exception.rule or rule_for(exception.kind, shipment.destination_country, shipment.service_type)
-        exception.acted_at = timezone.now()
-        ticket, coupon = None, None
-        if exception.resolved_at is None and rule is not None and rule.is_active:
-            if rule.open_ticket:
-                ticket = _find_or_open_ticket(exception, rule)
-                coupon = _propose_coupon(exception, rule, ticket)
-            if rule.notify_customer:
-                _tell_customer(exception, rule, ticket, coupon)
-                exception.customer_notified = True
-        exception.ticket = ticket
-        exception.save(update_fields=["acted_at", "ticket", "customer_notified", "coupon_request_id", "coupon_state"])
-        return ticket is not None or exception.customer_notified
+        _shipment_id, order_id = row
+        # Locks in the order processing takes them: the order's shipments in id order (writing the
+        # exception rows checks their keys at commit), then the order's lock, then exception rows.
+        list(Shipment.objects.select_for_update().filter(order_id=order_id).order_by("pk").values_list("pk", flat=True))
+        lock_order_tickets(order_id)
+        return _act_on_order(order_id, timezone.now())
 
 
 def exceptions_act_due(*, limit: int = 200) -> int:
-    """Act on every exception not yet acted on: the catch-up for lost task messages."""
+    """Act on every exception not yet acted on (the catch-up for lost task messages), and tell the
+    customers whose material change waited for the quiet period to end."""
     ids = list(
         ShipmentException.objects.filter(Q(acted_at__isnull=True))
         .order_by("detected_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(exception_act(exception_id=pk) for pk in ids)
+    acted = sum(exception_act(exception_id=pk) for pk in ids)
+    return acted + episodes_notify_due(limit=limit)

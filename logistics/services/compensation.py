@@ -86,3 +86,21 @@ def coupon_propose(*, ticket: Ticket, percent: Decimal, reason: str, note: str) 
         logger.exception("proposing a coupon on ticket %s failed", ticket.pk)
         return CouponOutcome(state="refused", reason="the compensation service failed; see the logs")
     return CouponOutcome(state=str(request.state), request_id=request.pk)
+
+
+def coupon_code(request_id: int) -> str:
+    """The code of the coupon a request granted ("" when none was granted)."""
+    from policies.models import CompensationGrant
+
+    return CompensationGrant.objects.filter(request_id=request_id).values_list("coupon_code", flat=True).first() or ""
+
+
+def coupon_withhold_separate_email(request_id: int) -> None:
+    """The compensation app emails a granted coupon's code on its own; when the logistics notice
+    carries the code, that email (queued in this transaction, not sent yet) is withdrawn so the
+    customer gets one message, not two."""
+    from tickets.models import OutboundEmail
+
+    OutboundEmail.objects.filter(
+        key=f"policies-approved:{request_id}", state=OutboundEmail.State.PENDING, sent_at__isnull=True
+    ).delete()

@@ -23,16 +23,33 @@ from ..choices import (
     ShipmentStatus,
     SubStatus,
 )
-from ..models import ExceptionRule, Shipment, ShipmentException
+from ..models import CarrierExceptionCode, ExceptionRule, Shipment, ShipmentException
 from ..models.shipments import ACTIVE_Q
 
 RULES_TTL_SECONDS = 30.0
 _rules_cache: tuple[float, list[ExceptionRule]] | None = None
+_codes_cache: tuple[float, dict[str, str]] | None = None
 
 
 def rules_cache_clear(**_kwargs: object) -> None:
-    global _rules_cache
+    global _rules_cache, _codes_cache
     _rules_cache = None
+    _codes_cache = None
+
+
+def reported_kinds() -> dict[str, str]:
+    """ "sender:code" -> kind of every active carrier exception code, read like the rules."""
+    global _codes_cache
+    if _codes_cache is None or time.monotonic() - _codes_cache[0] > RULES_TTL_SECONDS:
+        rows = CarrierExceptionCode.objects.filter(is_active=True).values_list("sender", "code", "kind")
+        _codes_cache = (time.monotonic(), {f"{sender}:{code}": kind for sender, code, kind in rows})
+    return _codes_cache[1]
+
+
+def reported_kind(shipment: Shipment) -> str | None:
+    """The kind the carrier itself reported with the event that set the status; None when its code
+    is not a listed one (then the normalised status decides)."""
+    return reported_kinds().get(shipment.reported_code) if shipment.reported_code else None
 
 
 def all_rules() -> list[ExceptionRule]:
@@ -60,13 +77,14 @@ def _hours(delta: timedelta) -> int:
 
 
 def _customs_held(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
-    if s.customs_started_at is None or s.status == ShipmentStatus.DELIVERED or not rule.threshold_hours:
+    # Once released the parcel has moved on: nothing left to tell the customer.
+    if s.customs_started_at is None or s.customs_released_at is not None or not rule.threshold_hours:
         return None
-    held = (s.customs_released_at or now) - s.customs_started_at
+    if s.status == ShipmentStatus.DELIVERED:
+        return None
+    held = now - s.customs_started_at
     if held <= timedelta(hours=rule.threshold_hours):
         return None
-    if s.customs_released_at:
-        return f"held in customs for {_hours(held)} h (released)"
     return f"held in customs for {_hours(held)} h"
 
 
@@ -117,15 +135,50 @@ def _other(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
     return None
 
 
-CONDITIONS: dict[str, Callable[[Shipment, ExceptionRule, datetime], str | None]] = {
+def _tracking_stopped(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+    if s.tracking_stopped_at is not None and s.status in ACTIVE_STATUSES:
+        return "tracking stopped before delivery"
+    return None
+
+
+def _never(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+    return None
+
+
+Condition = Callable[[Shipment, ExceptionRule, datetime], str | None]
+
+
+def _reported_or(kind: str, fallback: Condition) -> Condition:
+    """A kind the carrier reports: it holds while the code that set the status maps to it (until a
+    later event moves the parcel on); for a code not listed, the normalised status decides."""
+
+    def condition(s: Shipment, rule: ExceptionRule, now: datetime) -> str | None:
+        reported = reported_kind(s)
+        if reported is None:
+            return fallback(s, rule, now)
+        if reported != kind or s.status == ShipmentStatus.DELIVERED:
+            return None
+        code = s.reported_code.split(":", 1)[-1]
+        label = str(SubStatus(s.sub_status).label) if s.sub_status else ""
+        return f"{label} ({code})" if label else f"reported by the carrier ({code})"
+
+    return condition
+
+
+CONDITIONS: dict[str, Condition] = {
     ExceptionKind.CUSTOMS_HELD: _customs_held,
-    ExceptionKind.CUSTOMS_ISSUE: _customs_issue,
+    ExceptionKind.CUSTOMS_DELAY: _reported_or(ExceptionKind.CUSTOMS_DELAY, _never),
+    ExceptionKind.DUTIES_HELD: _reported_or(ExceptionKind.DUTIES_HELD, _never),
+    ExceptionKind.DOCUMENTS_MISSING: _reported_or(ExceptionKind.DOCUMENTS_MISSING, _never),
+    ExceptionKind.CUSTOMS_ISSUE: _reported_or(ExceptionKind.CUSTOMS_ISSUE, _customs_issue),
     ExceptionKind.STALLED: _stalled,
-    ExceptionKind.FAILED_ATTEMPT: _failed_attempt,
-    ExceptionKind.RETURNED: _returned,
-    ExceptionKind.LOST: _sub_is(SubStatus.LOST, SubStatus.DESTROYED),
-    ExceptionKind.DAMAGED: _sub_is(SubStatus.DAMAGED),
-    ExceptionKind.OTHER: _other,
+    ExceptionKind.TRACKING_STOPPED: _tracking_stopped,
+    ExceptionKind.FAILED_ATTEMPT: _reported_or(ExceptionKind.FAILED_ATTEMPT, _failed_attempt),
+    ExceptionKind.ADDRESS_PROBLEM: _reported_or(ExceptionKind.ADDRESS_PROBLEM, _never),
+    ExceptionKind.RETURNED: _reported_or(ExceptionKind.RETURNED, _returned),
+    ExceptionKind.LOST: _reported_or(ExceptionKind.LOST, _sub_is(SubStatus.LOST, SubStatus.DESTROYED)),
+    ExceptionKind.DAMAGED: _reported_or(ExceptionKind.DAMAGED, _sub_is(SubStatus.DAMAGED)),
+    ExceptionKind.OTHER: _reported_or(ExceptionKind.OTHER, _other),
 }
 
 
@@ -166,6 +219,10 @@ def exceptions_evaluate(*, shipment: Shipment, now: datetime | None = None) -> l
     ]
     shipment.open_exception_kinds = sorted(holding)
     Shipment.objects.filter(pk=shipment.pk).update(open_exception_kinds=shipment.open_exception_kinds)
+    if to_resolve and not holding:
+        from .notices import episode_close_if_settled
+
+        episode_close_if_settled(order_id=shipment.order_id, now=now)
     from ..tasks import act_on_exception
 
     for exception in created:

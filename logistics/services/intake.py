@@ -73,6 +73,14 @@ def parse_body(sender: str, body: bytes) -> ParsedUpdate:
     return PARSERS[sender](data)
 
 
+def _order_reference(update: ParsedUpdate) -> str:
+    for reference in update.order_references:
+        cleaned = reference.strip().lstrip("#").strip()
+        if cleaned:
+            return cleaned[:100]
+    return ""
+
+
 def _store(*, sender: str, update: ParsedUpdate, body: bytes, key_index: int) -> int | None:
     """Insert the delivery unless its key is known; the new row's id, or None for a repeat."""
     state = WebhookDelivery.State.IGNORED if update.ignored else WebhookDelivery.State.RECEIVED
@@ -80,7 +88,8 @@ def _store(*, sender: str, update: ParsedUpdate, body: bytes, key_index: int) ->
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (sender, dedup_key, body, signature_key, event_type, tracking_number, "  # noqa: S608
-            "carrier_code, state, attempts, error, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, '', %s) "
+            "carrier_code, order_reference, state, attempts, error, received_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 0, '', %s) "
             "ON CONFLICT (sender, dedup_key) DO NOTHING RETURNING id",
             [
                 sender,
@@ -90,6 +99,7 @@ def _store(*, sender: str, update: ParsedUpdate, body: bytes, key_index: int) ->
                 update.event_type[:60],
                 update.tracking_number,
                 update.carrier_code[:60],
+                _order_reference(update),
                 state,
                 timezone.now(),
             ],

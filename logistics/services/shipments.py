@@ -72,7 +72,6 @@ def shipments_for_update(update: ParsedUpdate, known: list[Shipment] | None = No
         ShipmentStatusChange.objects.create(
             shipment=shipment, new_status=shipment.status, source=update.sender, note="added from a webhook"
         )
-        _match_later(shipment.tracking_number)
     return [Shipment.objects.select_for_update(of=("self",)).select_related("carrier").get(pk=shipment.pk)]
 
 
@@ -80,6 +79,44 @@ def _match_later(tracking_number: str) -> None:
     from ..tasks import match_unmatched
 
     enqueue(match_unmatched, tracking_number)
+
+
+def shipment_created(*, sender: Any, instance: Shipment, created: bool, raw: bool = False, **_: Any) -> None:
+    """post_save of Shipment: whatever path added it (an agent, the admin, the API, a webhook naming
+    its order), the deliveries waiting for its number are processed once the row is committed."""
+    if created and not raw:
+        _match_later(instance.tracking_number)
+
+
+def order_created(*, sender: Any, instance: Order, created: bool, raw: bool = False, **_: Any) -> None:
+    """post_save of Order: deliveries that named this order before it existed are processed now."""
+    from ..tasks import match_order
+
+    if created and not raw and instance.external_number:
+        enqueue(match_order, instance.pk)
+
+
+def deliveries_match_order(*, order_id: int) -> int:
+    """Process again the unmatched deliveries whose body names the order (its shipment is created
+    from the delivery, as for an order known at once)."""
+    number = Order.objects.filter(pk=order_id).values_list("external_number", flat=True).first()
+    if not number:
+        return 0
+    numbers = WebhookDelivery.objects.filter(
+        state=WebhookDelivery.State.UNMATCHED, order_reference=number.strip().lstrip("#").strip()
+    ).values_list("tracking_number", flat=True)
+    return sum(deliveries_match_unmatched(tracking_number=n) for n in sorted(set(numbers)))
+
+
+def deliveries_match_sweep(*, limit: int = 1000) -> int:
+    """The periodic catch-up: unmatched deliveries whose number now has a shipment, or whose order now
+    exists (a lost task message, a row written around the services)."""
+    waiting = WebhookDelivery.objects.filter(state=WebhookDelivery.State.UNMATCHED)
+    by_number = waiting.filter(tracking_number__in=Shipment.objects.values("tracking_number"))
+    by_order = waiting.filter(order_reference__in=Order.objects.values("external_number"))
+    numbers = set(by_number.values_list("tracking_number", flat=True)[:limit])
+    numbers |= set(by_order.values_list("tracking_number", flat=True)[:limit])
+    return sum(deliveries_match_unmatched(tracking_number=n) for n in sorted(numbers))
 
 
 def deliveries_match_unmatched(*, tracking_number: str) -> int:
@@ -175,8 +212,7 @@ def shipment_add(
     )
     record_event(ticket, actor, "tracking_added", "", f"{number} ({chosen.name})")
     record_ticket_facts(ticket, shipment, actor)
-    _match_later(number)
-    return shipment
+    return shipment  # the deliveries waiting for this number are matched by shipment_created
 
 
 @transaction.atomic
@@ -191,6 +227,7 @@ def shipment_correct(
 ) -> Shipment:
     """An agent corrects a shipment's number, carrier or service type. A new number starts the
     tracking afresh: the old number's events belonged to another parcel."""
+    from .notices import episode_close_if_settled
     from .tracking import shipment_set_status
 
     order = _ensure_agent_on(actor, ticket)
@@ -207,6 +244,7 @@ def shipment_correct(
             raise ServiceError(_("This tracking number is already on the order."), field="tracking_number")
         TrackingEvent.objects.filter(shipment=locked).delete()
         ShipmentException.objects.filter(shipment=locked, resolved_at__isnull=True).update(resolved_at=now)
+        episode_close_if_settled(order_id=order.pk, now=now)
         for name in (
             "last_event_at",
             "shipped_at",

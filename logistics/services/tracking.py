@@ -104,6 +104,16 @@ def shipment_apply_update(
     if update.stopped and shipment.tracking_stopped_at is None:
         shipment.tracking_stopped_at = now
         fields.add("tracking_stopped_at")
+        if shipment.status != ShipmentStatus.DELIVERED:
+            events.append(_stopped_event(update, now))
+    elif (
+        shipment.tracking_stopped_at is not None
+        and newest is not None
+        and shipment.last_event_at is not None
+        and newest > shipment.last_event_at
+    ):
+        shipment.tracking_stopped_at = None  # news after all: the parcel moved on
+        fields.add("tracking_stopped_at")
     scanned = [e.occurred_at for e in events if e.status not in _NOT_SHIPPED]
     if update.shipped_at:
         scanned.append(update.shipped_at)
@@ -132,17 +142,43 @@ def shipment_apply_update(
                     source=update.sender,
                     now=now,
                 )
+                code = update.raw_sub_status if best is summary else best.raw_sub_status
+                reported = f"{best.source}:{code}"[:80] if code else ""
+                if shipment.reported_code != reported:
+                    shipment.reported_code = reported
+                    fields.add("reported_code")
     elif update.status and shipment.status_event_at is None and update.status != shipment.status:
         # No scan yet, only the sender's summary (e.g. InfoReceived): take it until a scan comes.
         fields |= shipment_set_status(
             shipment=shipment, status=update.status, sub_status=update.sub_status, source=update.sender, now=now
         )
+        shipment.reported_code = f"{update.sender}:{update.raw_sub_status}"[:80] if update.raw_sub_status else ""
+        fields.add("reported_code")
     if fields:
         shipment.updated_at = now
         update_fields(shipment, [*fields, "updated_at"])
     if "status" in fields and shipment.status == ShipmentStatus.DELIVERED:
         _mark_order_delivered(shipment)
     exceptions_evaluate(shipment=shipment, now=now)
+
+
+STOPPED_RAW_STATUS = "TRACKING_STOPPED"
+
+
+def _stopped_event(update: ParsedUpdate, now: datetime) -> ParsedEvent:
+    """The sender stopped tracking a parcel not yet delivered: an entry of its own on the timeline
+    (no status: it says nothing of where the parcel is)."""
+    return ParsedEvent(
+        occurred_at=now,
+        utc_offset_minutes=None,
+        status=None,
+        sub_status="",
+        raw_status=STOPPED_RAW_STATUS,
+        raw_sub_status="",
+        description="",
+        location="",
+        source=update.sender,
+    )
 
 
 def _is_newer(event: ParsedEvent, shipment: Shipment) -> bool:

@@ -184,7 +184,7 @@ def test_the_logistics_exception_notice_is_in_the_customers_language(order_of, t
 
     exception.refresh_from_db()
     assert exception.ticket is not None and exception.ticket.language == language
-    outbound = email("logistics-exception:", exception.ticket)
+    outbound = email("logistics-notice:", exception.ticket)
     names = _names(exception.ticket, order.external_number, shipment.tracking_number)
     _check(outbound, language, LOGISTICS, "templates/emails/logistics/", names)
 
@@ -244,14 +244,15 @@ def test_the_tickets_language_drives_every_email_about_it(
 
 @pytest.mark.parametrize("language", ["ja", "fr"])
 def test_a_later_exception_notice_follows_the_language_an_agent_set_on_the_logistics_ticket(
-    order_of, teams, categories, actors, language
+    order_of, teams, categories, actors, language, settings
 ):
+    settings.LOGISTICS_NOTICE_QUIET_HOURS = 0  # a graver trouble is told at once
     logistics = pytest.importorskip("logistics.services")
     from logistics.models import ExceptionRule, Shipment, ShipmentException
 
     customer = customer_of("en", email=f"parcel-{language}@example.com", country="DE")
     shipment = Shipment.objects.create(order=order_of(customer), tracking_number="YT2627400000000027")
-    for kind in ("lost", "damaged"):
+    for kind in ("failed_attempt", "lost"):
         ExceptionRule.objects.update_or_create(
             kind=kind,
             destination_country="",
@@ -268,15 +269,15 @@ def test_a_later_exception_notice_follows_the_language_an_agent_set_on_the_logis
         exception.refresh_from_db()
         return exception
 
-    first = detect("lost")
+    first = detect("failed_attempt")
     assert first.ticket.language == "en"
     services.ticket_set_language(ticket=first.ticket, language=language, actor=actors.l1)
 
-    second = detect("damaged")
+    second = detect("lost")  # graver: a second notice
 
     assert second.ticket == first.ticket  # joined the open logistics ticket
     names = _names(second.ticket, shipment.order.external_number, shipment.tracking_number)
-    _check(email(f"logistics-exception:{second.pk}"), language, LOGISTICS, "templates/emails/logistics/", names)
+    _check(email("logistics-notice:", second.ticket), language, LOGISTICS, "templates/emails/logistics/", names)
 
 
 def test_dates_in_an_email_are_the_readers_own(open_ticket, actors, django_capture_on_commit_callbacks):

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group, Permission
 
 from helpdesk import roles
 from logistics.defaults import seed_defaults
-from logistics.models import Carrier, ExceptionRule
+from logistics.models import Carrier, CarrierExceptionCode, ExceptionRule
 from logistics.services import rules_cache_clear
 from tests.factories import OrderFactory
 
@@ -64,7 +64,7 @@ def _seed_data(request):
             TierAuthority.objects.get_or_create(tier=tier, defaults={"limit_usd": limit, "kinds": kinds})
     except ImportError:  # the compensation app is being rebuilt; the coupon tests will say so
         pass
-    seed_defaults(Carrier, ExceptionRule)
+    seed_defaults(Carrier, ExceptionRule, CarrierExceptionCode)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.test import Client
 from logistics import tasks
 from logistics.models import Shipment, ShipmentException, TrackingEvent, WebhookDelivery
 from logistics.services import exception_act
-from tickets.models import Ticket
+from tickets.models import OutboundEmail, Ticket
 
 from .helpers import aftership_single, fixture_body, post
 
@@ -108,10 +108,12 @@ def test_exceptions_of_two_parcels_of_one_order_acted_on_at_once_open_one_ticket
             pk = next(queue)
         return exception_act(exception_id=pk)
 
-    assert run_at_once(act, 2) == [True, True]
+    # Whichever acts first takes the order's whole trouble; the other finds it done.
+    assert sorted(run_at_once(act, 2)) == [False, True]
 
     tickets = Ticket.objects.filter(order=shop.aftership_order)
     assert tickets.count() == 1
+    assert OutboundEmail.objects.filter(key__startswith="logistics-notice:").count() == 1
     assert set(ShipmentException.objects.values_list("ticket_id", flat=True)) == {tickets.get().pk}
 
 
@@ -133,3 +135,25 @@ def test_the_same_exception_acted_on_by_two_workers_at_once_is_acted_on_once(sho
 
     assert sorted(results) == [False, True]
     assert Ticket.objects.count() == 1
+
+
+def test_two_deliveries_of_one_trouble_processed_at_once_by_two_workers_give_one_notice(shop, monkeypatch):
+    from .test_episodes import _customs_from_17track, _customs_from_aftership
+
+    monkeypatch.setattr(tasks.process_deliveries, "apply_async", lambda *a, **k: None)  # stored, not yet processed
+    post(Client(), "17track", _customs_from_17track())
+    post(Client(), "aftership", _customs_from_aftership())
+    ids = list(WebhookDelivery.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == 2
+    queue = iter(ids)
+    lock = threading.Lock()
+
+    def process() -> str:
+        with lock:
+            pk = next(queue)
+        return tasks.process_delivery(pk)
+
+    assert run_at_once(process, 2) == ["processed", "processed"]
+
+    assert OutboundEmail.objects.filter(key__startswith="logistics-notice:", to=shop.customer.email).count() == 1
+    assert Ticket.objects.filter(order=shop.seventeen_order).count() == 1

@@ -55,7 +55,7 @@ def test_the_ticket_page_shows_each_shipment_its_timeline_status_and_open_except
     assert "In customs" in page
     assert "Customs: documents missing or incorrect" in page
     assert "Held by customs: commercial invoice missing" in page  # the newest event of the timeline
-    assert "Customs problem (documents, duties)" in page  # the open exception
+    assert "Customs documents missing" in page  # the open exception, as the carrier reported it
     assert "Timeline: 6 events" in page
     assert "<script>" not in page.split('id="panel-logistics"')[1].split("</section>")[0]
 

@@ -12,6 +12,8 @@ from .tickets import CategoryKind, Priority, Ticket, format_reference
 class Metric(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
     RESOLUTION = "resolution", _("Resolution")
+    # A proactive ticket (we wrote first): an agent looks at it within PROACTIVE_REVIEW_MINUTES.
+    PROACTIVE_REVIEW = "proactive_review", _("Proactive review")
 
 
 class SlaTarget(models.Model):

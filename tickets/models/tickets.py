@@ -186,6 +186,8 @@ class MessageKind(models.TextChoices):
     CUSTOMER = "customer", _("Customer message")
     REPLY = "reply", _("Public reply")
     NOTE = "note", _("Internal note")
+    # Our own message to the customer, sent automatically (e.g. a proactive delivery notice).
+    SYSTEM = "system", _("Sent automatically")
 
 
 class Message(models.Model):

@@ -6,6 +6,7 @@ from .messages import (
     AttachmentInput,
     message_add_note,
     message_add_reply,
+    message_add_system,
     message_receive_from_customer,
 )
 from .routing import agents_on_shift, is_on_shift
@@ -34,6 +35,7 @@ __all__ = [
     "is_on_shift",
     "message_add_note",
     "message_add_reply",
+    "message_add_system",
     "message_receive_from_customer",
     "missing_facts",
     "order_create",

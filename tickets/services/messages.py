@@ -16,7 +16,7 @@ from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_
 from .. import signals
 from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
 from ._common import append_search_text, ensure_can_work
-from .sla import sla_first_response
+from .sla import sla_first_response, sla_reviewed
 from .tickets import ticket_mark_opened, ticket_mark_pending
 
 MAX_ATTACHMENTS_PER_MESSAGE = 10
@@ -187,6 +187,18 @@ def message_add_reply(
 
 @transaction.atomic
 def message_add_note(*, ticket: Ticket, author: Any, body: str, attachments: Iterable[Any] = ()) -> Message:
-    """An internal note: seen by staff only, never emailed."""
+    """An internal note: seen by staff only, never emailed. An agent's note shows they looked at a
+    proactive ticket."""
     ensure_can_work(author, ticket)
-    return _add_message(ticket, MessageKind.NOTE, body, author, attachments)
+    message = _add_message(ticket, MessageKind.NOTE, body, author, attachments)
+    if author is not None:
+        sla_reviewed(ticket=ticket, at=message.created_at)
+    return message
+
+
+@transaction.atomic
+def message_add_system(*, ticket: Ticket, body: str) -> Message:
+    """Our own message to the customer, sent automatically (the caller emails it, e.g. a proactive
+    delivery notice): public, by nobody, neither the customer's nor an agent's, so it starts and
+    meets no clock."""
+    return _add_message(ticket, MessageKind.SYSTEM, body, None, (), channel=Channel.EMAIL, is_automatic=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +18,7 @@ from helpdesk.bulk import insert_rows
 from ..models import (
     OPEN_STATUSES,
     CategoryKind,
+    Channel,
     Metric,
     SlaBreach,
     SlaClock,
@@ -67,11 +69,15 @@ def refresh_ticket_sla(ticket: Ticket) -> None:
 
 
 def sla_start(*, ticket: Ticket, at: datetime) -> None:
+    """A customer's ticket waits for a first response; a proactive one (we wrote first) for an agent to
+    look at it within PROACTIVE_REVIEW_MINUTES. Both have a resolution target."""
     target = target_for(ticket)
-    for metric, minutes in (
-        (Metric.FIRST_RESPONSE, target.first_response_minutes),
-        (Metric.RESOLUTION, target.resolution_minutes),
-    ):
+    first = (
+        (Metric.PROACTIVE_REVIEW, settings.PROACTIVE_REVIEW_MINUTES)
+        if ticket.channel == Channel.SYSTEM
+        else (Metric.FIRST_RESPONSE, target.first_response_minutes)
+    )
+    for metric, minutes in (first, (Metric.RESOLUTION, target.resolution_minutes)):
         clock = SlaClock(ticket=ticket, metric=metric, target_minutes=minutes, started_at=at)
         _schedule(clock)
         clock.save()
@@ -79,8 +85,15 @@ def sla_start(*, ticket: Ticket, at: datetime) -> None:
 
 
 def sla_first_response(*, ticket: Ticket, at: datetime) -> None:
-    SlaClock.objects.filter(ticket=ticket, metric=Metric.FIRST_RESPONSE, met_at__isnull=True).update(met_at=at)
+    metrics = [Metric.FIRST_RESPONSE, Metric.PROACTIVE_REVIEW]
+    SlaClock.objects.filter(ticket=ticket, metric__in=metrics, met_at__isnull=True).update(met_at=at)
     refresh_ticket_sla(ticket)
+
+
+def sla_reviewed(*, ticket: Ticket, at: datetime) -> None:
+    """An agent worked on a proactive ticket (a note, a reply, a decision): its review target is met."""
+    if SlaClock.objects.filter(ticket=ticket, metric=Metric.PROACTIVE_REVIEW, met_at__isnull=True).update(met_at=at):
+        refresh_ticket_sla(ticket)
 
 
 def sla_status_changed(*, ticket: Ticket, old: str, new: str, at: datetime) -> None:
@@ -95,6 +108,7 @@ def sla_status_changed(*, ticket: Ticket, old: str, new: str, at: datetime) -> N
         clock.paused_at = None
     if new in (Status.SOLVED, Status.CLOSED):
         clock.met_at = clock.met_at or at
+        SlaClock.objects.filter(ticket=ticket, metric=Metric.PROACTIVE_REVIEW, met_at__isnull=True).update(met_at=at)
     elif new in OPEN_STATUSES:
         clock.met_at = None
     _schedule(clock)
@@ -105,7 +119,11 @@ def sla_status_changed(*, ticket: Ticket, old: str, new: str, at: datetime) -> N
 def sla_retarget(*, ticket: Ticket) -> None:
     """A new category or priority: clocks not yet breached nor met take the new targets."""
     target = target_for(ticket)
-    minutes = {Metric.FIRST_RESPONSE: target.first_response_minutes, Metric.RESOLUTION: target.resolution_minutes}
+    minutes = {
+        Metric.FIRST_RESPONSE: target.first_response_minutes,
+        Metric.RESOLUTION: target.resolution_minutes,
+        Metric.PROACTIVE_REVIEW: settings.PROACTIVE_REVIEW_MINUTES,
+    }
     for clock in SlaClock.objects.select_for_update().filter(
         ticket=ticket, met_at__isnull=True, breached_at__isnull=True
     ):

@@ -71,7 +71,7 @@ def ticket_create(
     acknowledge: bool = False,
 ) -> Ticket:
     """Open a ticket with the customer's first message, routed to the team of their region."""
-    from .messages import message_receive_from_customer
+    from .messages import message_add_note, message_receive_from_customer
 
     if actor is not None:
         roles.require(actor, roles.WORK_TICKETS)
@@ -107,15 +107,20 @@ def ticket_create(
     if follow_up_of is not None:
         record_event(follow_up_of, actor, "follow_up", "", ticket.reference)
     append_search_text(ticket, subject, customer.name, customer.email, order.external_number if order else "")
-    message_receive_from_customer(
-        ticket=ticket,
-        body=body,
-        channel=channel,
-        author=actor,
-        email_message_id=email_message_id,
-        attachments=attachments,
-        reopen=False,
-    )
+    if channel == Channel.SYSTEM:
+        # A proactive ticket: the customer wrote nothing; what we found is for the agents, and what
+        # we tell the customer follows as a system message (messages.message_add_system).
+        message_add_note(ticket=ticket, author=None, body=body, attachments=attachments)
+    else:
+        message_receive_from_customer(
+            ticket=ticket,
+            body=body,
+            channel=channel,
+            author=actor,
+            email_message_id=email_message_id,
+            attachments=attachments,
+            reopen=False,
+        )
     sla_start(ticket=ticket, at=ticket.first_customer_message_at or now)
     ticket_route_new(ticket=ticket, now=now)
     signals.ticket_created.send(sender=Ticket, ticket=ticket, actor=actor)
