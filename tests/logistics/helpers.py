@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
