@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from helpdesk.language import ticket_language
+
 from .. import services
 from ..models import Category, CategoryField, Channel, FactType, Order, Ticket
 
@@ -37,9 +39,13 @@ def webform_ticket_create(
         if order_number
         else None
     )
+    # The ticket's language (the customer's known one, else the message's, else the page's): the
+    # line added to their message is in it, as the confirmation quoting it is.
+    language = ticket_language(customer_language=customer.language, first_message=f"{subject}\n{body}", fallback=language)
     if order_number and order is None:
         with translation.override(language):
-            body = f"{body.strip()}\n\n{_('Order number:')} {order_number}"
+            line = _("Order number: %(number)s") % {"number": order_number}
+        body = f"{body.strip()}\n\n{line}"
     ticket = services.ticket_create(
         customer=customer,
         subject=subject,
