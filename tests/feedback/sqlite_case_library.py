@@ -10,7 +10,7 @@ import sys
 sys.path.insert(0, os.getcwd())
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -56,8 +56,12 @@ check("the case is stored", CaseRecord.objects.filter(ticket=first).exists())
 second = solved("Wrong colour delivered", "I ordered a blue jacket and got a red one.", "Exchange label sent.")
 record_case(second.pk)
 
-check("search finds a case by a word of its problem", [c.ticket_id for c in cases_search(query="customs")] == [first.pk])
-check("search finds a case by a word of its solution", [c.ticket_id for c in cases_search(query="broker")] == [first.pk])
+check(
+    "search finds a case by a word of its problem", [c.ticket_id for c in cases_search(query="customs")] == [first.pk]
+)
+check(
+    "search finds a case by a word of its solution", [c.ticket_id for c in cases_search(query="broker")] == [first.pk]
+)
 check("every word must match", cases_search(query="customs jacket") == [])
 check("search ignores case", [c.ticket_id for c in cases_search(query="FRANKFURT")] == [first.pk])
 check("search without words lists the latest", len(cases_search(query="")) == 2)
