@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from feedback import services
 from feedback.models import InvitationState, SurveyInvitation, SurveyResponse, SurveyText
@@ -65,19 +65,20 @@ def test_the_sent_email_says_so(sent_survey, mailoutbox):
 
 
 def test_the_data_migration_updates_the_seeded_text_and_keeps_an_admins(db):
-    row = SurveyText.objects.get(key="email_intro")
-    old = MIGRATION.OLD_INTRO
-    row.text = row.text_en = old["en"]
-    row.text_de = old["de"]
-    row.text_ja = "Unser eigener Text, vom Admin geschrieben."
-    row.save()
+    old, new = MIGRATION.OLD_INTRO, MIGRATION.NEW_INTRO
+    with translation.override("en"):  # the live model's `text` is the active language's (modeltranslation)
+        row = SurveyText.objects.get(key="email_intro")
+        row.text = row.text_en = old["en"]
+        row.text_de = old["de"]
+        row.text_ja = "Unser eigener Text, vom Admin geschrieben."
+        row.save()
 
-    MIGRATION.update_intro(apps, None)
+        MIGRATION.update_intro(apps, None)
 
-    row.refresh_from_db()
-    assert row.text_en == MIGRATION.NEW_INTRO["en"] and row.text == MIGRATION.NEW_INTRO["en"]
-    assert row.text_de == MIGRATION.NEW_INTRO["de"]
-    assert row.text_ja == "Unser eigener Text, vom Admin geschrieben."
+        row.refresh_from_db()
+        assert row.text_en == new["en"] and row.text == new["en"]
+        assert row.text_de == new["de"]
+        assert row.text_ja == "Unser eigener Text, vom Admin geschrieben."
 
 
 def test_the_page_says_the_chosen_rating_is_not_recorded_until_confirmed(sent_survey, client):
