@@ -1,10 +1,11 @@
 """Run by test_cases_sqlite.py in a process of its own against a SQLite database (the quick
 start's): a solve records the case, the library's page, the ticket panel's search and "Save
-summary" answer. Prints one line per check; exits non-zero on the first failure."""
+summary" answer, and a survey is sent and answered. Prints one line per check; exits non-zero on the first failure."""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 sys.path.insert(0, os.getcwd())
@@ -14,16 +15,18 @@ import django
 
 django.setup()
 
+from django.core import mail  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from feedback.models import CaseRecord  # noqa: E402
+from feedback import services  # noqa: E402
+from feedback.models import CaseRecord, SurveyInvitation, SurveyResponse  # noqa: E402
 from feedback.selectors import cases_search  # noqa: E402
 from feedback.tasks import record_case  # noqa: E402
 from tests.factories import CategoryFactory, CustomerFactory, TeamFactory, make_staff  # noqa: E402
 from tickets import services as tickets  # noqa: E402
-from tickets.models import Channel, Status  # noqa: E402
+from tickets.models import Channel, OutboundEmail, Status  # noqa: E402
 
 
 def check(what: str, condition: bool) -> None:
@@ -79,4 +82,16 @@ check(f"Save summary redirects back (got {saved.status_code})", saved.status_cod
 case = CaseRecord.objects.get(ticket=first)
 check("the summary is saved", case.solution == "Broker released it; express." and case.solution_by_agent)
 check("the summary is searchable", [c.ticket_id for c in cases_search(query="express")] == [first.pk])
+# Surveys: sent now by hand, answered on the page, the rating reaching the case.
+invitation = SurveyInvitation.objects.get(ticket=first)
+services.invitation_send_now(invitation_id=invitation.pk)
+check("its email is sent", OutboundEmail.objects.get(key=f"feedback-survey:{invitation.pk}").state == "sent")
+token = re.search(r"https?://\S+/survey/([^/\s]+)/\?rating=", mail.outbox[-1].body).group(1)
+survey_page = reverse("feedback:survey", args=[token])
+shown = Client(HTTP_HOST="127.0.0.1").get(survey_page, {"rating": "4"})
+check(f"the survey page answers (got {shown.status_code}: {shown.content[:300]!r})", shown.status_code == 200)
+check("opening it records nothing", not SurveyResponse.objects.exists())
+answered = Client(HTTP_HOST="127.0.0.1").post(survey_page, {"rating": "4", "comment": ""})
+check(f"answering it redirects (got {answered.status_code})", answered.status_code == 302)
+check("the rating reaches the case", CaseRecord.objects.get(ticket=first).rating == 4)
 print("all done")
