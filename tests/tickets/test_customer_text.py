@@ -141,3 +141,15 @@ def test_the_order_number_is_quoted_in_the_tickets_language_not_the_pages(
     ticket = Ticket.objects.get(customer=Customer.objects.get(email="hanako@example.jp"))
     assert ticket.language == "ja"
     assert "注文番号" in ticket.messages.get().body
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("ja", ["国・地域", "ドイツ", "お住まいの国"]), ("de", ["Land", "Deutschland", "Wo Sie wohnen"])],
+)
+def test_the_form_speaks_the_customers_language_in_every_label(language, words, client, categories):
+    html = client.get(URL, {"lang": language}, HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
+    for word in words:
+        assert word in html
+    for english in ("Your name", "Your email address", "Country", "Order number", "Subject", "Message", "Send<"):
+        assert english not in html, english
