@@ -42,6 +42,14 @@ CONFIRM = {
 MIGRATION = importlib.import_module("feedback.migrations.0003_survey_email_asks_to_confirm")
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """The public pages activate the customer's language in this thread (a server resets it per
+    request): leave English behind for the tests that follow."""
+    yield
+    translation.activate("en")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_email_asks_to_confirm_the_rating_on_the_page(language):
     intro = survey_texts(language)["email_intro"]

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from tests.factories import CustomerFactory
 from tickets import services
@@ -16,6 +17,14 @@ pytestmark = pytest.mark.django_db
 
 URL = "/support/"
 SUBJECT = 'Can\'t find my order & the "tracking" link <today>'
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """The public pages activate the customer's language in this thread (a server resets it per
+    request): leave English behind for the tests that follow."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import CustomerFactory, TeamFactory, make_staff
 from tickets import services
@@ -19,6 +20,14 @@ pytestmark = pytest.mark.django_db
 URL = "/support/"
 GERMAN = "Mein Paket ist seit drei Wochen unterwegs und die Sendungsverfolgung zeigt nichts Neues an."
 JAPANESE = "荷物がまだ届いていません。三週間も待っています。追跡番号を確認してください。"
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """The public pages activate the customer's language in this thread (a server resets it per
+    request): leave English behind for the tests that follow."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

@@ -116,6 +116,7 @@ class Ticket(models.Model):
     language_unserved = models.BooleanField(
         _("no team speaks its language"),
         default=False,
+        db_default=False,  # rows written in bulk or by SQL need not name it
         editable=False,
         help_text=_("Set on arrival when no agent of any team spoke its language: it went to the default team."),
     )
