@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from helpdesk.names import person_column
 
+from . import services
 from .models import CareFollowUp, CaseRecord, SurveyInvitation, SurveyResponse, SurveyText
 
 AGENT = person_column("agent", _("agent"))
@@ -38,6 +41,32 @@ class SurveyInvitationAdmin(ReadOnlyAdmin):
     raw_id_fields = ("ticket", "agent")
     exclude = ("token_hash",)
     date_hierarchy = "due_at"
+    actions = ["send_now", "send_again"]
+
+    def _send(self, request: HttpRequest, queryset: QuerySet[SurveyInvitation], *, resend: bool) -> None:
+        """Each chosen survey through the service (one email each, in the send log), noted in the
+        admin's history; a survey that cannot be sent says why."""
+        sent = 0
+        for invitation in queryset.order_by("pk"):
+            try:
+                services.invitation_send_now(invitation_id=invitation.pk, resend=resend)
+            except services.SurveyNotSent as error:
+                self.message_user(request, f"{invitation}: {error.message}", messages.WARNING)
+            else:
+                sent += 1
+                self.log_change(
+                    request, invitation, gettext("Survey sent again.") if resend else gettext("Survey sent now.")
+                )
+        if sent:
+            self.message_user(request, gettext("Surveys sent: %(count)d.") % {"count": sent}, messages.SUCCESS)
+
+    @admin.action(description=_("Send now (a survey still waiting)"), permissions=["view"])
+    def send_now(self, request: HttpRequest, queryset: QuerySet[SurveyInvitation]) -> None:
+        self._send(request, queryset, resend=False)
+
+    @admin.action(description=_("Send again with a new link (a survey already sent)"), permissions=["view"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet[SurveyInvitation]) -> None:
+        self._send(request, queryset, resend=True)
 
 
 @admin.register(SurveyResponse)

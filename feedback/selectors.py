@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, NullIf, TruncWeek
@@ -41,7 +42,9 @@ def cases_search(
     *, query: str = "", category_id: int | None = None, exclude_ticket_id: int | None = None, limit: int = 10
 ) -> list[CaseRecord]:
     """Full-text search over problems and solutions; cases of the same category first, then by
-    relevance. Without words: the latest cases of the category."""
+    relevance. Without words: the latest cases of the category. On SQLite (the quick start), which
+    has no full-text search, every word must appear in the problem or the solution, in any case,
+    and the latest come first instead of the most relevant."""
     rows = CaseRecord.objects.select_related("category", "ticket")
     if exclude_ticket_id is not None:
         rows = rows.exclude(ticket_id=exclude_ticket_id)
@@ -50,13 +53,30 @@ def cases_search(
         if category_id is None:
             return list(rows.order_by("-solved_at", "-id")[:limit])
         return list(rows.filter(category_id=category_id).order_by("-solved_at", "-id")[:limit])
-    search = SearchQuery(query, config="simple", search_type="websearch")
     same_category = Case(When(category_id=category_id, then=Value(1)), default=Value(0), output_field=IntegerField())
+    if not settings.DATABASE_IS_POSTGRES:
+        return list(
+            rows.filter(_every_word(query))
+            .annotate(same_category=same_category)
+            .order_by("-same_category", "-solved_at", "-id")[:limit]
+        )
+    search = SearchQuery(query, config="simple", search_type="websearch")
     return list(
         rows.filter(search_vector=search)
         .annotate(rank=SearchRank(F("search_vector"), search), same_category=same_category)
         .order_by("-same_category", "-rank", "-solved_at", "-id")[:limit]
     )
+
+
+def _every_word(query: str) -> Q:
+    """Each word (quotes and a leading minus of the web-search syntax dropped) in the problem or
+    the solution."""
+    condition = Q()
+    for word in query.replace('"', " ").split():
+        word = word.lstrip("-")
+        if word and word.lower() != "or":
+            condition &= Q(problem__icontains=word) | Q(solution__icontains=word)
+    return condition
 
 
 # --- Reports: CSAT and response rate ---------------------------------------------------------

@@ -55,3 +55,25 @@ def real_countries(language: str | None = None) -> list[tuple[str, str]]:
 def country_name(code: str, language: str | None = None) -> str:
     """The country's name in `language` (default: the active one); the code itself if unknown."""
     return dict(_choices(language or get_language() or "en")).get(code, code)
+
+
+def country_from_accept_language(header: str) -> str:
+    """The country of the browser's most preferred language that names one: "de-DE" gives DE,
+    "zh-Hans-CN" gives CN; "de" alone or "es-419" (a region, not a country) give nothing."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")[:20]):
+        tag, _sep, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        ranked.append((-weight, position, tag.strip()))
+    for weight, _position, tag in sorted(ranked):
+        if weight >= 0:  # q=0: "not this one"
+            continue
+        for subtag in tag.replace("_", "-").split("-")[1:]:
+            if len(subtag) == 2 and is_real_country(subtag.upper()):
+                return subtag.upper()
+    return ""

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.countries import real_countries
+
 from .models import Category
 from .services.messages import MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS
 
@@ -43,6 +45,11 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class PublicTicketForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Your email address"), max_length=254)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,  # without it the ticket goes to a team that speaks its language
+        help_text=_("Where you live: your request goes to the team serving your country."),
+    )
     order_number = forms.CharField(
         label=_("Order number"), max_length=100, required=False, help_text=_("If your request is about an order.")
     )
@@ -70,6 +77,9 @@ class PublicTicketForm(forms.Form):
         category = self.fields["category"]
         assert isinstance(category, forms.ModelChoiceField)
         category.queryset = Category.objects.filter(is_active=True).order_by("position", "slug")
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = [("", _("Please choose")), *real_countries()]
 
     def add_service_error(self, field: str | None, message: str) -> None:
         name = self.SERVICE_FIELDS.get(field or "", field)

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk import ratelimit
+from helpdesk.countries import country_from_accept_language
 from helpdesk.errors import ServiceError
 
 from .inbound import inbound_email_receive, max_inbound_bytes, webform_ticket_create
@@ -64,7 +65,8 @@ def _thanks_redirect(language: str, reference: str = "") -> HttpResponseRedirect
 def support_form(request: HttpRequest) -> HttpResponse:
     language = _activate_customer_language(request)
     if request.method == "GET":
-        return _render_form(request, PublicTicketForm(), language)
+        browser_country = country_from_accept_language(request.headers.get("Accept-Language", ""))
+        return _render_form(request, PublicTicketForm(initial={"country": browser_country}), language)
     if request.POST.get(HONEYPOT_FIELD):
         # Only a bot fills the hidden field: it is told "thank you" and nothing is stored.
         logger.info("web form honeypot filled from %s", ratelimit.client_ip(request))
@@ -87,6 +89,7 @@ def support_form(request: HttpRequest) -> HttpResponse:
             body=data["message"],
             category=data["category"],
             order_number=data["order_number"],
+            country=data["country"],
             language=language,
             attachments=data["attachments"],
         )

@@ -14,17 +14,12 @@ SEED = {
         "サポートはいかがでしたか？お問い合わせ {reference}",
     ),
     "email_intro": (
-        "Hello {customer_name}, your request {reference} ({subject}) was solved. "
-        "How satisfied are you with our help? One click on a rating is enough.",
-        "{customer_name}，您好！您的请求 {reference}（{subject}）已处理完毕。您对我们的帮助满意吗？点击一个评分即可。",
-        "Hallo {customer_name}, Ihre Anfrage {reference} ({subject}) wurde gelöst. "
-        "Wie zufrieden sind Sie mit unserer Hilfe? Ein Klick auf eine Bewertung genügt.",
-        "Bonjour {customer_name}, votre demande {reference} ({subject}) a été résolue. "
-        "Êtes-vous satisfait(e) de notre aide ? Un clic sur une note suffit.",
-        "Hola, {customer_name}: su solicitud {reference} ({subject}) se ha resuelto. "
-        "¿Está satisfecho/a con nuestra ayuda? Basta con un clic en una valoración.",
-        "{customer_name} 様、お問い合わせ {reference}（{subject}）は解決いたしました。"
-        "私たちのサポートにどの程度ご満足いただけましたか？評価をクリックするだけで完了します。",
+        "Hello {customer_name}, your request {reference} ({subject}) was solved. How satisfied are you with our help? Choose a rating below; on the page that opens, confirm it with the button and add a comment if you like.",
+        "{customer_name}，您好！您的请求 {reference}（{subject}）已处理完毕。您对我们的帮助满意吗？请在下方选择一个评分，然后在打开的页面上点击按钮确认；您也可以留下评论。",
+        "Hallo {customer_name}, Ihre Anfrage {reference} ({subject}) wurde gelöst. Wie zufrieden sind Sie mit unserer Hilfe? Wählen Sie unten eine Bewertung; auf der Seite, die sich öffnet, bestätigen Sie sie mit der Schaltfläche und können einen Kommentar hinzufügen.",
+        "Bonjour {customer_name}, votre demande {reference} ({subject}) a été résolue. Êtes-vous satisfait(e) de notre aide ? Choisissez une note ci-dessous ; sur la page qui s’ouvre, confirmez-la avec le bouton et ajoutez un commentaire si vous le souhaitez.",
+        "Hola, {customer_name}: su solicitud {reference} ({subject}) se ha resuelto. ¿Está satisfecho/a con nuestra ayuda? Elija una valoración abajo; en la página que se abre, confírmela con el botón y, si quiere, añada un comentario.",
+        "{customer_name} 様、お問い合わせ {reference}（{subject}）は解決いたしました。私たちのサポートにどの程度ご満足いただけましたか？下の評価からお選びください。開いたページでボタンを押して確定すると送信されます。コメントもご記入いただけます。",
     ),
     "question": (
         "How satisfied are you with our help?",

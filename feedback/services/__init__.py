@@ -3,7 +3,9 @@
 from .care import care_open, care_record_outcome
 from .cases import case_record, case_set_rating, case_set_summary, cases_record_missing
 from .invitations import (
+    SurveyNotSent,
     invitation_create_on_solve,
+    invitation_send_now,
     invitations_cancel_pending,
     invitations_create_missing,
     invitations_send_due,
@@ -12,6 +14,7 @@ from .responses import SurveyClosed, SurveyState, invitation_for_link, survey_re
 
 __all__ = [
     "SurveyClosed",
+    "SurveyNotSent",
     "SurveyState",
     "care_open",
     "care_record_outcome",
@@ -21,6 +24,7 @@ __all__ = [
     "cases_record_missing",
     "invitation_create_on_solve",
     "invitation_for_link",
+    "invitation_send_now",
     "invitations_cancel_pending",
     "invitations_create_missing",
     "invitations_send_due",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -70,6 +71,9 @@ def _country(ticket: Ticket) -> str:
 
 
 def _refresh_search(case_id: int) -> None:
+    """The case's full-text vector, on PostgreSQL; SQLite (the quick start) searches the text itself."""
+    if not settings.DATABASE_IS_POSTGRES:
+        return
     CaseRecord.objects.filter(pk=case_id).update(
         search_vector=SearchVector("problem", weight="A", config="simple")
         + SearchVector("solution", weight="B", config="simple")

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tickets.models import Status, Ticket
+from helpdesk.errors import ServiceError
+from tickets.models import OutboundEmail, Status, Ticket
 from tickets.services import email_queue
 
 from .. import conf, tokens
@@ -94,7 +96,7 @@ def survey_url(link_token: str, rating: int | None = None) -> str:
     return f"{url}?rating={rating}" if rating else url
 
 
-def _queue_email(invitation: SurveyInvitation, link_token: str) -> None:
+def _queue_email(invitation: SurveyInvitation, link_token: str, key: str) -> None:
     ticket = invitation.ticket
     texts = survey_texts(
         invitation.language,
@@ -107,7 +109,7 @@ def _queue_email(invitation: SurveyInvitation, link_token: str) -> None:
         for value, label in rating_choices(texts)
     ]
     email_queue(
-        key=email_key(invitation),
+        key=key,
         to=ticket.customer.email,
         template=EMAIL_TEMPLATE,
         context={
@@ -134,14 +136,65 @@ def _send_one(invitation: SurveyInvitation, now: datetime) -> bool:
         invitation.due_at = next_civil(now, ticket.customer.time_zone)
         invitation.save(update_fields=["due_at"])
         return False
+    _issue(invitation, now, email_key(invitation))
+    return True
+
+
+def _issue(invitation: SurveyInvitation, now: datetime, key: str) -> None:
+    """A new link (any earlier one stops working), valid from now, emailed through the send log."""
     link_token, digest = tokens.new_token()
     invitation.token_hash = digest
     invitation.state = InvitationState.SENT
     invitation.sent_at = now
     invitation.expires_at = now + conf.survey_valid_for()
     invitation.save(update_fields=["token_hash", "state", "sent_at", "expires_at"])
-    _queue_email(invitation, link_token)
-    return True
+    _queue_email(invitation, link_token, key)
+
+
+class SurveyNotSent(ServiceError):
+    """A survey that staff asked to send now or again cannot be sent; the message says why."""
+
+
+@transaction.atomic
+def invitation_send_now(*, invitation_id: int, resend: bool = False, now: datetime | None = None) -> SurveyInvitation:
+    """Send a waiting survey now (its delay and the customer's civil hours skipped: someone chose
+    to), or, with `resend`, a sent one again with a new link, as its own email in the send log
+    ("feedback-survey:<id>:again-<n>"). Never a second email by accident: a sent survey needs
+    `resend`, and not while its last email still waits in the send log; an answered, cancelled
+    or archived survey is not sent."""
+    now = now or timezone.now()
+    invitation = (
+        SurveyInvitation.objects.select_for_update(of=("self",))
+        .select_related("ticket__customer")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise SurveyNotSent(_("No survey invitation with this number."))
+    ticket = invitation.ticket
+    if SurveyResponse.objects.filter(invitation=invitation).exists():
+        raise SurveyNotSent(_("The customer has already answered this survey."))
+    if invitation.state == InvitationState.CANCELLED:
+        raise SurveyNotSent(_("This survey was cancelled: the ticket was reopened or solved again."))
+    if ticket.status not in (Status.SOLVED, Status.CLOSED) or is_archived(ticket, now):
+        raise SurveyNotSent(_("The ticket is no longer solved, or is archived: no survey is sent."))
+    if invitation.state == InvitationState.PENDING:
+        _issue(invitation, now, email_key(invitation))
+        return invitation
+    if not resend:
+        raise SurveyNotSent(_("This survey was already sent. To send it again, resend it."))
+    earlier = OutboundEmail.objects.filter(key__startswith=f"{email_key(invitation)}:again-")
+    waiting = earlier.filter(state__in=[OutboundEmail.State.PENDING, OutboundEmail.State.SENDING]).exists()
+    if (
+        waiting
+        or OutboundEmail.objects.filter(
+            key=email_key(invitation), state__in=[OutboundEmail.State.PENDING, OutboundEmail.State.SENDING]
+        ).exists()
+    ):
+        raise SurveyNotSent(_("The last email of this survey is still waiting to be sent."))
+    _issue(invitation, now, f"{email_key(invitation)}:again-{earlier.count() + 1}")
+    logger.info("survey invitation %s sent again", invitation.pk)
+    return invitation
 
 
 def invitations_send_due(*, now: datetime | None = None, limit: int = 200) -> list[int]:

@@ -14,7 +14,8 @@ DEFAULTS = {
     SurveyTextKey.EMAIL_SUBJECT: _("How did we do? Your request {reference}"),
     SurveyTextKey.EMAIL_INTRO: _(
         "Hello {customer_name}, your request {reference} ({subject}) was solved. "
-        "How satisfied are you with our help? One click on a rating is enough."
+        "How satisfied are you with our help? Choose a rating below; on the page that opens, "
+        "confirm it with the button and add a comment if you like."
     ),
     SurveyTextKey.QUESTION: _("How satisfied are you with our help?"),
     SurveyTextKey.COMMENT: _("Would you like to tell us more? (optional)"),

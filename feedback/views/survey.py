@@ -89,6 +89,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         "ticket": ticket,
         "answer": answer,
         "thanks": answer is not None and request.GET.get("thanks") == "1",
+        # Opened from a rating in the email: the rating is chosen, not recorded until confirmed.
+        "unconfirmed": request.method == "GET" and answer is None and _requested_rating(request) is not None,
         "expires_at": invitation.expires_at,
     }
     return _private(render(request, "feedback/survey.html", context, status=status))

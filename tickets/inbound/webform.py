@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from helpdesk.language import ticket_language
+
 from .. import services
-from ..models import Category, CategoryField, Channel, FactType, Order, Ticket
+from ..models import Category, CategoryField, Channel, Customer, FactType, Order, Ticket
 
 ORDER_NUMBER_FACT = "order_number"
 
@@ -25,21 +27,33 @@ def webform_ticket_create(
     category: Category,
     language: str,
     order_number: str = "",
+    country: str = "",
     attachments: Iterable[Any] = (),
 ) -> Ticket:
     """Open a ticket from the public form. The order number links the customer's order when it
     is theirs; otherwise it stays in the message (and in the category's order-number fact), so
-    no one has to ask for it again. A refused attachment leaves nothing stored."""
-    customer = services.customer_get_or_create(email=email, name=name, language=language)
+    no one has to ask for it again. The country the customer chose routes the ticket, and becomes
+    theirs when we knew none. A refused attachment leaves nothing stored."""
+    country = (country or "").strip().upper()
+    customer = services.customer_get_or_create(email=email, name=name, language=language, country=country)
+    if country and not customer.country:
+        Customer.objects.filter(pk=customer.pk).update(country=country)
+        customer.country = country
     order_number = " ".join((order_number or "").split())[:100]
     order = (
         Order.objects.filter(customer=customer, external_number__iexact=order_number).order_by("-placed_at").first()
         if order_number
         else None
     )
+    # The ticket's language (the customer's known one, else the message's, else the page's): the
+    # line added to their message is in it, as the confirmation quoting it is.
+    language = ticket_language(
+        customer_language=customer.language, first_message=f"{subject}\n{body}", fallback=language
+    )
     if order_number and order is None:
         with translation.override(language):
-            body = f"{body.strip()}\n\n{_('Order number:')} {order_number}"
+            line = _("Order number: %(number)s") % {"number": order_number}
+        body = f"{body.strip()}\n\n{line}"
     ticket = services.ticket_create(
         customer=customer,
         subject=subject,
@@ -48,6 +62,7 @@ def webform_ticket_create(
         category=category,
         order=order,
         language=language,
+        country=country,
         attachments=attachments,
         acknowledge=True,
     )

@@ -113,6 +113,13 @@ class Ticket(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=10, default="en")
+    language_unserved = models.BooleanField(
+        _("no team speaks its language"),
+        default=False,
+        db_default=False,  # rows written in bulk or by SQL need not name it
+        editable=False,
+        help_text=_("Set on arrival when no agent of any team spoke its language: it went to the default team."),
+    )
     facts = models.JSONField(_("facts"), default=dict, blank=True)
     follow_up_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups", db_index=False

@@ -16,7 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from helpdesk.tasking import enqueue
@@ -34,6 +35,13 @@ EMAIL_DOMAIN = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "he
 def one_line(text: str) -> str:
     """Header-safe text: CR, LF and other control characters cannot start a new header."""
     return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
+
+
+def render_subject(template_name: str, context: dict[str, Any]) -> str:
+    """A subject is plain text: rendered without HTML escaping (a customer's `&` or `"` stays as
+    written, never `&amp;`), on one line, at most 255 characters."""
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    return one_line(template.render(Context(context, autoescape=False)))[:255]
 
 
 def ticket_thread_id(ticket: Ticket) -> str:
@@ -112,7 +120,7 @@ def emails_queue(emails: list[EmailToQueue]) -> list[OutboundEmail]:
 def _outbound(email: EmailToQueue, **fields: Any) -> OutboundEmail:
     """The send log's row for an email, rendered in its language and time zone; not saved yet."""
     with translation.override(email.language), timezone.override(_zone(email.time_zone)):
-        subject = one_line(render_to_string(f"emails/{email.template}_subject.txt", email.context))[:255]
+        subject = render_subject(f"emails/{email.template}_subject.txt", email.context)
         text = render_to_string(f"emails/{email.template}.txt", email.context)
         html = render_to_string(f"emails/{email.template}.html", email.context)
     return OutboundEmail(

@@ -1,4 +1,5 @@
-"""Who is on shift, and which agent gets a ticket: on shift, speaks its language, fewest open tickets."""
+"""Which team gets a new ticket (one where someone speaks its language), who is on shift, and which
+agent gets it: on shift, speaks its language, fewest open tickets."""
 
 from __future__ import annotations
 
@@ -11,12 +12,48 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk import roles
+from helpdesk.errors import ServiceError
 
-from ..models import OPEN_Q, AgentProfile, Shift, Ticket
+from ..models import OPEN_Q, AgentProfile, Shift, Team, Ticket
 
 NEVER_ASSIGNED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def team_speakers(language: str) -> dict[int, int]:
+    """How many active agents of each team speak `language` (its base language counts: "zh" for
+    "zh-hans"), as {team id: count}; teams with none are left out."""
+    agents = get_user_model().objects.filter(roles.users_with_perm_q(roles.WORK_TICKETS), is_active=True)
+    profiles = AgentProfile.objects.filter(team__isnull=False, user__in=agents.values("pk")).values_list(
+        "team_id", "languages"
+    )
+    counts: dict[int, int] = {}
+    for team_id, languages in profiles:
+        if AgentProfile(languages=languages if isinstance(languages, list) else []).speaks(language):
+            counts[team_id] = counts.get(team_id, 0) + 1
+    return counts
+
+
+def team_for_new_ticket(*, country: str, language: str) -> tuple[Team, bool]:
+    """The team for a new ticket, and whether nobody there speaks its language (flagged on the
+    ticket). The team serving the country when someone there speaks the language; else a team
+    whose agents speak it (the default team first, then the one with most speakers); else the
+    country's team, or the default team when no team serves the country."""
+    teams = list(Team.objects.all())
+    if not teams:
+        raise ServiceError(_("No support team is set up yet."))
+    country = (country or "").strip().upper()
+    by_country = next((t for t in teams if country and country in [str(c).upper() for c in t.countries]), None)
+    default = next((t for t in teams if t.is_default), teams[0])
+    speakers = team_speakers(language)
+    if by_country is not None and speakers.get(by_country.pk):
+        return by_country, False
+    speaking = [t for t in teams if speakers.get(t.pk)]
+    if speaking:
+        return min(speaking, key=lambda t: (not t.is_default, -speakers[t.pk], t.name)), False
+    return by_country or default, True
 
 
 def support_local_time(now: datetime) -> datetime:

@@ -30,26 +30,12 @@ from ..models import (
 )
 from ._common import append_search_text, ensure_can_work, record_event
 from .customers import normalise_language
-from .routing import ticket_route_new
+from .routing import team_for_new_ticket, ticket_route_new
 from .sla import sla_retarget, sla_start, sla_status_changed
 
 AUTO_CLOSE_AFTER = timedelta(days=7)
 # Where the first message is the customer's own words, so its language can be detected.
 CUSTOMER_WRITTEN_CHANNELS = (Channel.WEB, Channel.EMAIL, Channel.API)
-
-
-def team_for_country(country: str) -> Team:
-    """The team serving the customer's country, else the default team."""
-    teams = list(Team.objects.all())
-    for team in teams:
-        if country and country.upper() in [c.upper() for c in team.countries]:
-            return team
-    for team in teams:
-        if team.is_default:
-            return team
-    if not teams:
-        raise ServiceError(_("No support team is set up yet."))
-    return teams[0]
 
 
 @transaction.atomic
@@ -69,8 +55,10 @@ def ticket_create(
     email_message_id: str = "",
     follow_up_of: Ticket | None = None,
     acknowledge: bool = False,
+    country: str | None = None,
 ) -> Ticket:
-    """Open a ticket with the customer's first message, routed to the team of their region."""
+    """Open a ticket with the customer's first message. Without a team given, it goes to the team of
+    the customer's country (`country`, else their stored one) that speaks its language (routing)."""
     from .messages import message_add_note, message_receive_from_customer
 
     if actor is not None:
@@ -85,6 +73,15 @@ def ticket_create(
     if order is not None and order.customer_id != customer.pk:
         raise ServiceError(_("This order belongs to another customer."), field="order")
     now = timezone.now()
+    language = ticket_language(
+        customer_language=customer.language,
+        first_message=f"{subject}\n{body}" if channel in CUSTOMER_WRITTEN_CHANNELS else "",
+        fallback=language,
+        chosen=language if (actor is not None or follow_up_of is not None) else None,
+    )
+    unserved = False
+    if team is None:
+        team, unserved = team_for_new_ticket(country=country or customer.country, language=language)
     ticket = Ticket.objects.create(
         subject=subject,
         customer=customer,
@@ -92,14 +89,10 @@ def ticket_create(
         category=category,
         priority=priority,
         status=Status.NEW,
-        team=team or team_for_country(customer.country),
+        team=team,
         channel=channel,
-        language=ticket_language(
-            customer_language=customer.language,
-            first_message=f"{subject}\n{body}" if channel in CUSTOMER_WRITTEN_CHANNELS else "",
-            fallback=language,
-            chosen=language if (actor is not None or follow_up_of is not None) else None,
-        ),
+        language=language,
+        language_unserved=unserved,
         last_activity_at=now,
         follow_up_of=follow_up_of,
     )
