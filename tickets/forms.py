@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from babel import Locale, UnknownLocaleError
 from django import forms
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.countries import real_countries
 from helpdesk.errors import ServiceError
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES
 
@@ -28,17 +28,6 @@ def add_service_error(form: forms.Form, error: ServiceError, fallback: str | Non
 
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """Two-letter country codes with their names in the interface language."""
-    language = get_language() or "en"
-    try:
-        locale = Locale.parse("zh_Hans" if language == "zh-hans" else language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        locale = Locale("en")
-    names = {code: name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()}
-    return sorted(names.items(), key=lambda item: item[1])
 
 
 class QueueFilterForm(forms.Form):
@@ -245,7 +234,7 @@ class FactsForm(forms.Form):
                     label=label,
                     required=False,
                     initial=value,
-                    choices=[("", "—"), *country_choices()],
+                    choices=[("", "—"), *real_countries()],
                 )
             else:
                 self.fields[fact.key] = forms.CharField(label=label, required=False, initial=value, max_length=500)
@@ -323,7 +312,7 @@ class CreateTicketForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["country"]).choices = [("", "—"), *country_choices()]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", "—"), *real_countries()]
         self.fields["email"].widget.attrs.update(
             {
                 "autocomplete": "off",
