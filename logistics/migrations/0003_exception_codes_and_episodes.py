@@ -84,12 +84,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="shipment",
             name="reported_code",
-            field=models.CharField(blank=True, default="", editable=False, max_length=80),
+            field=models.CharField(blank=True, db_default="", default="", editable=False, max_length=80),
         ),
         migrations.AddField(
             model_name="webhookdelivery",
             name="order_reference",
-            field=models.CharField(blank=True, default="", max_length=100, verbose_name="order reference"),
+            field=models.CharField(blank=True, db_default="", default="", max_length=100, verbose_name="order reference"),
         ),
         migrations.AlterField(
             model_name="exceptionrule",

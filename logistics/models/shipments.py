@@ -41,7 +41,7 @@ class Shipment(models.Model):
     tracking_stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The sender's own code of the event that set the status ("aftership:Exception_004"): what the
     # carrier reported, looked up in CarrierExceptionCode.
-    reported_code = models.CharField(max_length=80, blank=True, default="", editable=False)
+    reported_code = models.CharField(max_length=80, blank=True, default="", db_default="", editable=False)
     # The event that set the current status, so an older event arriving later cannot undo it.
     status_event_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_event_key = models.CharField(max_length=64, blank=True, editable=False)

@@ -32,7 +32,7 @@ class WebhookDelivery(models.Model):
     carrier_code = models.CharField(_("carrier code"), max_length=60, blank=True)
     # The order number the body names (AfterShip order_number, 17TRACK tag), without "#": an
     # unmatched delivery is matched when that order is created.
-    order_reference = models.CharField(_("order reference"), max_length=100, blank=True, default="")
+    order_reference = models.CharField(_("order reference"), max_length=100, blank=True, default="", db_default="")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RECEIVED)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
