@@ -24,8 +24,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 def _answers(url: str) -> bool:
     try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.ConnectionError:
+        return requests.get(url, timeout=5).status_code == 200
+    except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
         return False
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 from pathlib import Path
 
@@ -15,8 +18,8 @@ pytestmark = pytest.mark.integration
 
 def _login_page(base: str) -> requests.Response | None:
     try:
-        response = requests.get(f"{base}/accounts/login/", timeout=2)
-    except requests.ConnectionError:
+        response = requests.get(f"{base}/accounts/login/", timeout=5)
+    except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its workers still booting
         return None
     return response if response.status_code == 200 else None
 
@@ -54,3 +57,18 @@ def test_make_run_serves_the_login_page_and_a_demo_agent_signs_in(tmp_path, work
         assert response.url.startswith(f"{base}/queue"), response.url
         assert "Anna Keller" in response.text
         assert "filesystem broker" in log.read_text()
+
+        # A tracking aggregator posts a signed sample delivery with chunked transfer encoding (no
+        # Content-Length): the quick start's server reads it whole, and the signature holds.
+        sample = Path(__file__).resolve().parents[2] / "docs" / "samples" / "aftership_in_transit.json"
+        body = sample.read_bytes()
+        signature = base64.b64encode(hmac.new(b"test_aftership_webhook_secret", body, hashlib.sha256).digest())
+        response = requests.post(
+            f"{base}/webhooks/aftership/",
+            data=iter([body[:100], body[100:]]),  # a generator body: requests sends it chunked
+            headers={"Content-Type": "application/json", "aftership-hmac-sha256": signature.decode()},
+            timeout=10,
+        )
+        assert response.request.headers.get("Transfer-Encoding") == "chunked"
+        assert "Content-Length" not in response.request.headers
+        assert response.status_code == 202, response.text
