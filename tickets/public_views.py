@@ -42,8 +42,8 @@ def _activate_customer_language(request: HttpRequest) -> str:
 
 
 def _rate_limited(request: HttpRequest, email: str) -> ratelimit.Verdict | None:
-    limit = int(getattr(settings, "WEBFORM_RATE_LIMIT", 5))
-    window = int(getattr(settings, "WEBFORM_RATE_WINDOW", 3600))
+    limit = int(settings.WEBFORM_RATE_LIMIT)
+    window = int(settings.WEBFORM_RATE_WINDOW)
     checks = [("webform-ip", ratelimit.client_ip(request))]
     if email:
         checks.append(("webform-email", email))
@@ -125,7 +125,7 @@ def support_thanks(request: HttpRequest) -> HttpResponse:
 
 
 def _bearer_token_ok(request: HttpRequest) -> bool:
-    expected = getattr(settings, "INBOUND_EMAIL_TOKEN", "")
+    expected = settings.INBOUND_EMAIL_TOKEN
     scheme, _sep, given = request.headers.get("Authorization", "").partition(" ")
     if not expected or scheme.lower() != "bearer" or not given:
         return False

@@ -29,7 +29,7 @@ MAX_NOTE_CHARS = 4000
 
 def care_due(now: datetime) -> datetime:
     """CARE_DUE_AFTER (default 24 h) from now, moved past a weekend of the support centre."""
-    zone = zoneinfo.ZoneInfo(getattr(settings, "SUPPORT_TIME_ZONE", "UTC"))
+    zone = zoneinfo.ZoneInfo(settings.SUPPORT_TIME_ZONE)
     due = (now + conf.care_due_after()).astimezone(zone)
     while due.weekday() >= 5:
         due += timedelta(days=1)
@@ -53,7 +53,7 @@ def can_handle(user: Any, follow_up: CareFollowUp) -> bool:
 def _ui_language(user: Any) -> str:
     profile = getattr(user, "agent_profile", None)
     language = getattr(profile, "ui_language", "") or settings.LANGUAGE_CODE
-    return language if language in getattr(settings, "AGENT_LANGUAGES", ["en"]) else settings.LANGUAGE_CODE
+    return language if language in settings.AGENT_LANGUAGES else settings.LANGUAGE_CODE
 
 
 @transaction.atomic
