@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpdesk.decorators import staff_view
-from helpdesk.errors import ServiceError
-from tickets.forms import add_service_error
+from helpdesk.errors import ServiceError, add_service_error
 from tickets.models import Ticket
 from tickets.selectors import ticket_for_user
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import roles
 from helpdesk.decorators import staff_view
-from helpdesk.errors import Conflict, NotAllowed, NotFound, ServiceError
+from helpdesk.errors import Conflict, NotAllowed, NotFound, ServiceError, add_service_error
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket
 from tickets.scope import can_see_ticket
@@ -102,7 +102,7 @@ def request_create(request: HttpRequest, ticket_pk: int) -> HttpResponse:
         except NotFound:
             raise Http404 from None
         except ServiceError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
         else:
             if comp.state == RequestState.APPROVED:
                 notice = _("Compensation approved: it is within your authority.")
@@ -165,7 +165,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except NotFound:
             raise Http404 from None
         except ServiceError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
             status = 409 if isinstance(error, Conflict) else 400
             comp.refresh_from_db()
     else:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk import ratelimit
 from helpdesk.countries import country_from_accept_language
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
 
 from .inbound import inbound_email_receive, max_inbound_bytes, webform_ticket_create
 from .public_forms import HONEYPOT_FIELD, PublicTicketForm
@@ -94,7 +94,7 @@ def support_form(request: HttpRequest) -> HttpResponse:
             attachments=data["attachments"],
         )
     except ServiceError as error:
-        form.add_service_error(error.field, error.message)
+        add_service_error(form, error, renames=form.SERVICE_FIELDS)
         return _render_form(request, form, language, status=400)
     return _thanks_redirect(language, ticket.reference)
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.decorators import staff_view
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
 
 from .. import selectors, services
 from ..forms import (
@@ -26,7 +26,6 @@ from ..forms import (
     MergeForm,
     PriorityForm,
     StatusForm,
-    add_service_error,
 )
 from ..models import CategoryField, Ticket
 from . import ticket_context as ctx

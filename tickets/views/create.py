@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from helpdesk.decorators import staff_view
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
 
 from .. import services
-from ..forms import CreateTicketForm, add_service_error
+from ..forms import CreateTicketForm
 from ..models import Customer, Order, Ticket
 from ..scope import can_see_ticket
 from .ticket import UNPROCESSABLE, ticket_url

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.decorators import staff_view
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
 
 from .. import selectors, services
-from ..forms import MessageForm, NoteForm, ReplyForm, add_service_error
+from ..forms import MessageForm, NoteForm, ReplyForm
 from ..models import Ticket
 from . import ticket_context as ctx
 from ._htmx import vary_on_htmx, wants_fragment
