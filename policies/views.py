@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from helpdesk import roles
 from helpdesk.decorators import staff_view
 from helpdesk.errors import Conflict, NotAllowed, NotFound, ServiceError, add_service_error
+from helpdesk.htmx import is_htmx, vary_on_htmx, wants_fragment
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket
 from tickets.scope import can_see_ticket
-from tickets.views._htmx import vary_on_htmx, wants_fragment
 from tickets.views.ticket import render_ticket_page
 
 from . import selectors, services
@@ -170,7 +170,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             comp.refresh_from_db()
     else:
         status = 400
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         # htmx swaps 2xx answers only: errors come back as the box with its messages.
         return render(request, "policies/_decision_box.html", decision_context(request.user, comp, form))
     if status == 200:

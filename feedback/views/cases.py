@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.decorators import staff_view
 from helpdesk.errors import ServiceError
+from helpdesk.htmx import vary_on_htmx, wants_fragment
 from tickets.models import Status, Ticket
 from tickets.scope import can_see_ticket
 
@@ -45,9 +46,9 @@ def cases(request: HttpRequest) -> HttpResponse:
         "can_insert": ticket is not None and ticket.status != Status.CLOSED,
         "nav": "cases",
     }
-    if request.headers.get("HX-Request"):
-        return render(request, "feedback/_case_results.html", context)
-    return render(request, "feedback/cases.html", context)
+    if wants_fragment(request):
+        return vary_on_htmx(render(request, "feedback/_case_results.html", context))
+    return vary_on_htmx(render(request, "feedback/cases.html", context))
 
 
 @staff_view()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.decorators import staff_view
 from helpdesk.errors import ServiceError, add_service_error
+from helpdesk.htmx import vary_on_htmx, wants_fragment
 
 from .. import selectors, services
 from ..forms import (
@@ -29,7 +30,6 @@ from ..forms import (
 )
 from ..models import CategoryField, Ticket
 from . import ticket_context as ctx
-from ._htmx import vary_on_htmx, wants_fragment
 from .ticket import UNPROCESSABLE, render_ticket_page, ticket_url
 
 

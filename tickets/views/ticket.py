@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.decorators import staff_view
 from helpdesk.errors import ServiceError, add_service_error
+from helpdesk.htmx import vary_on_htmx, wants_fragment
 
 from .. import selectors, services
 from ..forms import MessageForm, NoteForm, ReplyForm
 from ..models import Ticket
 from . import ticket_context as ctx
-from ._htmx import vary_on_htmx, wants_fragment
 
 UNPROCESSABLE = 422
 
