@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext as _
@@ -64,7 +63,7 @@ def care_open(*, response: SurveyResponse) -> CareFollowUp:
         defaults={"ticket_id": response.ticket_id, "team_id": response.team_id, "due_at": care_due(timezone.now())},
     )
     if created:
-        url = reverse("feedback:care_detail", args=[follow_up.pk])
+        url = follow_up.get_absolute_url()
         reference = response.ticket.reference
         for user in team_supervisors(response.team_id):
             with override(_ui_language(user)):

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +56,7 @@ def _jump_to_reference(request: HttpRequest, text: str) -> HttpResponse | None:
         ticket = selectors.ticket_for_user(request.user, pk)
     except Http404:
         return None
-    url = reverse("tickets:detail", args=[ticket.pk])
+    url = ticket.get_absolute_url()
     return htmx_redirect(url) if is_htmx(request) else redirect(url)
 
 
