@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -57,6 +59,11 @@ def _form_page(
     return render(request, "logistics/tracking_form.html", context, status=status)
 
 
+def _tracking(form: TrackingForm) -> dict[str, Any]:
+    """What the tracking form gives the shipment services."""
+    return {key: form.cleaned_data[key] for key in ("tracking_number", "carrier", "service_type")}
+
+
 @staff_view()
 @require_POST
 def tracking_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -67,9 +74,7 @@ def tracking_add(request: HttpRequest, pk: int) -> HttpResponse:
             shipment = services.shipment_add(
                 ticket=ticket,
                 actor=request.user,
-                tracking_number=form.cleaned_data["tracking_number"],
-                carrier=form.cleaned_data["carrier"],
-                service_type=form.cleaned_data["service_type"],
+                **_tracking(form),
             )
         except ServiceError as error:
             add_service_error(form, error, fallback="tracking_number")
@@ -108,9 +113,7 @@ def shipment_edit(request: HttpRequest, pk: int, shipment_pk: int) -> HttpRespon
                 ticket=ticket,
                 shipment=shipment,
                 actor=request.user,
-                tracking_number=form.cleaned_data["tracking_number"],
-                carrier=form.cleaned_data["carrier"],
-                service_type=form.cleaned_data["service_type"],
+                **_tracking(form),
             )
         except ServiceError as error:
             add_service_error(form, error, fallback="tracking_number")
