@@ -36,8 +36,8 @@ def add_service_error(
     """Show a service's refusal on the form field it names (after `renames`, service field to form
     field), else on `fallback`, else on the form as a whole."""
     name = error.field
-    if renames and name in renames:
-        name = renames[name]
+    if renames and name is not None:
+        name = renames.get(name, name)
     if name not in form.fields:
         name = fallback
     form.add_error(name if name in form.fields else None, error.message)
