@@ -123,10 +123,6 @@ def test_anna_requests_compensation_in_eur_and_sofia_approves_it(browser, quick_
     assert anna.js_errors == [] and sofia.js_errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The case library's search answers 500 on the quick start's SQLite (feedback/, fixed on another branch)",
-)
 def test_the_case_library_search_answers(browser, quick_start):
     anna = signed_in(browser, quick_start, "anna")
     response = anna.goto("/cases/?q=customs")
