@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from helpdesk.admin_base import ReadOnlyAdmin
 from helpdesk.names import person_column
 
 from . import services
@@ -24,18 +25,14 @@ class SurveyTextAdmin(TranslationAdmin):
     search_fields = ("key", "text")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written only by the services (and the customer's answer): the admin shows, never edits."""
+class FeedbackRecordAdmin(ReadOnlyAdmin):
+    """Written only by the services (and the customer's answer): shown, never edited, may be deleted."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    may_delete = True
 
 
 @admin.register(SurveyInvitation)
-class SurveyInvitationAdmin(ReadOnlyAdmin):
+class SurveyInvitationAdmin(FeedbackRecordAdmin):
     list_display = ("ticket", "state", "due_at", "sent_at", "expires_at", "language", "country", "team", AGENT)
     list_filter = ("state", "language", "team")
     raw_id_fields = ("ticket", "agent")
@@ -70,7 +67,7 @@ class SurveyInvitationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(ReadOnlyAdmin):
+class SurveyResponseAdmin(FeedbackRecordAdmin):
     list_display = ("ticket", "rating", "language", "country", "team", AGENT, "updated_at")
     list_filter = ("rating", "language", "team")
     raw_id_fields = ("invitation", "ticket", "agent")
@@ -78,7 +75,7 @@ class SurveyResponseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CareFollowUp)
-class CareFollowUpAdmin(ReadOnlyAdmin):
+class CareFollowUpAdmin(FeedbackRecordAdmin):
     list_display = ("ticket", "team", "due_at", "is_open", "outcome", "attempts", HANDLED_BY)
     list_filter = ("is_open", "outcome", "team")
     raw_id_fields = ("response", "ticket", "handled_by")

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django import forms
+
 
 class ServiceError(Exception):
     """A business rule refused the change. The message is shown to the user as it is."""
@@ -22,3 +28,16 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     """The object changed meanwhile, or the change was already made (HTTP 409)."""
+
+
+def add_service_error(
+    form: forms.Form, error: ServiceError, *, fallback: str | None = None, renames: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the form field it names (after `renames`, service field to form
+    field), else on `fallback`, else on the form as a whole."""
+    name = error.field
+    if renames and name is not None:
+        name = renames.get(name, name)
+    if name not in form.fields:
+        name = fallback
+    form.add_error(name if name in form.fields else None, error.message)

@@ -36,7 +36,7 @@ GENERATION_KEY = "pagecache:generation"
 
 
 def seconds() -> int:
-    return int(getattr(settings, "PAGE_CACHE_SECONDS", 30))
+    return int(settings.PAGE_CACHE_SECONDS)
 
 
 def _bump() -> None:

@@ -53,7 +53,7 @@ def hit(scope: str, identity: str, *, limit: int, window: int) -> Verdict:
 def client_ip(request: HttpRequest) -> str:
     """The client's address. Behind N trusted proxies (RATELIMIT_TRUSTED_PROXIES = N) it is
     the N-th address from the right of X-Forwarded-For; a client cannot forge that one."""
-    proxies: int = getattr(settings, "RATELIMIT_TRUSTED_PROXIES", 0)
+    proxies: int = settings.RATELIMIT_TRUSTED_PROXIES
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     if proxies <= 0:
         return remote

@@ -301,6 +301,19 @@ MAX_REQUEST_BYTES: int = env.int("MAX_REQUEST_BYTES", default=102 * 1024 * 1024)
 INBOUND_FETCH_LIMIT = 200
 WEBFORM_RATE_LIMIT: int = env.int("WEBFORM_RATE_LIMIT", default=5)  # per IP and per email address
 WEBFORM_RATE_WINDOW = 3600
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # one attached file, from any channel
+
+# --- Surveys and care follow-ups (feedback). Durations: a timedelta or a number of seconds.
+SURVEY_DELAY = timedelta(hours=24)  # after the solve (then moved to a civil hour)
+SURVEY_VALID_FOR = timedelta(days=14)  # a link works this long after the email was sent
+SURVEY_ARCHIVE_AFTER = timedelta(days=30)  # a ticket closed longer ago takes no more answers
+SURVEY_RETRY_AFTER = timedelta(minutes=10)
+SURVEY_CATCH_UP = timedelta(days=2)  # the safety-net sweep invites for solves this recent, no older
+SURVEY_CIVIL_HOURS = (9, 20)  # local hours [start, end) in which customers may be emailed
+SURVEY_RATE_LIMIT = 30  # survey page requests per IP address ...
+SURVEY_RATE_WINDOW = 300  # ... in this many seconds
+CARE_DUE_AFTER = timedelta(hours=24)  # call back a low rating within this (business days only)
+CASE_SWEEP_LOOKBACK = timedelta(days=14)  # the case sweep looks at tickets solved within this
 
 # --- Compensation decision log page: rows per page.
 DECISION_LOG_PAGE_SIZE: int = env.int("DECISION_LOG_PAGE_SIZE", default=50)
@@ -320,6 +333,11 @@ SEVENTEENTRACK_API_KEYS: list[str] = env.list(
 LOGISTICS_WEBHOOK_MAX_BYTES: int = env.int("LOGISTICS_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 LOGISTICS_WEBHOOK_RETENTION_DAYS: int = env.int("LOGISTICS_WEBHOOK_RETENTION_DAYS", default=30)
 LOGISTICS_PROCESSING_SLOTS: int = env.int("LOGISTICS_PROCESSING_SLOTS", default=2)
+LOGISTICS_CATEGORY_SLUG = "logistics"  # the ticket category of proactive tickets
+LOGISTICS_AUTOMATION_TIER = "L1"  # whose authority automatic coupon proposals have
+LOGISTICS_COUPON_VALID_DAYS = 90  # validity of a proposed coupon
+# Create a shipment for an unknown number whose payload names exactly one known order.
+LOGISTICS_MATCH_ORDER_REFERENCE = True
 # One trouble, one notice: at most one proactive notice per order within this many hours (a material
 # change meanwhile is told when it ends).
 LOGISTICS_NOTICE_QUIET_HOURS: int = env.int("LOGISTICS_NOTICE_QUIET_HOURS", default=24)

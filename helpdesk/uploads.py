@@ -6,7 +6,7 @@ import re
 
 from django.conf import settings
 
-MAX_ATTACHMENT_BYTES: int = getattr(settings, "MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+MAX_ATTACHMENT_BYTES: int = settings.MAX_ATTACHMENT_BYTES
 
 # Leading bytes of the formats we accept, and the type we record for them.
 _SIGNATURES: list[tuple[bytes, str]] = [

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from helpdesk.admin_base import ReadOnlyAdmin
 from helpdesk.tasking import enqueue
 
 from .models import (
@@ -26,17 +27,6 @@ from .models import (
 )
 from .models import WebhookDelivery as Delivery
 from .services import rules_cache_clear
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Carrier)

@@ -1,4 +1,4 @@
-"""The app's settings, read with defaults so the app runs before the project's settings name them.
+"""The app's settings, read from the project settings (helpdesk/settings.py holds their defaults).
 
 AFTERSHIP_WEBHOOK_SECRETS      list of webhook secrets; two during a rotation (default: none, all refused)
 SEVENTEENTRACK_API_KEYS        list of 17TRACK API keys, likewise
@@ -19,7 +19,7 @@ from django.conf import settings
 
 
 def _list(name: str) -> list[str]:
-    value: Any = getattr(settings, name, None) or []
+    value: Any = getattr(settings, name) or []  # the name varies
     if isinstance(value, str):
         value = value.split(",")
     return [str(v).strip() for v in value if str(v).strip()]
@@ -34,24 +34,24 @@ def seventeentrack_keys() -> list[str]:
 
 
 def webhook_max_bytes() -> int:
-    return int(getattr(settings, "LOGISTICS_WEBHOOK_MAX_BYTES", 1024 * 1024))
+    return int(settings.LOGISTICS_WEBHOOK_MAX_BYTES)
 
 
 def category_slug() -> str:
-    return str(getattr(settings, "LOGISTICS_CATEGORY_SLUG", "logistics"))
+    return str(settings.LOGISTICS_CATEGORY_SLUG)
 
 
 def automation_tier() -> str:
-    return str(getattr(settings, "LOGISTICS_AUTOMATION_TIER", "L1"))
+    return str(settings.LOGISTICS_AUTOMATION_TIER)
 
 
 def coupon_valid_days() -> int:
-    return int(getattr(settings, "LOGISTICS_COUPON_VALID_DAYS", 90))
+    return int(settings.LOGISTICS_COUPON_VALID_DAYS)
 
 
 def match_order_reference() -> bool:
-    return bool(getattr(settings, "LOGISTICS_MATCH_ORDER_REFERENCE", True))
+    return bool(settings.LOGISTICS_MATCH_ORDER_REFERENCE)
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "LOGISTICS_WEBHOOK_RETENTION_DAYS", 30))
+    return int(settings.LOGISTICS_WEBHOOK_RETENTION_DAYS)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpdesk.decorators import staff_view
-from helpdesk.errors import ServiceError
-from tickets.forms import add_service_error
+from helpdesk.errors import ServiceError, add_service_error
+from helpdesk.links import page_url
 from tickets.models import Ticket
 from tickets.selectors import ticket_for_user
 
@@ -20,10 +21,6 @@ from .forms import ExceptionFilterForm, TrackingForm
 from .models import Shipment
 
 UNPROCESSABLE = 422
-
-
-def _ticket_url(ticket: Ticket) -> str:
-    return reverse("tickets:detail", args=[ticket.pk]) + "#panel-logistics"
 
 
 @staff_view()
@@ -52,8 +49,19 @@ def _form_page(
     status: int = 200,
     shipment: Shipment | None = None,
 ) -> HttpResponse:
-    context = {"ticket": ticket, "form": form, "action": action, "shipment": shipment, "back": _ticket_url(ticket)}
+    context = {
+        "ticket": ticket,
+        "form": form,
+        "action": action,
+        "shipment": shipment,
+        "back": page_url(ticket, "panel-logistics"),
+    }
     return render(request, "logistics/tracking_form.html", context, status=status)
+
+
+def _tracking(form: TrackingForm) -> dict[str, Any]:
+    """What the tracking form gives the shipment services."""
+    return {key: form.cleaned_data[key] for key in ("tracking_number", "carrier", "service_type")}
 
 
 @staff_view()
@@ -66,9 +74,7 @@ def tracking_add(request: HttpRequest, pk: int) -> HttpResponse:
             shipment = services.shipment_add(
                 ticket=ticket,
                 actor=request.user,
-                tracking_number=form.cleaned_data["tracking_number"],
-                carrier=form.cleaned_data["carrier"],
-                service_type=form.cleaned_data["service_type"],
+                **_tracking(form),
             )
         except ServiceError as error:
             add_service_error(form, error, fallback="tracking_number")
@@ -78,7 +84,7 @@ def tracking_add(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Tracking number %(number)s added (%(carrier)s).")
                 % {"number": shipment.tracking_number, "carrier": shipment.carrier},
             )
-            return redirect(_ticket_url(ticket))
+            return redirect(page_url(ticket, "panel-logistics"))
     return _form_page(request, ticket, form, request.path, status=UNPROCESSABLE)
 
 
@@ -107,13 +113,11 @@ def shipment_edit(request: HttpRequest, pk: int, shipment_pk: int) -> HttpRespon
                 ticket=ticket,
                 shipment=shipment,
                 actor=request.user,
-                tracking_number=form.cleaned_data["tracking_number"],
-                carrier=form.cleaned_data["carrier"],
-                service_type=form.cleaned_data["service_type"],
+                **_tracking(form),
             )
         except ServiceError as error:
             add_service_error(form, error, fallback="tracking_number")
         else:
             messages.success(request, _("Shipment updated."))
-            return redirect(_ticket_url(ticket))
+            return redirect(page_url(ticket, "panel-logistics"))
     return _form_page(request, ticket, form, request.path, status=UNPROCESSABLE, shipment=shipment)

@@ -1,4 +1,4 @@
-"""Compensation authority (SPEC "Compensation authority"): tiers, requests, approvals, exchange rates.
+"""Compensation authority: tiers, requests, approvals, exchange rates.
 
 Choices made here:
 

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin_base import ReadOnlyAdmin
 from helpdesk.money import currency_exponent
 from helpdesk.names import person_name
 
@@ -78,19 +79,6 @@ class ExchangeRateAdmin(admin.ModelAdmin):
             if isinstance(response, TemplateResponse):
                 response.render()
             return response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Compensation records are final: the admin shows them and changes nothing."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CompensationRequest)

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.errors import ServiceError
 from tickets.models import Ticket
 
 from .models import CouponType, Decision, Kind, MessageMode, Reason
@@ -54,13 +53,7 @@ class CompensationRequestForm(forms.Form):
             self.fields["currency"].initial = ticket.order.currency
             self.fields["currency"].widget.attrs["readonly"] = True
 
-    def add_service_error(self, error: ServiceError) -> None:
-        self.add_error(error.field if error.field in self.fields else None, error.message)
-
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[(Decision.APPROVED, _("Approve")), (Decision.REJECTED, _("Reject"))])
     comment = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def add_service_error(self, error: ServiceError) -> None:
-        self.add_error(error.field if error.field in self.fields else None, error.message)

@@ -9,18 +9,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk import roles
 from helpdesk.decorators import staff_view
-from helpdesk.errors import Conflict, NotAllowed, NotFound, ServiceError
+from helpdesk.errors import Conflict, NotAllowed, NotFound, ServiceError, add_service_error
+from helpdesk.htmx import is_htmx, vary_on_htmx, wants_fragment
+from helpdesk.links import page_url
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket
 from tickets.scope import can_see_ticket
-from tickets.views._htmx import vary_on_htmx, wants_fragment
 from tickets.views.ticket import render_ticket_page
 
 from . import selectors, services
@@ -29,14 +30,6 @@ from .models import CompensationRequest, RequestState
 from .panel import BOUND_FORM_ATTRIBUTE, compensation_panel
 from .services.audience import may_decide_scope
 from .services.validation import WAITING_REASONS
-
-
-def ticket_url(ticket: Ticket) -> str:
-    """The ticket's page, or this app's request page while the ticket page does not exist."""
-    try:
-        return reverse("tickets:detail", args=[ticket.pk])
-    except NoReverseMatch:
-        return reverse("policies:request_create", args=[ticket.pk])
 
 
 def decision_context(user: Any, comp: CompensationRequest, form: DecisionForm | None = None) -> dict[str, Any]:
@@ -62,7 +55,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows, waiting = selectors.approvals_queue(request.user)
     for row in rows:
         row.decision = decision_context(request.user, row.request)
-        row.ticket_url = ticket_url(row.request.ticket)
+        row.ticket_url = page_url(row.request.ticket)
     return render(
         request,
         "policies/queue.html",
@@ -102,7 +95,7 @@ def request_create(request: HttpRequest, ticket_pk: int) -> HttpResponse:
         except NotFound:
             raise Http404 from None
         except ServiceError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
         else:
             if comp.state == RequestState.APPROVED:
                 notice = _("Compensation approved: it is within your authority.")
@@ -111,7 +104,7 @@ def request_create(request: HttpRequest, ticket_pk: int) -> HttpResponse:
             if wants_fragment(request):
                 return _render_panel(request, _visible_ticket(request, ticket_pk), None, notice)
             messages.success(request, notice)
-            return redirect(ticket_url(ticket))
+            return redirect(page_url(ticket))
     if wants_fragment(request):
         return _render_panel(request, ticket, form, status=UNPROCESSABLE)
     if request.POST.get("from") == "panel":
@@ -124,7 +117,7 @@ def _request_page(
 ) -> HttpResponse:
     """This app's own page of the form: what the panel shows, with a link back to the ticket."""
     context = compensation_panel(request, ticket, form=form) or {}
-    context.update(ticket=ticket, in_panel=False, ticket_url=ticket_url(ticket))
+    context.update(ticket=ticket, in_panel=False, ticket_url=page_url(ticket))
     return render(request, "policies/request_form.html", context, status=status)
 
 
@@ -135,7 +128,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "policies/request_detail.html",
-        {**decision_context(request.user, comp), "log": log, "ticket_url": ticket_url(comp.ticket)},
+        {**decision_context(request.user, comp), "log": log, "ticket_url": page_url(comp.ticket)},
     )
 
 
@@ -165,12 +158,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except NotFound:
             raise Http404 from None
         except ServiceError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
             status = 409 if isinstance(error, Conflict) else 400
             comp.refresh_from_db()
     else:
         status = 400
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         # htmx swaps 2xx answers only: errors come back as the box with its messages.
         return render(request, "policies/_decision_box.html", decision_context(request.user, comp, form))
     if status == 200:

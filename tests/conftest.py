@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
 from helpdesk import roles
 from tests.browser import browser, new_page, page  # noqa: F401  (shared browser fixtures)
@@ -28,10 +30,14 @@ def _test_settings(settings, tmp_path):
 
 # Rows that data migrations create. A transactional test (live server, real threads, a real
 # worker) ends by emptying every table, so they are put back before any test that needs them.
+# This is the one place the tests seed from: app conftests do not repeat it.
 SEED_MIGRATIONS = [
     ("tickets.migrations.0004_default_sla_and_shifts", "seed"),
     ("policies.migrations.0002_seed_tiers", "seed_tiers"),
+    ("logistics.migrations.0002_seed_carriers_and_rules", "seed"),
+    ("logistics.migrations.0004_seed_exception_codes", "seed"),
     ("feedback.migrations.0002_seed_survey_texts", "seed"),
+    ("feedback.migrations.0003_survey_email_asks_to_confirm", "update_intro"),
 ]
 
 
@@ -57,6 +63,19 @@ def _seed_data(request):
     with django_db_blocker.unblock():
         if not Group.objects.filter(name=roles.AGENT_GROUP).exists():
             restore_seed_data()
+
+
+@pytest.fixture
+def clock_start() -> datetime:
+    """Where `clock` stands; a folder's conftest (or a test module) names its own moment."""
+    return datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(clock_start):
+    """Time stands still at `clock_start` until the test moves it (`clock.move_to`, `clock.shift`)."""
+    with time_machine.travel(clock_start, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -20,12 +20,6 @@ from .models import Category, CategoryField, Channel, FactType, Priority, Status
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
 
 
-def add_service_error(form: forms.Form, error: ServiceError, fallback: str | None = None) -> None:
-    """Show a service's refusal on the field it names, or on the form as a whole."""
-    name = error.field if error.field in form.fields else fallback
-    form.add_error(name if name in form.fields else None, error.message)
-
-
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 

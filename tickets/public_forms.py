@@ -80,7 +80,3 @@ class PublicTicketForm(forms.Form):
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)
         country.choices = [("", _("Please choose")), *real_countries()]
-
-    def add_service_error(self, field: str | None, message: str) -> None:
-        name = self.SERVICE_FIELDS.get(field or "", field)
-        self.add_error(name if name in self.fields else None, message)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk import ratelimit
 from helpdesk.countries import country_from_accept_language
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
 
 from .inbound import inbound_email_receive, max_inbound_bytes, webform_ticket_create
 from .public_forms import HONEYPOT_FIELD, PublicTicketForm
@@ -42,8 +42,8 @@ def _activate_customer_language(request: HttpRequest) -> str:
 
 
 def _rate_limited(request: HttpRequest, email: str) -> ratelimit.Verdict | None:
-    limit = int(getattr(settings, "WEBFORM_RATE_LIMIT", 5))
-    window = int(getattr(settings, "WEBFORM_RATE_WINDOW", 3600))
+    limit = int(settings.WEBFORM_RATE_LIMIT)
+    window = int(settings.WEBFORM_RATE_WINDOW)
     checks = [("webform-ip", ratelimit.client_ip(request))]
     if email:
         checks.append(("webform-email", email))
@@ -94,7 +94,7 @@ def support_form(request: HttpRequest) -> HttpResponse:
             attachments=data["attachments"],
         )
     except ServiceError as error:
-        form.add_service_error(error.field, error.message)
+        add_service_error(form, error, renames=form.SERVICE_FIELDS)
         return _render_form(request, form, language, status=400)
     return _thanks_redirect(language, ticket.reference)
 
@@ -125,7 +125,7 @@ def support_thanks(request: HttpRequest) -> HttpResponse:
 
 
 def _bearer_token_ok(request: HttpRequest) -> bool:
-    expected = getattr(settings, "INBOUND_EMAIL_TOKEN", "")
+    expected = settings.INBOUND_EMAIL_TOKEN
     scheme, _sep, given = request.headers.get("Authorization", "").partition(" ")
     if not expected or scheme.lower() != "bearer" or not given:
         return False

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Team, Ticket
@@ -55,3 +56,6 @@ class CareFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"care for ticket {self.ticket_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:care_detail", args=[self.pk])

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ MAX_NOTE_CHARS = 4000
 
 def care_due(now: datetime) -> datetime:
     """CARE_DUE_AFTER (default 24 h) from now, moved past a weekend of the support centre."""
-    zone = zoneinfo.ZoneInfo(getattr(settings, "SUPPORT_TIME_ZONE", "UTC"))
+    zone = zoneinfo.ZoneInfo(settings.SUPPORT_TIME_ZONE)
     due = (now + conf.care_due_after()).astimezone(zone)
     while due.weekday() >= 5:
         due += timedelta(days=1)
@@ -53,7 +52,7 @@ def can_handle(user: Any, follow_up: CareFollowUp) -> bool:
 def _ui_language(user: Any) -> str:
     profile = getattr(user, "agent_profile", None)
     language = getattr(profile, "ui_language", "") or settings.LANGUAGE_CODE
-    return language if language in getattr(settings, "AGENT_LANGUAGES", ["en"]) else settings.LANGUAGE_CODE
+    return language if language in settings.AGENT_LANGUAGES else settings.LANGUAGE_CODE
 
 
 @transaction.atomic
@@ -64,7 +63,7 @@ def care_open(*, response: SurveyResponse) -> CareFollowUp:
         defaults={"ticket_id": response.ticket_id, "team_id": response.team_id, "due_at": care_due(timezone.now())},
     )
     if created:
-        url = reverse("feedback:care_detail", args=[follow_up.pk])
+        url = follow_up.get_absolute_url()
         reference = response.ticket.reference
         for user in team_supervisors(response.team_id):
             with override(_ui_language(user)):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from helpdesk import roles
 from helpdesk.decorators import staff_view
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
 
 from .. import selectors, services
 from ..forms import CareOutcomeForm
@@ -34,7 +34,7 @@ def care_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.care_record_outcome(follow_up=follow_up, actor=request.user, **form.cleaned_data)
             except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The outcome of the call was recorded."))
                 return redirect("feedback:care_list")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.decorators import staff_view
 from helpdesk.errors import ServiceError
+from helpdesk.htmx import vary_on_htmx, wants_fragment
+from helpdesk.links import page_url
 from tickets.models import Status, Ticket
 from tickets.scope import can_see_ticket
 
@@ -45,9 +46,9 @@ def cases(request: HttpRequest) -> HttpResponse:
         "can_insert": ticket is not None and ticket.status != Status.CLOSED,
         "nav": "cases",
     }
-    if request.headers.get("HX-Request"):
-        return render(request, "feedback/_case_results.html", context)
-    return render(request, "feedback/cases.html", context)
+    if wants_fragment(request):
+        return vary_on_htmx(render(request, "feedback/_case_results.html", context))
+    return vary_on_htmx(render(request, "feedback/cases.html", context))
 
 
 @staff_view()
@@ -57,7 +58,7 @@ def case_summary(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if ticket is None:
         raise Http404
     form = CaseSummaryForm(request.POST)
-    back = reverse("tickets:detail", args=[ticket.pk]) + "#case-library"
+    back = page_url(ticket, "case-library")
     if not form.is_valid():
         messages.error(request, _("Write the solution in a few words."))
         return redirect(back)

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from helpdesk import ratelimit
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
 
 from .. import conf, services
 from ..forms import SurveyForm
@@ -71,7 +71,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             except services.SurveyClosed:
                 return _closed(request, invitation, services.survey_state(invitation))
             except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_service_error(form, error)
             else:
                 return _private(HttpResponseRedirect(f"{request.path}?thanks=1"))
         status = 400

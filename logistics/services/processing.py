@@ -43,7 +43,7 @@ GRACE = timedelta(seconds=30)  # the sweep leaves younger deliveries to their dr
 
 
 def slots() -> int:
-    return max(1, int(getattr(settings, "LOGISTICS_PROCESSING_SLOTS", 2)))
+    return max(1, int(settings.LOGISTICS_PROCESSING_SLOTS))
 
 
 def _slot_key(slot: int) -> str:

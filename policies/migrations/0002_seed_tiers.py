@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.db import migrations
 
-# SPEC "Compensation authority": L1 small gifts up to USD 50; L2 also free return/exchange
+# The default authority of each tier: L1 small gifts up to USD 50; L2 also free return/exchange
 # (and reshipment) up to USD 100; L3 custom arrangements, money above USD 100 still needs a supervisor.
 DEFAULT_TIERS = {
     "L1": (Decimal("50.00"), ["partial_refund", "coupon", "gift"]),

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +151,9 @@ class CompensationRequest(models.Model):
             raise RecordIsFinal("a decided compensation request cannot be changed")
         super().save(*args, **kwargs)
         self._stored_state = self.state
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:request", args=[self.pk])
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RecordIsFinal("compensation requests cannot be deleted")

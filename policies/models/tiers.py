@@ -10,7 +10,7 @@ from tickets.models import Tier
 
 
 class TierAuthority(models.Model):
-    """What an agent of a tier may grant without a supervisor (SPEC "Compensation authority").
+    """What an agent of a tier may grant without a supervisor.
 
     `limit_usd` caps everything pending or approved on the same ticket and order together;
     `kinds` lists the kinds of compensation the tier may grant at all. Anything else waits for

@@ -1,4 +1,4 @@
-"""What each kind of compensation must record, and the policy guards (SPEC "Policy rules")."""
+"""What each kind of compensation must record, and the guards that send a request to a supervisor."""
 
 from __future__ import annotations
 

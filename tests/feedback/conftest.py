@@ -3,14 +3,12 @@ time zones, and tickets solved through the real ticket services."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import time_machine
 
 from feedback import services
 from feedback.models import SurveyInvitation
@@ -30,27 +28,9 @@ def _feedback_settings(settings):
     settings.SITE_URL = "http://testserver"
 
 
-@pytest.fixture(autouse=True)
-def _survey_texts(request):
-    """The texts the data migration seeds; a transactional test's flush empties the table (and,
-    with --reuse-db, leaves it empty for the next run), so put them back."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("db")
-    seed_survey_texts()
-
-
-def seed_survey_texts() -> None:
-    from django.apps import apps
-
-    migration = importlib.import_module("feedback.migrations.0002_seed_survey_texts")
-    migration.seed(apps, None)
-
-
 @pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+def clock_start() -> datetime:
+    return START
 
 
 @pytest.fixture

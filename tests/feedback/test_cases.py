@@ -3,7 +3,6 @@ sweep for any the first path missed), and agents search it from the ticket page.
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -89,11 +88,8 @@ def test_an_agents_summary_replaces_the_last_reply_and_survives_a_new_recording(
 
 def test_the_compensation_granted_is_read_from_policies(solve, actors, teams):
     policies_services = pytest.importorskip("policies.services")
-    from policies.models import ExchangeRate, TierAuthority
+    from policies.models import ExchangeRate
 
-    seed = importlib.import_module("policies.migrations.0002_seed_tiers")
-    for tier, (limit, kinds) in seed.DEFAULT_TIERS.items():
-        TierAuthority.objects.get_or_create(tier=tier, defaults={"limit_usd": limit, "kinds": kinds})
     ExchangeRate.objects.update_or_create(
         currency="EUR", date=timezone.now().date(), defaults={"units_per_usd": Decimal("0.8"), "source": "test"}
     )

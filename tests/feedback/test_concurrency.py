@@ -3,47 +3,22 @@ submits of the same survey leave one response."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from feedback import services
 from feedback.models import CareFollowUp, InvitationState, SurveyInvitation, SurveyResponse
 from helpdesk.models import Notification
+from tests.concurrency import run_together
 from tickets.models import OutboundEmail
 
 from .conftest import customer_in
 from .helpers import civil_zone_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Start every job at the same moment, each on its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def worker(index: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = job()
-        except Exception as error:  # inspected by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def due_invitations(solve, count: int) -> list[int]:

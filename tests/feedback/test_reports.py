@@ -11,6 +11,7 @@ import pytest
 from feedback.models import InvitationState, SurveyInvitation, SurveyResponse
 from feedback.selectors import csat_report
 from tests.factories import TicketFactory
+from tests.feedback.factories import SurveyInvitationFactory
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +41,9 @@ def surveys(actors, teams, categories):
     for index, (agent, team, category, country, week, rating) in enumerate(rows):
         sent_at = week + timedelta(days=1, hours=index)
         ticket = make_ticket(team=team, assignee=agent, category=category, status="solved")
-        invitation = SurveyInvitation.objects.create(
+        invitation = SurveyInvitationFactory(
             ticket=ticket,
-            solved_at=sent_at - timedelta(days=1),
             due_at=sent_at,
-            sent_at=sent_at,
-            expires_at=sent_at + timedelta(days=14),
-            state=InvitationState.SENT,
             agent=agent,
             team=team,
             category=category,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from feedback.models import InvitationState, SurveyInvitation
 from tests.integration import conftest as integration
-from tests.integration.conftest import PYTHON, ROOT, running, wait_for
+from tests.integration.conftest import ROOT, running, wait_for, worker_command
 from tests.smtp import SmtpServer
 from tickets.models import OutboundEmail
 
@@ -53,22 +53,7 @@ def test_due_invitations_survive_a_flushed_broker_and_are_sent_once_by_a_real_wo
     redis.Redis.from_url(BROKER).flushdb()  # every queued message is gone
     queue = f"test-feedback-{uuid.uuid4().hex[:12]}"
     log = tmp_path / "worker.log"
-    command = [
-        PYTHON,
-        "-m",
-        "celery",
-        "-A",
-        "helpdesk",
-        "worker",
-        "--beat",
-        "-Q",
-        queue,
-        "--pool=solo",
-        f"--schedule={tmp_path / 'beat-schedule'}",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=INFO",
-    ]
+    command = worker_command(queue, beat_schedule=tmp_path / "beat-schedule")
 
     def sweeps_run() -> int:
         return log.read_text().count("Task feedback.tasks.send_due_invitations[")

@@ -72,3 +72,14 @@ def worker_env(settings) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+def worker_command(queue: str, *, beat_schedule: Path | None = None) -> list[str]:
+    """A Celery worker of the product on one queue (and the beat inside it, given a schedule file)."""
+    beat = ["--beat"] if beat_schedule else []
+    schedule = [f"--schedule={beat_schedule}"] if beat_schedule else []
+    return [
+        PYTHON,
+        *("-m", "celery", "-A", "helpdesk", "worker", *beat, "-Q", queue, "--pool=solo", *schedule),
+        *("--without-gossip", "--without-mingle", "--loglevel=INFO"),
+    ]

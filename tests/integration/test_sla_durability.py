@@ -14,7 +14,7 @@ from django.utils import timezone
 from tickets import services
 from tickets.models import Channel, SlaBreach, SlaClock, Ticket, TicketEvent
 
-from .conftest import PYTHON, running, wait_for
+from .conftest import running, wait_for, worker_command
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -53,22 +53,7 @@ def test_deadlines_due_while_redis_was_flushed_are_all_escalated_by_a_real_worke
         "SLA_SWEEP_SECONDS": "1",
         "CACHE_URL": "locmemcache://",
     }
-    command = [
-        PYTHON,
-        "-m",
-        "celery",
-        "-A",
-        "helpdesk",
-        "worker",
-        "--beat",
-        "-Q",
-        queue,
-        "--pool=solo",
-        f"--schedule={tmp_path / 'beat-schedule'}",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=INFO",
-    ]
+    command = worker_command(queue, beat_schedule=tmp_path / "beat-schedule")
     log = tmp_path / "worker.log"
 
     def sweeps_run() -> int:

@@ -10,7 +10,7 @@ from helpdesk.celery import app
 from helpdesk.models import WorkerHeartbeat
 from helpdesk.tasks import heartbeat
 
-from .conftest import PYTHON, running, wait_for
+from .conftest import running, wait_for, worker_command
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -20,20 +20,7 @@ def test_a_task_sent_through_redis_is_run_by_a_real_worker(worker_env, tmp_path,
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     token = uuid.uuid4().hex
-    command = [
-        PYTHON,
-        "-m",
-        "celery",
-        "-A",
-        "helpdesk",
-        "worker",
-        "-Q",
-        queue,
-        "--pool=solo",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=INFO",
-    ]
+    command = worker_command(queue)
     with running(command, env=worker_env, log=tmp_path / "worker.log"):
         heartbeat.apply_async(args=[token], queue=queue)
         try:

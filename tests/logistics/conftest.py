@@ -4,18 +4,13 @@ number the fixtures name."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
-from helpdesk import roles
-from logistics.defaults import seed_defaults
-from logistics.models import Carrier, CarrierExceptionCode, ExceptionRule
 from logistics.services import rules_cache_clear
 from tests.factories import OrderFactory
 
@@ -42,29 +37,6 @@ def _release_drain_slots() -> None:
     from logistics.services.processing import _slot_key, slots
 
     cache.delete_many([_slot_key(slot) for slot in range(slots())])
-
-
-@pytest.fixture(autouse=True)
-def _seed_data(request):
-    """A transactional test's flush empties what the data migrations seeded: put back the role
-    groups, the compensation tiers, the carriers and the exception rules (cheap when present)."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("db")
-    for group_name, perms in roles.GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    try:
-        from policies.models import TierAuthority
-
-        seed = importlib.import_module("policies.migrations.0002_seed_tiers")
-        for tier, (limit, kinds) in seed.DEFAULT_TIERS.items():
-            TierAuthority.objects.get_or_create(tier=tier, defaults={"limit_usd": limit, "kinds": kinds})
-    except ImportError:  # the compensation app is being rebuilt; the coupon tests will say so
-        pass
-    seed_defaults(Carrier, ExceptionRule, CarrierExceptionCode)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
@@ -27,9 +26,8 @@ DETECTED = CUSTOMS_START + timedelta(hours=73)
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(CUSTOMS_START + timedelta(hours=2), tick=False) as traveller:
-        yield traveller
+def clock_start() -> datetime:
+    return CUSTOMS_START + timedelta(hours=2)
 
 
 def _customs_held(webhook, clock) -> ShipmentException:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core.cache import cache
 
 from logistics import tasks
@@ -16,15 +15,14 @@ from logistics.services.processing import _slot_key
 
 from .helpers import aftership_single, fixture_body, post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]  # time stands at NOW
 
 NOW = datetime(2026, 10, 9, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+@pytest.fixture
+def clock_start() -> datetime:
+    return NOW
 
 
 def _store_without_processing(client, monkeypatch, *bodies: tuple[str, bytes]) -> None:
@@ -109,7 +107,7 @@ def test_without_the_wake_up_key_store_a_drain_is_still_woken(monkeypatch, djang
     assert sent == [(1,)]  # delivery 7 belongs to slot 7 % 2
 
 
-def test_the_sweep_processes_what_a_lost_wake_up_left_waiting(client, shop, monkeypatch, _clock):
+def test_the_sweep_processes_what_a_lost_wake_up_left_waiting(client, shop, monkeypatch, clock):
     _store_without_processing(
         client,
         monkeypatch,
@@ -119,7 +117,7 @@ def test_the_sweep_processes_what_a_lost_wake_up_left_waiting(client, shop, monk
         ],
     )
 
-    _clock.shift(timedelta(minutes=1))
+    clock.shift(timedelta(minutes=1))
     assert tasks.process_waiting_deliveries() == 120
 
     assert WebhookDelivery.objects.filter(state="processed").count() == 120

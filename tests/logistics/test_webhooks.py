@@ -8,7 +8,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 
 from logistics.models import Shipment, TrackingEvent, WebhookDelivery
 from logistics.services import deliveries_process_waiting
@@ -26,7 +25,7 @@ from .helpers import (
     sign,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]  # time stands at NOW
 
 NOW = datetime(2026, 10, 9, 12, 0, tzinfo=UTC)
 
@@ -50,10 +49,9 @@ FORWARD = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+@pytest.fixture
+def clock_start() -> datetime:
+    return NOW
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -289,7 +287,7 @@ def test_an_unknown_number_is_kept_and_matched_when_an_agent_adds_the_shipment(
     assert WebhookDelivery.objects.get().state == "processed"
 
 
-def test_a_lost_broker_message_delays_processing_until_the_sweep_but_loses_nothing(webhook, shop, monkeypatch, _clock):
+def test_a_lost_broker_message_delays_processing_until_the_sweep_but_loses_nothing(webhook, shop, monkeypatch, clock):
     from logistics import tasks
 
     def broker_down(*args, **kwargs):
@@ -301,9 +299,9 @@ def test_a_lost_broker_message_delays_processing_until_the_sweep_but_loses_nothi
     assert WebhookDelivery.objects.get().state == "received"
     assert not Shipment.objects.exists()
 
-    _clock.shift(timedelta(seconds=20))
+    clock.shift(timedelta(seconds=20))
     assert deliveries_process_waiting() == 0  # still within the grace its own task would have had
-    _clock.shift(timedelta(seconds=40))
+    clock.shift(timedelta(seconds=40))
     assert deliveries_process_waiting() == 1
 
     assert Shipment.objects.get().status == "delivered"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from contextlib import suppress
@@ -18,6 +17,7 @@ from django.test import Client
 from helpdesk.celery import app
 from logistics import tasks
 from logistics.models import Shipment, WebhookDelivery
+from tests.integration.conftest import worker_command
 
 from .helpers import fixture_body, post
 
@@ -39,20 +39,7 @@ def test_a_real_worker_processes_what_the_endpoint_stored(shop, settings, monkey
     monkeypatch.setattr(tasks.process_deliveries, "apply_async", lambda *a, **k: send(*a, **{**k, "queue": queue}))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW"))}
     env.update(DATABASE_URL=_database_url(), PYTHONPATH=str(ROOT), TESTING="1", EMAIL_URL="smtp://127.0.0.1:1")
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "helpdesk",
-        "worker",
-        "-Q",
-        queue,
-        "--pool=solo",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=INFO",
-    ]
+    command = worker_command(queue)
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         worker = subprocess.Popen(

@@ -3,20 +3,17 @@ tickets with orders in several currencies, a second supervisor, a frozen clock."
 
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import time_machine
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from helpdesk import roles
 from policies import services
-from policies.models import ExchangeRate, TierAuthority
 from tests.factories import OrderFactory, TicketFactory, make_staff
+from tests.policies.factories import ExchangeRateFactory
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -30,37 +27,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+def clock_start() -> datetime:
+    return START
 
 
 @pytest.fixture
 def rates(db):
-    today = timezone.now().date()
     for currency, rate in RATES.items():
-        ExchangeRate.objects.update_or_create(
-            currency=currency, date=today, defaults={"units_per_usd": Decimal(rate), "source": "test"}
-        )
+        ExchangeRateFactory(currency=currency, units_per_usd=Decimal(rate))
     return RATES
-
-
-@pytest.fixture(autouse=True)
-def _seed_data(request):
-    """A transactional test's flush empties the tables the data migrations filled (and, with
-    --reuse-db, leaves them empty for the next run): put back the role groups and tier
-    authorities before anyone is created. Cheap get_or_create when they are there."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("db")
-    for group_name, perms in roles.GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    seed = importlib.import_module("policies.migrations.0002_seed_tiers")
-    for tier, (limit, kinds) in seed.DEFAULT_TIERS.items():
-        TierAuthority.objects.get_or_create(tier=tier, defaults={"limit_usd": limit, "kinds": kinds})
 
 
 @pytest.fixture

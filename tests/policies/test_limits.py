@@ -1,4 +1,4 @@
-"""Tier limits in USD, checked in the order's currency at the day's stored rate (SPEC "Compensation authority")."""
+"""Tier limits in USD, checked in the order's currency at the day's stored rate ."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from helpdesk.errors import ServiceError
 from policies.models import ExchangeRate
+from tests.policies.factories import ExchangeRateFactory
 
 from .conftest import ask
 
@@ -24,7 +25,7 @@ MORNING = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def rate(day: date, units: str = "0.8", currency: str = "EUR") -> ExchangeRate:
-    return ExchangeRate.objects.create(currency=currency, date=day, units_per_usd=Decimal(units), source="test")
+    return ExchangeRateFactory(currency=currency, date=day, units_per_usd=Decimal(units))
 
 
 def test_a_rate_entered_for_the_admins_today_is_used_in_the_evening_utc(client, actors, make_ticket, settings):

@@ -30,13 +30,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import time_machine
 
 from feedback.models import InvitationState, SurveyInvitation, SurveyResponse
-from logistics.models import Shipment, ShipmentException
+from logistics.models import ShipmentException
 from policies.models import CompensationRequest, Decision, DecisionLog, RequestState
 from reports.services import summary_refresh
 from tests.factories import CustomerFactory, OrderFactory, TicketFactory, make_staff
+from tests.logistics.factories import ShipmentFactory
 from tickets.models import Metric, SlaBreach, SlaClock, Ticket, Tier
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
@@ -47,9 +47,8 @@ def at(month: int, day: int, hour: int = 3, minute: int = 0, year: int = 2026) -
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+def clock_start() -> datetime:
+    return NOW
 
 
 def make_ticket(
@@ -178,9 +177,7 @@ def make_compensation(
 
 def make_exception(ticket: Ticket | None, carrier: str, country: str, detected: datetime, resolved: bool = False):
     order = ticket.order if ticket is not None and ticket.order_id else OrderFactory()
-    shipment = Shipment.objects.create(
-        order=order, tracking_number=f"TRK{ShipmentException.objects.count():06d}", destination_country=country
-    )
+    shipment = ShipmentFactory(order=order, destination_country=country)
     return ShipmentException.objects.create(
         shipment=shipment,
         kind="stalled",

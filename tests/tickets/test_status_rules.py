@@ -1,4 +1,4 @@
-"""The ticket life cycle of SPEC.md, through the services."""
+"""The ticket life cycle (new, open, pending, solved, closed; reopen and follow-up), through the services."""
 
 from __future__ import annotations
 

@@ -26,7 +26,6 @@ from .service import inbound_email_receive
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FETCH_LIMIT = 200
 IMAP_TIMEOUT_SECONDS = 30
 
 # A message's raw bytes and the function that marks it done in its mailbox.
@@ -35,9 +34,9 @@ Pending = tuple[bytes, Callable[[], None]]
 
 def mail_fetch(*, limit: int | None = None) -> int:
     """Read new mail from MAILDIR_PATH or IMAP_URL; the number of messages taken in."""
-    limit = limit or int(getattr(settings, "INBOUND_FETCH_LIMIT", DEFAULT_FETCH_LIMIT))
-    maildir_path = getattr(settings, "MAILDIR_PATH", "")
-    imap_url = getattr(settings, "IMAP_URL", "")
+    limit = limit or int(settings.INBOUND_FETCH_LIMIT)
+    maildir_path = settings.MAILDIR_PATH
+    imap_url = settings.IMAP_URL
     if maildir_path:
         return maildir_fetch(path=str(maildir_path), limit=limit)
     if imap_url:
@@ -61,9 +60,9 @@ def _take_in(pending: Iterator[Pending], source: str, limit: int) -> int:
 # --- Maildir
 
 
-def maildir_fetch(*, path: str, limit: int = DEFAULT_FETCH_LIMIT) -> int:
+def maildir_fetch(*, path: str, limit: int | None = None) -> int:
     box = mailbox.Maildir(path, factory=None, create=False)
-    return _take_in(_maildir_new(box, Path(path)), "maildir", limit)
+    return _take_in(_maildir_new(box, Path(path)), "maildir", limit or int(settings.INBOUND_FETCH_LIMIT))
 
 
 def _maildir_new(box: mailbox.Maildir, root: Path) -> Iterator[Pending]:
@@ -113,7 +112,7 @@ def _plaintext(parts: SplitResult) -> bool:
     return True
 
 
-def imap_fetch(*, url: str, limit: int = DEFAULT_FETCH_LIMIT) -> int:
+def imap_fetch(*, url: str, limit: int | None = None) -> int:
     """UNSEEN messages of the folder in IMAP_URL (imaps://user:password@host:993/INBOX, or
     imap://... with STARTTLS, or imap://...@127.0.0.1/INBOX?tls=off on loopback); each is
     fetched with PEEK and flagged \\Seen once stored."""
@@ -136,7 +135,7 @@ def imap_fetch(*, url: str, limit: int = DEFAULT_FETCH_LIMIT) -> int:
         status, _detail = conn.select(f'"{folder}"')
         if status != "OK":
             raise ImproperlyConfigured(f"IMAP folder {folder!r} cannot be opened")
-        return _take_in(_imap_unseen(conn), "imap", limit)
+        return _take_in(_imap_unseen(conn), "imap", limit or int(settings.INBOUND_FETCH_LIMIT))
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             conn.logout()

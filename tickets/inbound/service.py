@@ -27,13 +27,12 @@ from .threads import ticket_for_reply
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 _CONFLICT_RETRIES = 3
 State = InboundEmail.State
 
 
 def max_inbound_bytes() -> int:
-    return int(getattr(settings, "INBOUND_EMAIL_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.INBOUND_EMAIL_MAX_BYTES)
 
 
 @dataclass(frozen=True)

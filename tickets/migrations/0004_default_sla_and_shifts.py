@@ -6,7 +6,7 @@ from django.db import migrations
 def seed(apps, schema_editor):
     SlaTarget = apps.get_model("tickets", "SlaTarget")
     Shift = apps.get_model("tickets", "Shift")
-    # SPEC: first response 3 min for inquiries, 10 min for complaints; resolution 24 h / 48 h.
+    # The default targets: first response 3 min for inquiries, 10 min for complaints; resolution 24 h / 48 h.
     SlaTarget.objects.get_or_create(kind="inquiry", priority=None,
                                     defaults={"first_response_minutes": 3, "resolution_minutes": 24 * 60})
     SlaTarget.objects.get_or_create(kind="complaint", priority=None,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.pagecache import ChangeTrackedQuerySet
@@ -164,6 +165,9 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.pk])
 
     @property
     def reference(self) -> str:

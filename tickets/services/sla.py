@@ -37,7 +37,7 @@ def target_for(ticket: Ticket) -> SlaTarget:
     targets.sort(key=lambda t: t.priority is None)
     if targets:
         return targets[0]
-    # Nothing configured: the SPEC's defaults.
+    # Nothing configured: the product's defaults (those the data migration seeds).
     minutes = (3, 24 * 60) if kind == CategoryKind.INQUIRY else (10, 48 * 60)
     return SlaTarget(kind=kind, first_response_minutes=minutes[0], resolution_minutes=minutes[1])
 

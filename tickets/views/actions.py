@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.decorators import staff_view
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
+from helpdesk.htmx import vary_on_htmx, wants_fragment
+from helpdesk.links import page_url
 
 from .. import selectors, services
 from ..forms import (
@@ -26,12 +28,10 @@ from ..forms import (
     MergeForm,
     PriorityForm,
     StatusForm,
-    add_service_error,
 )
 from ..models import CategoryField, Ticket
 from . import ticket_context as ctx
-from ._htmx import vary_on_htmx, wants_fragment
-from .ticket import UNPROCESSABLE, render_ticket_page, ticket_url
+from .ticket import UNPROCESSABLE, render_ticket_page
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def change_property(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             if wants_fragment(request):
                 return _properties_response(request, ticket, notice=notice)
             messages.success(request, notice)
-            return redirect(ticket_url(ticket))
+            return redirect(page_url(ticket))
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     # Show the ticket as stored (the refused change left nothing): the controls show the
@@ -150,7 +150,7 @@ def record_facts(request: HttpRequest, pk: int) -> HttpResponse:
             notice = _("Facts saved.")
             if not wants_fragment(request):
                 messages.success(request, notice)
-                return redirect(ticket_url(ticket, "ticket-facts"))
+                return redirect(page_url(ticket, "ticket-facts"))
             context = {
                 "ticket": ticket,
                 **ctx.facts_context(ticket, notice=notice),
@@ -187,6 +187,6 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("%(source)s was merged into this ticket.") % {"source": ticket.reference},
             )
-            return redirect(ticket_url(target))
+            return redirect(page_url(target))
     ticket = selectors.ticket_for_user(request.user, pk)
     return render_ticket_page(request, ticket, status=UNPROCESSABLE, merge_form=form)

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from helpdesk.decorators import staff_view
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
+from helpdesk.links import page_url
 
 from .. import services
-from ..forms import CreateTicketForm, add_service_error
+from ..forms import CreateTicketForm
 from ..models import Customer, Order, Ticket
 from ..scope import can_see_ticket
-from .ticket import UNPROCESSABLE, ticket_url
+from .ticket import UNPROCESSABLE
 
 
 def _initial(request: HttpRequest) -> dict[str, object]:
@@ -76,7 +77,7 @@ def create(request: HttpRequest) -> HttpResponse:
             else:
                 if can_see_ticket(request.user, ticket):
                     messages.success(request, _("Ticket %(ref)s created.") % {"ref": ticket.reference})
-                    return redirect(ticket_url(ticket))
+                    return redirect(page_url(ticket))
                 messages.success(
                     request,
                     _("Ticket %(ref)s created and routed to team %(team)s.")

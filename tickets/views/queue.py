@@ -6,7 +6,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +13,12 @@ from django.views.decorators.http import require_GET
 
 from helpdesk import roles
 from helpdesk.decorators import staff_view
+from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
 from helpdesk.pagecache import cached_page
 
 from .. import selectors
 from ..forms import QueueFilterForm
 from ..models import Category, parse_reference
-from ._htmx import htmx_redirect, vary_on_htmx, wants_fragment
 
 VIEW_LABELS = {
     selectors.VIEW_MINE: _("Mine"),
@@ -57,8 +56,8 @@ def _jump_to_reference(request: HttpRequest, text: str) -> HttpResponse | None:
         ticket = selectors.ticket_for_user(request.user, pk)
     except Http404:
         return None
-    url = reverse("tickets:detail", args=[ticket.pk])
-    return htmx_redirect(url) if request.headers.get("HX-Request") == "true" else redirect(url)
+    url = ticket.get_absolute_url()
+    return htmx_redirect(url) if is_htmx(request) else redirect(url)
 
 
 @staff_view()

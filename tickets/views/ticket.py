@@ -7,18 +7,18 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.decorators import staff_view
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ServiceError, add_service_error
+from helpdesk.htmx import vary_on_htmx, wants_fragment
+from helpdesk.links import page_url
 
 from .. import selectors, services
-from ..forms import MessageForm, NoteForm, ReplyForm, add_service_error
+from ..forms import MessageForm, NoteForm, ReplyForm
 from ..models import Ticket
 from . import ticket_context as ctx
-from ._htmx import vary_on_htmx, wants_fragment
 
 UNPROCESSABLE = 422
 
@@ -26,11 +26,6 @@ UNPROCESSABLE = 422
 def render_ticket_page(request: HttpRequest, ticket: Ticket, status: int = 200, **forms: Any) -> HttpResponse:
     context = ctx.ticket_page_context(request, ticket, **forms)
     return vary_on_htmx(render(request, "tickets/ticket/page.html", context, status=status))
-
-
-def ticket_url(ticket: Ticket, anchor: str = "") -> str:
-    url = reverse("tickets:detail", args=[ticket.pk])
-    return f"{url}#{anchor}" if anchor else url
 
 
 @staff_view()
@@ -91,7 +86,7 @@ def _message_posted(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         notice = _("Note added. It is never shown to the customer.")
     if not wants_fragment(request):
         messages.success(request, notice)
-        return redirect(ticket_url(ticket, "thread-end"))
+        return redirect(page_url(ticket, "thread-end"))
     context = {
         **ctx.summary_context(ticket),
         **_form_context(request, ticket, kind, notice=notice),

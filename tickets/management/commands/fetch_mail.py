@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["maildir"]:
-            count = maildir_fetch(path=options["maildir"], limit=options["limit"] or 200)
+            count = maildir_fetch(path=options["maildir"], limit=options["limit"])
         else:
             count = mail_fetch(limit=options["limit"])
         self.stdout.write(f"{count} message(s) taken in.")

@@ -6,14 +6,17 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """True for any request htmx sends (a fragment, a boosted page, a history restore)."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def wants_fragment(request: HttpRequest) -> bool:
     """True for an htmx request that swaps part of the page (not a boosted page load, not
     htmx restoring a page from its history, which needs the whole page)."""
     headers = request.headers
     return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-Boosted") != "true"
-        and headers.get("HX-History-Restore-Request") != "true"
+        is_htmx(request) and headers.get("HX-Boosted") != "true" and headers.get("HX-History-Restore-Request") != "true"
     )
 
 
