@@ -214,6 +214,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # else ./control in the working directory
         "store_processed": False,
     }
 # The cache backs rate limits and short-lived figures; Redis shares it between processes.
