@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from helpdesk.tasking import enqueue
-
 from .models import (
     Carrier,
     CarrierExceptionCode,
@@ -25,7 +23,7 @@ from .models import (
     TrackingEvent,
 )
 from .models import WebhookDelivery as Delivery
-from .services import rules_cache_clear
+from .services import deliveries_process_again, rules_cache_clear
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -173,14 +171,9 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Process again (failed or unmatched ones)"))
     def process_again(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
-        from .tasks import process_delivery
-
-        ids = list(
-            queryset.filter(state__in=[Delivery.State.FAILED, Delivery.State.UNMATCHED]).values_list("pk", flat=True)
-        )
-        Delivery.objects.filter(pk__in=ids).update(state=Delivery.State.RECEIVED, attempts=0, error="")
-        for pk in ids:
-            enqueue(process_delivery, pk)
+        ids = deliveries_process_again(ids=queryset.values_list("pk", flat=True))
+        for delivery in Delivery.objects.filter(pk__in=ids):
+            self.log_change(request, delivery, [{"changed": {"fields": ["state"]}}])
         self.message_user(
             request,
             ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", len(ids))

@@ -26,7 +26,6 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import roles
 from helpdesk.errors import ServiceError
 from helpdesk.names import person_column, person_name
-from helpdesk.tasking import enqueue
 
 from . import services
 from .admin_setup import AgentProfileInline, CustomerAdminForm, UserAdmin  # noqa: F401  (registers the setup pages)
@@ -245,19 +244,13 @@ class OutboundEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Retry now (failed emails)"), permissions=["retry"])
     def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
-        # Compare-and-set on the state: an email sent or retried meanwhile is left alone.
-        ids = list(queryset.filter(state=OutboundEmail.State.FAILED).values_list("pk", flat=True))
-        retried = OutboundEmail.objects.filter(pk__in=ids, state=OutboundEmail.State.FAILED).update(
-            state=OutboundEmail.State.PENDING, due_at=timezone.now(), last_error=""
-        )
-        from .tasks import send_email
-
-        for pk in ids:  # the minute sweep sends them anyway if the broker is down
-            enqueue(send_email, pk)
+        retried = services.emails_retry_failed(ids=queryset.values_list("pk", flat=True))
+        for email in OutboundEmail.objects.filter(pk__in=retried):
+            self.log_change(request, email, [{"changed": {"fields": ["state"]}}])
         self.message_user(
             request,
-            ngettext("%(count)d email will be sent again.", "%(count)d emails will be sent again.", retried)
-            % {"count": retried},
+            ngettext("%(count)d email will be sent again.", "%(count)d emails will be sent again.", len(retried))
+            % {"count": len(retried)},
             messages.SUCCESS if retried else messages.WARNING,
         )
 

@@ -15,12 +15,30 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.names import person_name
 
 from .models import Category, CategoryField, Channel, Priority, Status, Team, Ticket, TicketEvent
+
+
+class TicketEventKind(models.TextChoices):
+    """The kinds of event the tickets app records itself; other apps add theirs with register_event_kinds."""
+
+    CREATED = "created", _("Created")
+    STATUS = "status", _("Status")
+    ASSIGNEE = "assignee", _("Assignee")
+    PRIORITY = "priority", _("Priority")
+    CATEGORY = "category", _("Category")
+    LANGUAGE = "language", _("Language")
+    TEAM = "team", _("Team")
+    FACTS = "facts", _("Facts recorded")
+    MERGED_INTO = "merged_into", _("Merged into")
+    MERGED_FROM = "merged_from", _("Merged from")
+    FOLLOW_UP = "follow_up", _("Follow-up opened")
+
 
 _LABELS: dict[str, Any] = {}
 
@@ -30,25 +48,28 @@ def register_event_label(kind: str, label: Any) -> None:
     _LABELS[kind] = label
 
 
+def register_event_kinds(kinds: type[models.TextChoices]) -> None:
+    """Register an app's kinds of ticket event, each with its translated label (in its AppConfig.ready)."""
+    for kind in kinds:
+        register_event_label(kind.value, kind.label)
+
+
+def is_event_kind(kind: str) -> bool:
+    """Whether some app registered this kind: only registered kinds may be recorded."""
+    return kind in _LABELS
+
+
+def event_kinds() -> dict[str, Any]:
+    """Every registered kind with its label."""
+    return dict(_LABELS)
+
+
 def event_label(kind: str) -> str:
     """The kind's label in the active language; the kind itself when no app registered it."""
     return str(_LABELS.get(kind, kind))
 
 
-for _kind, _label in (
-    ("created", _("Created")),
-    ("status", _("Status")),
-    ("assignee", _("Assignee")),
-    ("priority", _("Priority")),
-    ("category", _("Category")),
-    ("language", _("Language")),
-    ("team", _("Team")),
-    ("facts", _("Facts recorded")),
-    ("merged_into", _("Merged into")),
-    ("merged_from", _("Merged from")),
-    ("follow_up", _("Follow-up opened")),
-):
-    register_event_label(_kind, _label)
+register_event_kinds(TicketEventKind)
 
 
 @dataclass(frozen=True)
