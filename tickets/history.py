@@ -89,10 +89,10 @@ class _Names:
         values: dict[str, set[str]] = {}
         for event in events:
             values.setdefault(event.kind, set()).update(v for v in (event.old_value, event.new_value) if v)
-        self.people = self._people(values.get("assignee", set()))
-        self.categories = self._by_pk_or_key(Category, "slug", values.get("category", set()))
-        self.teams = self._by_pk_or_key(Team, "slug", values.get("team", set()))
-        self.facts = self._fact_labels(ticket, values.get("facts", set()))
+        self.people = self._people(values.get(TicketEventKind.ASSIGNEE, set()))
+        self.categories = self._by_pk_or_key(Category, "slug", values.get(TicketEventKind.CATEGORY, set()))
+        self.teams = self._by_pk_or_key(Team, "slug", values.get(TicketEventKind.TEAM, set()))
+        self.facts = self._fact_labels(ticket, values.get(TicketEventKind.FACTS, set()))
         self.languages = {code: str(name) for code, name in settings.LANGUAGES}
 
     @staticmethod
@@ -137,14 +137,16 @@ class _Names:
         if not value:
             return ""
         lookup: dict[str, Callable[[str], str]] = {
-            "status": lambda v: str(Status(v).label) if v in Status.values else v,
-            "priority": lambda v: str(Priority(int(v)).label) if v.isdigit() and int(v) in Priority.values else v,
-            "created": lambda v: str(Channel(v).label) if v in Channel.values else v,
-            "assignee": lambda v: self.people.get(v, v),
-            "category": lambda v: self.categories.get(v, v),
-            "team": lambda v: self.teams.get(v, v),
-            "language": lambda v: self.languages.get(v, v),
-            "facts": lambda v: ", ".join(self.facts.get(k.strip(), k.strip()) for k in v.split(",")),
+            TicketEventKind.STATUS: lambda v: str(Status(v).label) if v in Status.values else v,
+            TicketEventKind.PRIORITY: lambda v: (
+                str(Priority(int(v)).label) if v.isdigit() and int(v) in Priority.values else v
+            ),
+            TicketEventKind.CREATED: lambda v: str(Channel(v).label) if v in Channel.values else v,
+            TicketEventKind.ASSIGNEE: lambda v: self.people.get(v, v),
+            TicketEventKind.CATEGORY: lambda v: self.categories.get(v, v),
+            TicketEventKind.TEAM: lambda v: self.teams.get(v, v),
+            TicketEventKind.LANGUAGE: lambda v: self.languages.get(v, v),
+            TicketEventKind.FACTS: lambda v: ", ".join(self.facts.get(k.strip(), k.strip()) for k in v.split(",")),
         }
         show = lookup.get(kind)
         return show(value) if show else value
