@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,7 +30,7 @@ from helpdesk.names import person_column, person_name
 
 from . import services
 from .admin_setup import AgentProfileInline, CustomerAdminForm, UserAdmin  # noqa: F401  (registers the setup pages)
-from .history import event_label, event_rows
+from .history import event_label, event_rows, event_values
 from .models import (
     Attachment,
     InboundEmail,
@@ -194,14 +195,35 @@ class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, gettext("Download"))
 
 
+class _EventChangeList(ChangeList):
+    """The page's events with their values as people read them: names, not usernames or ids."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        events = list(self.result_list)
+        for event, shown in zip(events, event_values(events), strict=True):
+            event.shown = shown
+
+
 @admin.register(TicketEvent)
 class TicketEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The ticket history: kept as it happened, so nobody may add, edit or delete it (admins neither)."""
 
-    list_display = ["created_at", "ticket", "what", "old_value", "new_value", "by"]
+    list_display = ["created_at", "ticket", "what", "old", "new", "by"]
     list_filter = ["kind"]
     search_fields = ["ticket__subject"]
     list_select_related = ["ticket", "actor"]
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _EventChangeList
+
+    @admin.display(description=_("old value"))
+    def old(self, event: TicketEvent) -> str:
+        return getattr(event, "shown", (event.old_value, ""))[0]
+
+    @admin.display(description=_("new value"))
+    def new(self, event: TicketEvent) -> str:
+        return getattr(event, "shown", ("", event.new_value))[1]
 
     @admin.display(description=_("event"), ordering="kind")
     def what(self, event: TicketEvent) -> str:

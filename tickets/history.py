@@ -85,7 +85,7 @@ class EventRow:
 class _Names:
     """The names behind the values of a list of events, read with one query per kind of thing."""
 
-    def __init__(self, ticket: Ticket, events: list[TicketEvent]) -> None:
+    def __init__(self, ticket: Ticket | None, events: list[TicketEvent]) -> None:
         values: dict[str, set[str]] = {}
         for event in events:
             values.setdefault(event.kind, set()).update(v for v in (event.old_value, event.new_value) if v)
@@ -120,7 +120,7 @@ class _Names:
         return names
 
     @staticmethod
-    def _fact_labels(ticket: Ticket, values: set[str]) -> dict[str, str]:
+    def _fact_labels(ticket: Ticket | None, values: set[str]) -> dict[str, str]:
         keys = {key.strip() for value in values for key in value.split(",") if key.strip()}
         if not keys:
             return {}
@@ -129,7 +129,7 @@ class _Names:
         fields = CategoryField.objects.filter(key__in=keys).order_by("category_id", "position")
         for field in fields:
             label = str(field.label or "")
-            if label and (field.category_id == ticket.category_id or field.key not in labels):
+            if label and ((ticket and field.category_id == ticket.category_id) or field.key not in labels):
                 labels[field.key] = label
         return labels
 
@@ -168,3 +168,9 @@ def event_rows(ticket: Ticket, events: list[TicketEvent] | None = None) -> list[
         )
         for event in events
     ]
+
+
+def event_values(events: list[TicketEvent]) -> list[tuple[str, str]]:
+    """Each event's old and new values as people read them (names, labels), for events of many tickets."""
+    names = _Names(None, events)
+    return [(names.shown(e.kind, e.old_value), names.shown(e.kind, e.new_value)) for e in events]

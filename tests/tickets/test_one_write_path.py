@@ -190,3 +190,13 @@ def test_the_admins_retry_goes_through_the_email_service_and_is_logged(client, a
     entry = LogEntry.objects.get(object_id=str(failed.pk), content_type__model="outboundemail")
     assert (entry.user, entry.action_flag) == (actors.admin, CHANGE)
     assert services.emails_retry_failed(ids=[failed.pk]) == []  # pending now: nothing to retry
+
+
+def test_the_admins_list_of_events_shows_people_by_their_names(client, actors):
+    ticket = _ticket(actors)
+    services.ticket_assign(ticket=ticket, assignee=actors.l1, actor=actors.l1)
+    services.ticket_assign(ticket=ticket, assignee=actors.l2, actor=actors.l1)
+    client.force_login(actors.admin)
+    page = client.get(reverse("admin:tickets_ticketevent_changelist"), {"kind": "assignee"}).content.decode()
+    assert person_name(actors.l1) in page and person_name(actors.l2) in page
+    assert f">{actors.l2.username}<" not in page
