@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from helpdesk.admin_base import ReadOnlyAdmin
-from helpdesk.tasking import enqueue
 
 from .models import (
     Carrier,
@@ -26,7 +25,7 @@ from .models import (
     TrackingEvent,
 )
 from .models import WebhookDelivery as Delivery
-from .services import rules_cache_clear
+from .services import deliveries_process_again, rules_cache_clear
 
 
 @admin.register(Carrier)
@@ -163,14 +162,9 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Process again (failed or unmatched ones)"))
     def process_again(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
-        from .tasks import process_delivery
-
-        ids = list(
-            queryset.filter(state__in=[Delivery.State.FAILED, Delivery.State.UNMATCHED]).values_list("pk", flat=True)
-        )
-        Delivery.objects.filter(pk__in=ids).update(state=Delivery.State.RECEIVED, attempts=0, error="")
-        for pk in ids:
-            enqueue(process_delivery, pk)
+        ids = deliveries_process_again(ids=queryset.values_list("pk", flat=True))
+        for delivery in Delivery.objects.filter(pk__in=ids):
+            self.log_change(request, delivery, [{"changed": {"fields": ["state"]}}])
         self.message_user(
             request,
             ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", len(ids))

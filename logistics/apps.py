@@ -9,18 +9,18 @@ class LogisticsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from tickets.history import register_event_label
+        from tickets.history import register_event_kinds
         from tickets.models import Order
         from tickets.panels import register_panel
 
+        from .history import TrackingEventKind
         from .models import CarrierExceptionCode, ExceptionRule, Shipment
         from .panel import tracking_panel
         from .services.detection import rules_cache_clear
         from .services.shipments import order_created, shipment_created
 
         register_panel("logistics", template="logistics/panel.html", context=tracking_panel, order=20)
-        register_event_label("tracking_added", _("Parcel tracking added"))
-        register_event_label("tracking_corrected", _("Parcel tracking corrected"))
+        register_event_kinds(TrackingEventKind)
         post_save.connect(rules_cache_clear, sender=ExceptionRule, dispatch_uid="logistics-rules-saved")
         post_delete.connect(rules_cache_clear, sender=ExceptionRule, dispatch_uid="logistics-rules-deleted")
         post_save.connect(rules_cache_clear, sender=CarrierExceptionCode, dispatch_uid="logistics-codes-saved")

@@ -7,18 +7,12 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Compensation and policies")
 
     def ready(self) -> None:
-        from tickets.history import register_event_label
+        from tickets.history import register_event_kinds
         from tickets.panels import register_panel
 
+        from .history import CompensationEventKind
         from .panel import compensation_panel
 
-        for kind, label in (
-            ("compensation_requested", _("Compensation requested")),
-            ("compensation_approved", _("Compensation approved")),
-            ("compensation_rejected", _("Compensation rejected")),
-            ("compensation_reminder", _("Compensation approval reminded")),
-            ("compensation_escalated", _("Compensation approval escalated")),
-        ):
-            register_event_label(kind, label)
+        register_event_kinds(CompensationEventKind)
 
         register_panel("compensation", template="policies/panel.html", context=compensation_panel, order=30)

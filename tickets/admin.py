@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
@@ -26,11 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import roles
 from helpdesk.errors import ServiceError
 from helpdesk.names import person_column, person_name
-from helpdesk.tasking import enqueue
 
 from . import services
 from .admin_setup import AgentProfileInline, CustomerAdminForm, UserAdmin  # noqa: F401  (registers the setup pages)
-from .history import event_label, event_rows
+from .history import event_label, event_rows, event_values
 from .models import (
     Attachment,
     InboundEmail,
@@ -195,14 +195,35 @@ class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, gettext("Download"))
 
 
+class _EventChangeList(ChangeList):
+    """The page's events with their values as people read them: names, not usernames or ids."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        events = list(self.result_list)
+        for event, shown in zip(events, event_values(events), strict=True):
+            event.shown = shown
+
+
 @admin.register(TicketEvent)
 class TicketEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The ticket history: kept as it happened, so nobody may add, edit or delete it (admins neither)."""
 
-    list_display = ["created_at", "ticket", "what", "old_value", "new_value", "by"]
+    list_display = ["created_at", "ticket", "what", "old", "new", "by"]
     list_filter = ["kind"]
     search_fields = ["ticket__subject"]
     list_select_related = ["ticket", "actor"]
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _EventChangeList
+
+    @admin.display(description=_("old value"))
+    def old(self, event: TicketEvent) -> str:
+        return getattr(event, "shown", (event.old_value, ""))[0]
+
+    @admin.display(description=_("new value"))
+    def new(self, event: TicketEvent) -> str:
+        return getattr(event, "shown", ("", event.new_value))[1]
 
     @admin.display(description=_("event"), ordering="kind")
     def what(self, event: TicketEvent) -> str:
@@ -245,19 +266,13 @@ class OutboundEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Retry now (failed emails)"), permissions=["retry"])
     def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
-        # Compare-and-set on the state: an email sent or retried meanwhile is left alone.
-        ids = list(queryset.filter(state=OutboundEmail.State.FAILED).values_list("pk", flat=True))
-        retried = OutboundEmail.objects.filter(pk__in=ids, state=OutboundEmail.State.FAILED).update(
-            state=OutboundEmail.State.PENDING, due_at=timezone.now(), last_error=""
-        )
-        from .tasks import send_email
-
-        for pk in ids:  # the minute sweep sends them anyway if the broker is down
-            enqueue(send_email, pk)
+        retried = services.emails_retry_failed(ids=queryset.values_list("pk", flat=True))
+        for email in OutboundEmail.objects.filter(pk__in=retried):
+            self.log_change(request, email, [{"changed": {"fields": ["state"]}}])
         self.message_user(
             request,
-            ngettext("%(count)d email will be sent again.", "%(count)d emails will be sent again.", retried)
-            % {"count": retried},
+            ngettext("%(count)d email will be sent again.", "%(count)d emails will be sent again.", len(retried))
+            % {"count": len(retried)},
             messages.SUCCESS if retried else messages.WARNING,
         )
 

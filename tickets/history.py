@@ -15,12 +15,30 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.names import person_name
 
 from .models import Category, CategoryField, Channel, Priority, Status, Team, Ticket, TicketEvent
+
+
+class TicketEventKind(models.TextChoices):
+    """The kinds of event the tickets app records itself; other apps add theirs with register_event_kinds."""
+
+    CREATED = "created", _("Created")
+    STATUS = "status", _("Status")
+    ASSIGNEE = "assignee", _("Assignee")
+    PRIORITY = "priority", _("Priority")
+    CATEGORY = "category", _("Category")
+    LANGUAGE = "language", _("Language")
+    TEAM = "team", _("Team")
+    FACTS = "facts", _("Facts recorded")
+    MERGED_INTO = "merged_into", _("Merged into")
+    MERGED_FROM = "merged_from", _("Merged from")
+    FOLLOW_UP = "follow_up", _("Follow-up opened")
+
 
 _LABELS: dict[str, Any] = {}
 
@@ -30,25 +48,28 @@ def register_event_label(kind: str, label: Any) -> None:
     _LABELS[kind] = label
 
 
+def register_event_kinds(kinds: type[models.TextChoices]) -> None:
+    """Register an app's kinds of ticket event, each with its translated label (in its AppConfig.ready)."""
+    for kind in kinds:
+        register_event_label(kind.value, kind.label)
+
+
+def is_event_kind(kind: str) -> bool:
+    """Whether some app registered this kind: only registered kinds may be recorded."""
+    return kind in _LABELS
+
+
+def event_kinds() -> dict[str, Any]:
+    """Every registered kind with its label."""
+    return dict(_LABELS)
+
+
 def event_label(kind: str) -> str:
     """The kind's label in the active language; the kind itself when no app registered it."""
     return str(_LABELS.get(kind, kind))
 
 
-for _kind, _label in (
-    ("created", _("Created")),
-    ("status", _("Status")),
-    ("assignee", _("Assignee")),
-    ("priority", _("Priority")),
-    ("category", _("Category")),
-    ("language", _("Language")),
-    ("team", _("Team")),
-    ("facts", _("Facts recorded")),
-    ("merged_into", _("Merged into")),
-    ("merged_from", _("Merged from")),
-    ("follow_up", _("Follow-up opened")),
-):
-    register_event_label(_kind, _label)
+register_event_kinds(TicketEventKind)
 
 
 @dataclass(frozen=True)
@@ -64,14 +85,14 @@ class EventRow:
 class _Names:
     """The names behind the values of a list of events, read with one query per kind of thing."""
 
-    def __init__(self, ticket: Ticket, events: list[TicketEvent]) -> None:
+    def __init__(self, ticket: Ticket | None, events: list[TicketEvent]) -> None:
         values: dict[str, set[str]] = {}
         for event in events:
             values.setdefault(event.kind, set()).update(v for v in (event.old_value, event.new_value) if v)
-        self.people = self._people(values.get("assignee", set()))
-        self.categories = self._by_pk_or_key(Category, "slug", values.get("category", set()))
-        self.teams = self._by_pk_or_key(Team, "slug", values.get("team", set()))
-        self.facts = self._fact_labels(ticket, values.get("facts", set()))
+        self.people = self._people(values.get(TicketEventKind.ASSIGNEE, set()))
+        self.categories = self._by_pk_or_key(Category, "slug", values.get(TicketEventKind.CATEGORY, set()))
+        self.teams = self._by_pk_or_key(Team, "slug", values.get(TicketEventKind.TEAM, set()))
+        self.facts = self._fact_labels(ticket, values.get(TicketEventKind.FACTS, set()))
         self.languages = {code: str(name) for code, name in settings.LANGUAGES}
 
     @staticmethod
@@ -99,7 +120,7 @@ class _Names:
         return names
 
     @staticmethod
-    def _fact_labels(ticket: Ticket, values: set[str]) -> dict[str, str]:
+    def _fact_labels(ticket: Ticket | None, values: set[str]) -> dict[str, str]:
         keys = {key.strip() for value in values for key in value.split(",") if key.strip()}
         if not keys:
             return {}
@@ -108,7 +129,7 @@ class _Names:
         fields = CategoryField.objects.filter(key__in=keys).order_by("category_id", "position")
         for field in fields:
             label = str(field.label or "")
-            if label and (field.category_id == ticket.category_id or field.key not in labels):
+            if label and ((ticket and field.category_id == ticket.category_id) or field.key not in labels):
                 labels[field.key] = label
         return labels
 
@@ -116,14 +137,16 @@ class _Names:
         if not value:
             return ""
         lookup: dict[str, Callable[[str], str]] = {
-            "status": lambda v: str(Status(v).label) if v in Status.values else v,
-            "priority": lambda v: str(Priority(int(v)).label) if v.isdigit() and int(v) in Priority.values else v,
-            "created": lambda v: str(Channel(v).label) if v in Channel.values else v,
-            "assignee": lambda v: self.people.get(v, v),
-            "category": lambda v: self.categories.get(v, v),
-            "team": lambda v: self.teams.get(v, v),
-            "language": lambda v: self.languages.get(v, v),
-            "facts": lambda v: ", ".join(self.facts.get(k.strip(), k.strip()) for k in v.split(",")),
+            TicketEventKind.STATUS: lambda v: str(Status(v).label) if v in Status.values else v,
+            TicketEventKind.PRIORITY: lambda v: (
+                str(Priority(int(v)).label) if v.isdigit() and int(v) in Priority.values else v
+            ),
+            TicketEventKind.CREATED: lambda v: str(Channel(v).label) if v in Channel.values else v,
+            TicketEventKind.ASSIGNEE: lambda v: self.people.get(v, v),
+            TicketEventKind.CATEGORY: lambda v: self.categories.get(v, v),
+            TicketEventKind.TEAM: lambda v: self.teams.get(v, v),
+            TicketEventKind.LANGUAGE: lambda v: self.languages.get(v, v),
+            TicketEventKind.FACTS: lambda v: ", ".join(self.facts.get(k.strip(), k.strip()) for k in v.split(",")),
         }
         show = lookup.get(kind)
         return show(value) if show else value
@@ -145,3 +168,9 @@ def event_rows(ticket: Ticket, events: list[TicketEvent] | None = None) -> list[
         )
         for event in events
     ]
+
+
+def event_values(events: list[TicketEvent]) -> list[tuple[str, str]]:
+    """Each event's old and new values as people read them (names, labels), for events of many tickets."""
+    names = _Names(None, events)
+    return [(names.shown(e.kind, e.old_value), names.shown(e.kind, e.new_value)) for e in events]

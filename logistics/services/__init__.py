@@ -8,6 +8,7 @@ from .intake import Intake, delivery_receive
 from .maintenance import deliveries_purge
 from .processing import (
     deliveries_drain,
+    deliveries_process_again,
     deliveries_process_batch,
     deliveries_process_waiting,
     delivery_process,
@@ -30,6 +31,7 @@ __all__ = [
     "deliveries_match_order",
     "deliveries_match_sweep",
     "deliveries_match_unmatched",
+    "deliveries_process_again",
     "deliveries_process_batch",
     "deliveries_process_waiting",
     "deliveries_purge",

@@ -17,6 +17,7 @@ import json
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -61,6 +62,22 @@ def processing_wake(*, delivery_id: int) -> None:
     except Exception as error:  # cache unreachable: wake a drain anyway
         logger.warning("logistics wake-up key unavailable: %s", error)
     enqueue(process_deliveries, slot)
+
+
+@transaction.atomic
+def deliveries_process_again(*, ids: Iterable[int]) -> list[int]:
+    """Failed or unmatched deliveries among `ids` wait to be processed again, with a fresh count of
+    attempts; returns their ids. Those in any other state are left alone (rows locked, state checked)."""
+    again = list(
+        WebhookDelivery.objects.select_for_update()
+        .filter(pk__in=list(ids), state__in=[State.FAILED, State.UNMATCHED])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    WebhookDelivery.objects.filter(pk__in=again).update(state=State.RECEIVED, attempts=0, error="")
+    for pk in again:  # the beat sweep processes them anyway if the broker is down
+        processing_wake(delivery_id=pk)
+    return again
 
 
 def deliveries_drain(*, slot: int, batch: int = BATCH) -> int:

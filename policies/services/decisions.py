@@ -53,8 +53,6 @@ def compensation_request_decide(
     )
     if not changed:
         raise Conflict(_("Another supervisor decided this request meanwhile."))
-    request.state, request.decided_by, request.decided_at = decision, actor, now
-    request.decision_comment, request.sla_due_at = comment, None
-    request._stored_state = decision
+    request.refresh_from_db()  # the row as decided: final from here on (the model refuses to save it again)
     record_decision(request, actor=actor, decision=decision, comment=comment)
     return request

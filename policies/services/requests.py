@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from tickets.models import Order, Status, Ticket
 from tickets.scope import can_see_ticket
 from tickets.services._common import record_event
 
-from ..models import COUNTED_STATES, CompensationRequest, Decision, RequestState, TierAuthority
+from ..models import COUNTED_STATES, CompensationRequest, Decision, MessageMode, RequestState, TierAuthority
 from .audience import supervisors
 from .outcome import describe, record_decision
 from .rates import exchange_rate_for, rate_day, usd_value
@@ -59,10 +59,45 @@ def _lock(ticket: Ticket) -> tuple[Ticket, Order | None]:
 
 
 @transaction.atomic
-def compensation_request_create(*, ticket: Ticket, actor: Any, **data: Any) -> CompensationRequest:
+def compensation_request_create(
+    *,
+    ticket: Ticket,
+    actor: Any,
+    kind: str,
+    amount: Decimal | str | int | None = None,
+    currency: str = "",
+    reason: str = "",
+    reason_detail: str = "",
+    items: str = "",
+    description: str = "",
+    coupon_type: str = "",
+    coupon_percent: Decimal | str | int | None = None,
+    coupon_valid_until: date | str | None = None,
+    is_exchange: bool = False,
+    customer_pays_return_shipping: bool = False,
+    message_mode: str = MessageMode.NOTE,
+    message: str = "",
+) -> CompensationRequest:
     """Request compensation on a ticket. Within the requester's tier authority it is approved at
     once; otherwise it waits for a supervisor of the ticket's team (reminder at 20 minutes,
-    escalation at 30). Fields by kind: see validation.clean_request."""
+    escalation at 30). Which fields each kind needs, and how raw values (form or API strings) are
+    checked: validation.clean_request. `currency` is the order's when the ticket has one."""
+    data = {
+        "kind": kind,
+        "amount": amount,
+        "currency": currency,
+        "reason": reason,
+        "reason_detail": reason_detail,
+        "items": items,
+        "description": description,
+        "coupon_type": coupon_type,
+        "coupon_percent": coupon_percent,
+        "coupon_valid_until": coupon_valid_until,
+        "is_exchange": is_exchange,
+        "customer_pays_return_shipping": customer_pays_return_shipping,
+        "message_mode": message_mode,
+        "message": message,
+    }
     if not roles.is_agent(actor):
         raise NotAllowed(_("You are not allowed to do this."))
     if not can_see_ticket(actor, ticket):

@@ -198,3 +198,27 @@ def test_rejection_tells_the_agent_not_the_customer(actors, waiting):
     notice = Notification.objects.get(user=actors.l1)
     assert "rejected" in notice.text and "Parcel was delivered on time" in notice.text
     assert TicketEvent.objects.filter(ticket=waiting.ticket, kind="compensation_rejected").exists()
+
+
+def test_the_decided_request_handed_back_is_the_stored_final_row(actors, waiting):
+    decided = decide(waiting, actors.supervisor, decision="rejected")
+    assert (decided.state, decided.decided_by, decided.decision_comment) == (
+        RequestState.REJECTED,
+        actors.supervisor,
+        "Customer waited three weeks",
+    )
+    assert decided.decided_at is not None and decided.sla_due_at is None
+    decided.decision_comment = "rewritten"
+    with pytest.raises(RecordIsFinal):  # the service's copy is as final as a fresh read
+        decided.save()
+    with pytest.raises(Conflict):
+        decide(decided, actors.supervisor)
+
+
+def test_a_request_names_what_it_takes(actors, make_ticket):
+    import inspect
+
+    parameters = inspect.signature(services.compensation_request_create).parameters.values()
+    assert all(p.kind == p.KEYWORD_ONLY for p in parameters)
+    with pytest.raises(TypeError):
+        services.compensation_request_create(ticket=make_ticket(), actor=actors.l1, kind="gift", colour="red")

@@ -1,7 +1,7 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
 from .customers import customer_get_or_create, order_create
-from .email import email_queue, email_send, emails_recover_interrupted, emails_send_due
+from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
 from .messages import (
     AttachmentInput,
     message_add_note,
@@ -31,6 +31,7 @@ __all__ = [
     "email_queue",
     "email_send",
     "emails_recover_interrupted",
+    "emails_retry_failed",
     "emails_send_due",
     "is_on_shift",
     "message_add_note",

@@ -2,31 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Left, Right, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk import roles
+from helpdesk.bulk import insert_rows
 from helpdesk.errors import NotAllowed, NotFound
 
+from ..history import is_event_kind
 from ..models import Ticket, TicketEvent
 from ..scope import can_see_ticket
 
 SEARCH_HEAD = 2_000  # the subject, the customer and the start of the first message stay searchable
 SEARCH_TAIL = 18_000  # and so do the latest messages, however long the ticket grows
 
+# (ticket id, kind, old value, new value) of an event recorded by the system
+EventToRecord = tuple[int, str, Any, Any]
+
+
+def _checked_kind(kind: str) -> str:
+    """Every kind recorded has a translated label: an unregistered one is a programming error."""
+    if not is_event_kind(kind):
+        raise ValueError(f"unregistered ticket event kind {kind!r}: register it with tickets.history")
+    return str(kind)
+
+
+def _value(value: Any) -> str:
+    return str(value if value is not None else "")[:255]
+
 
 def record_event(ticket: Ticket, actor: Any, kind: str, old: Any = "", new: Any = "") -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        kind=kind,
-        old_value=str(old if old is not None else "")[:255],
-        new_value=str(new if new is not None else "")[:255],
+        kind=_checked_kind(kind),
+        old_value=_value(old),
+        new_value=_value(new),
+    )
+
+
+def record_events(rows: Iterable[EventToRecord], *, created: datetime | None = None) -> None:
+    """Many events by the system (a sweep), in one INSERT whatever their number."""
+    created = created or timezone.now()
+    insert_rows(
+        TicketEvent,
+        ("ticket_id", "kind", "old_value", "new_value", "created_at"),
+        [(ticket_id, _checked_kind(kind), _value(old), _value(new), created) for ticket_id, kind, old, new in rows],
     )
 
 

@@ -6,7 +6,7 @@ import logging
 import smtplib
 import uuid
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -272,6 +273,23 @@ def emails_recover_interrupted(*, now: datetime | None = None) -> int:
     if given_up:
         logger.error("%d email(s) interrupted mid-send were marked failed, not resent", given_up)
     return retried + given_up
+
+
+@transaction.atomic
+def emails_retry_failed(*, ids: Iterable[int]) -> list[int]:
+    """Failed emails among `ids` become due now and are sent again; returns their ids. An email sent
+    or retried meanwhile is left alone (the rows are locked and their state checked)."""
+    failed = list(
+        OutboundEmail.objects.select_for_update()
+        .filter(pk__in=list(ids), state=OutboundEmail.State.FAILED)
+        .order_by("pk")
+        .only("pk")
+    )
+    OutboundEmail.objects.filter(pk__in=[email.pk for email in failed]).update(
+        state=OutboundEmail.State.PENDING, due_at=timezone.now(), last_error=""
+    )
+    _send_after_commit(failed)  # the minute sweep sends them anyway if the broker is down
+    return [email.pk for email in failed]
 
 
 def emails_send_due(*, now: datetime | None = None, limit: int = 200) -> int:

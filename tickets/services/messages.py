@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from helpdesk.errors import ServiceError
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type, stored_name
 
-from .. import signals
 from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
 from ._common import append_search_text, ensure_can_work
 from .sla import sla_first_response, sla_reviewed
@@ -110,7 +109,6 @@ def _add_message(
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=message.created_at)
     ticket.last_activity_at = message.created_at
     append_search_text(ticket, message.body)
-    signals.message_added.send(sender=Message, ticket=ticket, message=message)
     return message
 
 

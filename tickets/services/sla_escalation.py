@@ -25,8 +25,10 @@ from helpdesk import roles
 from helpdesk.bulk import insert_rows, update_rows
 from helpdesk.models import Notification
 
-from ..models import AgentProfile, Priority, Ticket, TicketEvent, format_reference
+from ..history import TicketEventKind
+from ..models import AgentProfile, Priority, Ticket, format_reference
 from ..selectors import VIEW_MINE, VIEW_TEAM, VIEW_UNASSIGNED
+from ._common import EventToRecord, record_events
 from .email import EmailToQueue, emails_queue
 from .routing import (
     agents_on_shift_by_team,
@@ -200,11 +202,7 @@ def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
     if chosen:
         AgentProfile.objects.filter(pk__in={p.pk for p in chosen.values()}).update(last_assigned_at=now)
     created = timezone.now()  # what auto_now_add would have set
-    insert_rows(
-        TicketEvent,
-        ("ticket_id", "kind", "old_value", "new_value", "created_at"),
-        _history(tickets, chosen, assignees, created),
-    )
+    record_events(_history(tickets, chosen, assignees), created=created)
     when = now.isoformat()
     given = _Notices("sla-reassigned", REASSIGNED, REASSIGNED_SEVERAL, when)
     for pk, profile in chosen.items():
@@ -263,16 +261,16 @@ def _update_tickets(tickets: list[BreachedTicket], chosen: dict[int, AgentProfil
 
 
 def _history(
-    tickets: list[BreachedTicket], chosen: dict[int, AgentProfile], assignees: dict[int, Any], created: datetime
-) -> list[tuple[int, str, str, str, datetime]]:
-    """The priority raised and the assignee changed: (ticket, kind, old value, new value, created) rows."""
-    rows = []
+    tickets: list[BreachedTicket], chosen: dict[int, AgentProfile], assignees: dict[int, Any]
+) -> list[EventToRecord]:
+    """The priority raised and the assignee changed, as the ticket services record them (by the system)."""
+    rows: list[EventToRecord] = []
     for ticket in tickets:
         if ticket.priority < Priority.URGENT:
-            rows.append((ticket.pk, "priority", str(ticket.priority), str(ticket.priority + 1), created))
+            rows.append((ticket.pk, TicketEventKind.PRIORITY, ticket.priority, ticket.priority + 1))
         if ticket.pk in chosen:
             old = assignees[ticket.assignee_id].get_username() if ticket.assignee_id in assignees else ""
-            rows.append((ticket.pk, "assignee", old, chosen[ticket.pk].user.get_username(), created))
+            rows.append((ticket.pk, TicketEventKind.ASSIGNEE, old, chosen[ticket.pk].user.get_username()))
     return rows
 
 

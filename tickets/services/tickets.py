@@ -16,6 +16,7 @@ from helpdesk.language import ticket_language
 from helpdesk.money import currency_exponent
 
 from .. import signals
+from ..history import TicketEventKind
 from ..models import (
     Category,
     CategoryField,
@@ -96,9 +97,9 @@ def ticket_create(
         last_activity_at=now,
         follow_up_of=follow_up_of,
     )
-    record_event(ticket, actor, "created", "", channel)
+    record_event(ticket, actor, TicketEventKind.CREATED, "", channel)
     if follow_up_of is not None:
-        record_event(follow_up_of, actor, "follow_up", "", ticket.reference)
+        record_event(follow_up_of, actor, TicketEventKind.FOLLOW_UP, "", ticket.reference)
     append_search_text(ticket, subject, customer.name, customer.email, order.external_number if order else "")
     if channel == Channel.SYSTEM:
         # A proactive ticket: the customer wrote nothing; what we found is for the agents, and what
@@ -116,7 +117,6 @@ def ticket_create(
         )
     sla_start(ticket=ticket, at=ticket.first_customer_message_at or now)
     ticket_route_new(ticket=ticket, now=now)
-    signals.ticket_created.send(sender=Ticket, ticket=ticket, actor=actor)
     if acknowledge:
         from .notify import ticket_acknowledge
 
@@ -163,7 +163,7 @@ def _change_status(ticket: Ticket, new: str, actor: Any) -> None:
     )
     if not updated:
         raise Conflict(_("The ticket was changed meanwhile. Reload it and try again."))
-    record_event(ticket, actor, "status", old, new)
+    record_event(ticket, actor, TicketEventKind.STATUS, old, new)
     sla_status_changed(ticket=ticket, old=old, new=new, at=now)
     signals.ticket_status_changed.send(sender=Ticket, ticket=ticket, actor=actor, old=old, new=new)
 
@@ -209,10 +209,9 @@ def _set_field(ticket: Ticket, field: str, value: Any, actor: Any, shown: Any = 
     setattr(ticket, field, value)
     ticket.save(update_fields=[field, "updated_at"])
     old_shown = old.pk if hasattr(old, "pk") else old
-    record_event(ticket, actor, field, old_shown, shown if shown is not None else value)
+    record_event(ticket, actor, TicketEventKind(field), old_shown, shown if shown is not None else value)
     if field in ("priority", "category"):
         sla_retarget(ticket=ticket)
-    signals.ticket_changed.send(sender=Ticket, ticket=ticket, actor=actor, field=field, old=old, new=value)
 
 
 @transaction.atomic
@@ -305,7 +304,7 @@ def ticket_record_facts(*, ticket: Ticket, facts: dict[str, Any], actor: Any) ->
         changed = sorted(k for k in set(updated) | set(ticket.facts) if updated.get(k) != ticket.facts.get(k))
         ticket.facts = updated
         ticket.save(update_fields=["facts", "updated_at"])
-        record_event(ticket, actor, "facts", "", ", ".join(changed))
+        record_event(ticket, actor, TicketEventKind.FACTS, "", ", ".join(changed))
     return ticket
 
 
@@ -329,13 +328,11 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: Any) -> Ticket:
     source.attachments.update(ticket=target)
     append_search_text(target, source.search_text)
     source.merged_into = target
-    old_status = source.status
-    source.status = Status.CLOSED
-    source.closed_at = timezone.now()
-    source.save(update_fields=["merged_into", "status", "closed_at", "updated_at"])
-    sla_status_changed(ticket=source, old=old_status, new=Status.CLOSED, at=source.closed_at)
-    record_event(source, actor, "merged_into", "", target.reference)
-    record_event(target, actor, "merged_from", source.reference, f"{moved}")
+    source.save(update_fields=["merged_into", "updated_at"])
+    # Closed through the one status path: its event, its SLA clocks and its signal, by the merging agent.
+    _change_status(source, Status.CLOSED, actor)
+    record_event(source, actor, TicketEventKind.MERGED_INTO, "", target.reference)
+    record_event(target, actor, TicketEventKind.MERGED_FROM, source.reference, f"{moved}")
     return target
 
 
