@@ -173,14 +173,12 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Process again (failed or unmatched ones)"))
     def process_again(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
-        from .tasks import process_delivery
-
         ids = list(
             queryset.filter(state__in=[Delivery.State.FAILED, Delivery.State.UNMATCHED]).values_list("pk", flat=True)
         )
         Delivery.objects.filter(pk__in=ids).update(state=Delivery.State.RECEIVED, attempts=0, error="")
         for pk in ids:
-            enqueue(process_delivery, pk)
+            enqueue("logistics.tasks.process_delivery", pk)
         self.message_user(
             request,
             ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", len(ids))

@@ -7,10 +7,13 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Compensation and policies")
 
     def ready(self) -> None:
+        from tickets.compensation import register_compensation_reader
         from tickets.history import register_event_label
         from tickets.panels import register_panel
 
+        from .models import Kind
         from .panel import compensation_panel
+        from .selectors import approved_compensation_items
 
         for kind, label in (
             ("compensation_requested", _("Compensation requested")),
@@ -21,4 +24,5 @@ class PoliciesConfig(AppConfig):
         ):
             register_event_label(kind, label)
 
+        register_compensation_reader(approved_compensation_items, dict(Kind.choices))
         register_panel("compensation", template="policies/panel.html", context=compensation_panel, order=30)

@@ -250,10 +250,8 @@ class OutboundEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
         retried = OutboundEmail.objects.filter(pk__in=ids, state=OutboundEmail.State.FAILED).update(
             state=OutboundEmail.State.PENDING, due_at=timezone.now(), last_error=""
         )
-        from .tasks import send_email
-
         for pk in ids:  # the minute sweep sends them anyway if the broker is down
-            enqueue(send_email, pk)
+            enqueue("tickets.tasks.send_email", pk)
         self.message_user(
             request,
             ngettext("%(count)d email will be sent again.", "%(count)d emails will be sent again.", retried)
