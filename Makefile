@@ -58,6 +58,7 @@ lint: $(STAMP)
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	DEBUG=1 $(PYTHON) -m mypy .
+	$(VENV)/bin/lint-imports
 	DEBUG=1 DATABASE_URL=sqlite:///:memory: $(PYTHON) manage.py makemigrations --check --dry-run
 	$(PYTHON) bin/check_translations
 	DEBUG=0 SECRET_KEY=lint-check-$$(date +%s)-a-long-random-looking-secret-value-for-check \

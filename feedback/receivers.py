@@ -29,6 +29,4 @@ def on_ticket_status_changed(sender: Any, ticket: Any, old: str, new: str, **kwa
         logger.exception("survey invitation not updated for ticket %s (%s -> %s)", ticket.pk, old, new)
     # On solve the case is recorded (or refreshed); on close only if it is still missing.
     if new == Status.SOLVED or (new == Status.CLOSED and not CaseRecord.objects.filter(ticket_id=ticket.pk).exists()):
-        from .tasks import record_case
-
-        enqueue(record_case, ticket.pk)
+        enqueue("feedback.tasks.record_case", ticket.pk)

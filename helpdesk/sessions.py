@@ -3,10 +3,11 @@
 The ORM compiled the same lookup on every request, which cost more than running it. Everything
 else (creation, saving, expiry, deletion at logout) is Django's own.
 
-Sessions signed in before HelpdeskBackend replaced Django's ModelBackend name ModelBackend, which
-is no longer in AUTHENTICATION_BACKENDS: Django would treat them as signed out. They are read as
-HelpdeskBackend's, which checks the same accounts the same way, so staff stay signed in across
-the upgrade."""
+Sessions signed in before HelpdeskBackend replaced Django's ModelBackend name ModelBackend, and
+those signed in before the backend moved to the tickets app name its old path; neither is in
+AUTHENTICATION_BACKENDS any more, so Django would treat them as signed out. They are read as the
+current backend's, which checks the same accounts the same way, so staff stay signed in across
+the upgrades."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
 
-LEGACY_BACKEND = "django.contrib.auth.backends.ModelBackend"
-CURRENT_BACKEND = "helpdesk.auth_backend.HelpdeskBackend"
+LEGACY_BACKENDS = ("django.contrib.auth.backends.ModelBackend", "helpdesk.auth_backend.HelpdeskBackend")
+CURRENT_BACKEND = "tickets.auth_backend.HelpdeskBackend"
 
 
 class SessionStore(db.SessionStore):
@@ -35,7 +36,7 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return {}
         data = self.decode(row[0])
-        if data.get(BACKEND_SESSION_KEY) == LEGACY_BACKEND:
+        if data.get(BACKEND_SESSION_KEY) in LEGACY_BACKENDS:
             data[BACKEND_SESSION_KEY] = CURRENT_BACKEND
         return data
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "logistics",
     "feedback",
     "reports",
+    "demo",  # demo data and the commands that load it (seed_demo, post_sample_delivery)
 ]
 
 MIDDLEWARE = [
@@ -117,7 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username+IP or IP before checking passwords
-    "helpdesk.auth_backend.HelpdeskBackend",  # ModelBackend with fewer queries per request
+    "tickets.auth_backend.HelpdeskBackend",  # ModelBackend with fewer queries per request
 ]
 # Failed logins lock the attacking IP, and an account only from that IP: an attacker elsewhere
 # cannot keep a supervisor locked out. The lock lifts after the cool-off or a successful login.

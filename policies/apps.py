@@ -7,12 +7,16 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Compensation and policies")
 
     def ready(self) -> None:
+        from tickets.compensation import register_compensation_reader
         from tickets.history import register_event_kinds
         from tickets.panels import register_panel
 
         from .history import CompensationEventKind
+        from .models import Kind
         from .panel import compensation_panel
+        from .selectors import approved_compensation_items
 
         register_event_kinds(CompensationEventKind)
 
+        register_compensation_reader(approved_compensation_items, dict(Kind.choices))
         register_panel("compensation", template="policies/panel.html", context=compensation_panel, order=30)

@@ -12,11 +12,25 @@ from helpdesk.errors import ServiceError
 from tickets.models import Ticket
 
 from . import selectors, services
-from .forms import CompensationRequestForm
+from .forms import CompensationRequestForm, DecisionForm
+from .models import CompensationRequest, RequestState
+from .services.audience import may_decide_scope
 from .services.rates import BASE_CURRENCY
+from .services.validation import WAITING_REASONS
 
 # A refused post re-renders the whole ticket page; the panel then shows the form as it was sent.
 BOUND_FORM_ATTRIBUTE = "policies_compensation_form"
+
+
+def decision_context(user: Any, comp: CompensationRequest, form: DecisionForm | None = None) -> dict[str, Any]:
+    can_decide = comp.state == RequestState.PENDING and comp.requested_by_id != user.pk and may_decide_scope(user, comp)
+    return {
+        "comp": comp,
+        "can_decide": can_decide,
+        "own_request": comp.requested_by_id == user.pk,
+        "decision_form": form or DecisionForm(),
+        "waiting_reasons": [WAITING_REASONS.get(code, code) for code in comp.waiting_reasons],
+    }
 
 
 def compensation_panel(
@@ -24,8 +38,6 @@ def compensation_panel(
 ) -> dict[str, Any] | None:
     if not roles.is_agent(request.user):
         return None
-    from .views import decision_context
-
     form = form or getattr(request, BOUND_FORM_ATTRIBUTE, None) or CompensationRequestForm(ticket=ticket)
     requests = selectors.requests_visible_to(request.user).filter(ticket=ticket).order_by("-created_at", "-id")
     authority = services.authority_of(request.user)

@@ -104,6 +104,25 @@ def committed_on_ticket(ticket: Ticket) -> Committed:
     return committed
 
 
+def approved_compensation_items(ticket: Ticket) -> list[dict[str, str]]:
+    """The approved compensation on this very ticket as [{kind, currency, amount, amount_usd}] (read
+    by other apps through tickets.compensation)."""
+    approved = [
+        item
+        for item in committed_on_ticket(ticket).items
+        if item.state == RequestState.APPROVED and item.ticket_id == ticket.pk
+    ]
+    return [
+        {
+            "kind": str(item.kind),
+            "currency": str(item.currency),
+            "amount": str(getattr(item, "amount_display", item.amount)),
+            "amount_usd": str(item.amount_usd),
+        }
+        for item in approved
+    ]
+
+
 def pending_for_supervisor(user: Any) -> QuerySet[CompensationRequest]:
     return requests_visible_to(user).filter(state=RequestState.PENDING).order_by("created_at", "id")
 

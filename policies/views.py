@@ -3,8 +3,6 @@ and the decision endpoint used by all of them (plain POST or htmx)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,21 +24,8 @@ from tickets.views.ticket import render_ticket_page
 
 from . import selectors, services
 from .forms import CompensationRequestForm, DecisionForm
-from .models import CompensationRequest, RequestState
-from .panel import BOUND_FORM_ATTRIBUTE, compensation_panel
-from .services.audience import may_decide_scope
-from .services.validation import WAITING_REASONS
-
-
-def decision_context(user: Any, comp: CompensationRequest, form: DecisionForm | None = None) -> dict[str, Any]:
-    can_decide = comp.state == RequestState.PENDING and comp.requested_by_id != user.pk and may_decide_scope(user, comp)
-    return {
-        "comp": comp,
-        "can_decide": can_decide,
-        "own_request": comp.requested_by_id == user.pk,
-        "decision_form": form or DecisionForm(),
-        "waiting_reasons": [WAITING_REASONS.get(code, code) for code in comp.waiting_reasons],
-    }
+from .models import RequestState
+from .panel import BOUND_FORM_ATTRIBUTE, compensation_panel, decision_context
 
 
 def _visible_ticket(request: HttpRequest, ticket_pk: int) -> Ticket:

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from . import services
+from .inbound import mail_fetch
 
 
 @shared_task(name="tickets.tasks.send_email", autoretry_for=(ConnectionError,), max_retries=3)
@@ -24,4 +25,8 @@ def sla_sweep() -> dict[str, int]:
     return {"warned": len(result.warned), "breached": len(result.breached)}
 
 
-from . import inbound_tasks  # noqa: E402, F401  (registers tickets.tasks.fetch_mail)
+@shared_task(name="tickets.tasks.fetch_mail")
+def fetch_mail() -> int:
+    """The periodic mailbox read; beat runs it, and it is safe to run twice at once (a message read
+    by both is de-duplicated by its Message-ID)."""
+    return mail_fetch()

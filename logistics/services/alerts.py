@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,21 +22,10 @@ from tickets.services import message_add_note, ticket_create
 from .. import conf
 from ..models import ExceptionEpisode, ExceptionRule, Shipment, ShipmentException
 from .detection import rule_for
-from .notices import episode_consider_notice, episodes_notify_due
+from .notices import episode_consider_notice, episodes_notify_due, lock_order_tickets
 from .shipments import record_ticket_facts
 
 logger = logging.getLogger(__name__)
-
-_ORDER_LOCK_NAMESPACE = 0x4C4F47  # "LOG": this app's advisory locks, keyed by order id
-
-
-def lock_order_tickets(order_id: int) -> None:
-    """Serialise "find or open the order's episode and logistics ticket" across processes, for the
-    rest of the transaction. An advisory lock rather than the order row: the compensation app locks
-    ticket then order, and this must not deadlock with it. (SQLite allows one writer anyway.)"""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ORDER_LOCK_NAMESPACE, order_id % 2**31])
 
 
 def logistics_tickets(order: Order) -> Any:

@@ -223,10 +223,8 @@ def exceptions_evaluate(*, shipment: Shipment, now: datetime | None = None) -> l
         from .notices import episode_close_if_settled
 
         episode_close_if_settled(order_id=shipment.order_id, now=now)
-    from ..tasks import act_on_exception
-
     for exception in created:
-        enqueue(act_on_exception, exception.pk)
+        enqueue("logistics.tasks.act_on_exception", exception.pk)
     return created
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +27,18 @@ from .detection import rule_for
 COUPON_REASONS: dict[str, str] = {ExceptionKind.LOST: "lost", ExceptionKind.DAMAGED: "damaged"}
 
 Found = tuple[ShipmentException, ExceptionRule]
+
+
+_ORDER_LOCK_NAMESPACE = 0x4C4F47  # "LOG": this app's advisory locks, keyed by order id
+
+
+def lock_order_tickets(order_id: int) -> None:
+    """Serialise "find or open the order's episode and logistics ticket" across processes, for the
+    rest of the transaction. An advisory lock rather than the order row: the compensation app locks
+    ticket then order, and this must not deadlock with it. (SQLite allows one writer anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ORDER_LOCK_NAMESPACE, order_id % 2**31])
 
 
 def _quiet() -> timedelta:
@@ -182,8 +194,6 @@ def _notify(episode: ExceptionEpisode, found: list[Found], head: Found, gravity:
 
 def episodes_notify_due(*, now: datetime | None = None, limit: int = 200) -> int:
     """The sweep: tell the customers whose material change came within the quiet period, once it ends."""
-    from .alerts import lock_order_tickets
-
     now = now or timezone.now()
     ids = list(
         ExceptionEpisode.objects.filter(

@@ -53,15 +53,13 @@ def _slot_key(slot: int) -> str:
 
 def processing_wake(*, delivery_id: int) -> None:
     """After a delivery is stored: make sure a drain will see it."""
-    from ..tasks import process_deliveries
-
     slot = delivery_id % slots()
     try:
         if not cache.add(_slot_key(slot), 1, timeout=WAKE_TTL_SECONDS):
             return  # a drain of this slot is queued or running, and will look again before it stops
     except Exception as error:  # cache unreachable: wake a drain anyway
         logger.warning("logistics wake-up key unavailable: %s", error)
-    enqueue(process_deliveries, slot)
+    enqueue("logistics.tasks.process_deliveries", slot)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from helpdesk.tasking import enqueue
 from tickets.models import CategoryField, Order, Ticket
 from tickets.scope import can_see_ticket
 from tickets.services import ticket_record_facts
-from tickets.services._common import record_event
+from tickets.services.events import ticket_event_record
 
 from .. import conf
 from ..choices import ServiceType, ShipmentStatus, Source
@@ -76,9 +76,7 @@ def shipments_for_update(update: ParsedUpdate, known: list[Shipment] | None = No
 
 
 def _match_later(tracking_number: str) -> None:
-    from ..tasks import match_unmatched
-
-    enqueue(match_unmatched, tracking_number)
+    enqueue("logistics.tasks.match_unmatched", tracking_number)
 
 
 def shipment_created(*, sender: Any, instance: Shipment, created: bool, raw: bool = False, **_: Any) -> None:
@@ -90,10 +88,8 @@ def shipment_created(*, sender: Any, instance: Shipment, created: bool, raw: boo
 
 def order_created(*, sender: Any, instance: Order, created: bool, raw: bool = False, **_: Any) -> None:
     """post_save of Order: deliveries that named this order before it existed are processed now."""
-    from ..tasks import match_order
-
     if created and not raw and instance.external_number:
-        enqueue(match_order, instance.pk)
+        enqueue("logistics.tasks.match_order", instance.pk)
 
 
 def deliveries_match_order(*, order_id: int) -> int:
@@ -210,7 +206,7 @@ def shipment_add(
     ShipmentStatusChange.objects.create(
         shipment=shipment, new_status=shipment.status, source=Source.AGENT, actor=actor, note="added by an agent"
     )
-    record_event(ticket, actor, "tracking_added", "", f"{number} ({chosen.name})")
+    ticket_event_record(ticket=ticket, kind="tracking_added", actor=actor, data={"new": f"{number} ({chosen.name})"})
     record_ticket_facts(ticket, shipment, actor)
     return shipment  # the deliveries waiting for this number are matched by shipment_created
 
@@ -280,5 +276,5 @@ def shipment_correct(
     locked.save(update_fields=[*fields, "updated_at"])
     new = f"{number} ({chosen.name if chosen else '?'})"
     if new != old:
-        record_event(ticket, actor, "tracking_corrected", old, new)
+        ticket_event_record(ticket=ticket, kind="tracking_corrected", actor=actor, data={"old": old, "new": new})
     return locked

@@ -20,7 +20,7 @@ from helpdesk.errors import ServiceError
 from helpdesk.money import format_money
 from helpdesk.notifications import notify
 from tickets.services import email_queue, message_add_note, message_add_reply
-from tickets.services._common import record_event
+from tickets.services.events import ticket_event_record
 
 from ..models import CompensationGrant, CompensationRequest, CouponType, Decision, DecisionLog, Kind, MessageMode
 
@@ -79,7 +79,9 @@ def record_decision(
     if decision == Decision.APPROVED:
         _grant(request, actor=actor, automatic=automatic)
     else:
-        record_event(request.ticket, actor, "compensation_rejected", "", describe(request))
+        ticket_event_record(
+            ticket=request.ticket, kind="compensation_rejected", actor=actor, data={"new": describe(request)}
+        )
     if not automatic:
         _tell_requester(request, decision=decision, comment=comment)
     return log
@@ -99,7 +101,7 @@ def _grant(request: CompensationRequest, *, actor: Any, automatic: bool) -> Comp
         coupon_code=new_coupon_code() if request.kind == Kind.COUPON else None,
         created_at=request.decided_at or timezone.now(),
     )
-    record_event(ticket, actor, "compensation_approved", "", describe(request))
+    ticket_event_record(ticket=ticket, kind="compensation_approved", actor=actor, data={"new": describe(request)})
     if not _post_message(request, grant, automatic=automatic):
         _email_customer(request, grant)
     return grant

@@ -18,7 +18,7 @@ from helpdesk.errors import NotAllowed, NotFound, ServiceError
 from helpdesk.notifications import notify
 from tickets.models import Order, Status, Ticket
 from tickets.scope import can_see_ticket
-from tickets.services._common import record_event
+from tickets.services.events import ticket_event_record
 
 from ..models import COUNTED_STATES, CompensationRequest, Decision, MessageMode, RequestState, TierAuthority
 from .audience import supervisors
@@ -139,7 +139,7 @@ def compensation_request_create(
         request.escalate_at = now + ESCALATE_AFTER
         request.sla_due_at = request.remind_at
         request.save()
-        record_event(ticket, actor, "compensation_requested", "", describe(request))
+        ticket_event_record(ticket=ticket, kind="compensation_requested", actor=actor, data={"new": describe(request)})
         _audit_requested(request)
         _tell_team_supervisors(request)
         return request
@@ -147,7 +147,7 @@ def compensation_request_create(
     request.decided_by = actor
     request.decided_at = now
     request.save()
-    record_event(ticket, actor, "compensation_requested", "", describe(request))
+    ticket_event_record(ticket=ticket, kind="compensation_requested", actor=actor, data={"new": describe(request)})
     _audit_requested(request)
     record_decision(request, actor=actor, decision=Decision.APPROVED, comment="", automatic=True)
     return request

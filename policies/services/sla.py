@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.notifications import notify
 from tickets.services import email_queue
-from tickets.services._common import record_event
+from tickets.services.events import ticket_event_record
 
 from ..models import CompensationRequest, RequestState
 from .audience import staff_language, staff_time_zone, supervisors
@@ -49,13 +49,13 @@ def approvals_sweep(*, now: datetime | None = None, limit: int = 100) -> int:
 
 def _remind(request: CompensationRequest) -> None:
     users = list(supervisors(team_id=request.ticket.team_id).exclude(pk=request.requested_by_id))
-    record_event(request.ticket, None, "compensation_reminder", "", describe(request))
+    ticket_event_record(ticket=request.ticket, kind="compensation_reminder", data={"new": describe(request)})
     _tell(request, users, step="remind")
 
 
 def _escalate(request: CompensationRequest) -> None:
     users = list(supervisors(with_admins=True).exclude(pk=request.requested_by_id))
-    record_event(request.ticket, None, "compensation_escalated", "", describe(request))
+    ticket_event_record(ticket=request.ticket, kind="compensation_escalated", data={"new": describe(request)})
     _tell(request, users, step="escalate")
 
 

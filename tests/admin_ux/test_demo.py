@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from helpdesk.demo import CUSTOMERS
+from demo.data import CUSTOMERS
 from logistics.models import Shipment, ShipmentException, TrackingEvent, WebhookDelivery
 from tickets.models import CannedReply, Category, Shift, TicketEvent
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from feedback import services
 from feedback.models import CaseRecord
 from feedback.selectors import cases_search
+from feedback.services.compensation import compensation_labels
 from tests.factories import OrderFactory
 from tickets import services as tickets
 
@@ -107,6 +108,7 @@ def test_the_compensation_granted_is_read_from_policies(solve, actors, teams):
     assert case.compensation == [
         {"kind": "partial_refund", "currency": "EUR", "amount": "20.00", "amount_usd": "25.00"}
     ]
+    assert compensation_labels(case.compensation) == ["Partial refund: EUR 20.00"]  # policies' label
 
 
 def test_a_broken_policies_app_does_not_stop_the_case(solve, monkeypatch):
@@ -119,6 +121,17 @@ def test_a_broken_policies_app_does_not_stop_the_case(solve, monkeypatch):
     ticket = solve()
     case = services.case_record(ticket_id=ticket.pk)
     assert case is not None and case.compensation == [] and case.compensation_usd is None
+
+
+def test_without_an_app_reading_compensation_the_case_records_none(solve, monkeypatch):
+    # feedback reads compensation only through the reader registered with tickets (policies does)
+    import tickets.compensation
+
+    monkeypatch.setattr(tickets.compensation, "_READERS", [])
+    ticket = solve()
+    case = services.case_record(ticket_id=ticket.pk)
+    assert case is not None and case.compensation == [] and case.compensation_usd is None
+    assert compensation_labels([{"kind": "odd_kind", "currency": "EUR", "amount": "1.00"}]) == ["odd_kind: EUR 1.00"]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk import roles
-from helpdesk.auth_backend import HelpdeskBackend
+from tickets.auth_backend import HelpdeskBackend
 
 pytestmark = pytest.mark.django_db
 

@@ -48,15 +48,19 @@ def test_a_signed_in_agent_stays_signed_in_and_logout_ends_the_session(client, a
     assert client.get(reverse("tickets:queue")).status_code == 302
 
 
-def test_an_agent_signed_in_before_the_backend_changed_stays_signed_in(client, actors, settings):
-    """Sessions from before HelpdeskBackend name Django's ModelBackend: still the agent's session."""
+@pytest.mark.parametrize(
+    "old_backend", ["django.contrib.auth.backends.ModelBackend", "helpdesk.auth_backend.HelpdeskBackend"]
+)
+def test_an_agent_signed_in_before_the_backend_changed_stays_signed_in(client, actors, settings, old_backend):
+    """Sessions from before HelpdeskBackend name Django's ModelBackend, and those from before it moved
+    to the tickets app its old path: still the agent's session."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     store = SessionStore()
     store.update(
         {
             SESSION_KEY: str(actors.l1.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: old_backend,
             HASH_SESSION_KEY: actors.l1.get_session_auth_hash(),
         }
     )
@@ -66,4 +70,4 @@ def test_an_agent_signed_in_before_the_backend_changed_stays_signed_in(client, a
     response = client.get(reverse("tickets:queue"))
 
     assert response.status_code == 200 and response.wsgi_request.user == actors.l1
-    assert "django.contrib.auth.backends.ModelBackend" not in settings.AUTHENTICATION_BACKENDS
+    assert old_backend not in settings.AUTHENTICATION_BACKENDS

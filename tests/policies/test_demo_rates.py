@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from helpdesk.demo import CUSTOMERS
+from demo.data import CUSTOMERS
 from policies.models import ExchangeRate
 from policies.services import compensation_request_create
 from tickets.models import Ticket

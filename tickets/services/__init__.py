@@ -2,6 +2,7 @@
 
 from .customers import customer_get_or_create, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
+from .events import ticket_event_record
 from .messages import (
     AttachmentInput,
     message_add_note,
@@ -44,6 +45,7 @@ __all__ = [
     "target_for",
     "ticket_assign",
     "ticket_create",
+    "ticket_event_record",
     "ticket_merge",
     "ticket_record_facts",
     "ticket_set_category",

@@ -147,10 +147,8 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def _send_after_commit(outbound: list[OutboundEmail]) -> None:
-    from ..tasks import send_email
-
     for email in outbound:
-        enqueue(send_email, email.pk)
+        enqueue("tickets.tasks.send_email", email.pk)
 
 
 def _mail_for(outbound: OutboundEmail) -> EmailMultiAlternatives:

@@ -12,12 +12,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from helpdesk import roles
+from policies.services import exchange_rates_import, latest_rate, rate_day
 from tickets import services
 from tickets.models import AgentProfile, Category, CategoryField, Priority, Shift, Status, Team, Ticket
 
-from . import roles
-from .demo_parcels import create_demo_parcels
-from .demo_replies import create_canned_replies
+from .parcels import create_demo_parcels
+from .replies import create_canned_replies
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - printed for the quick start only
 
@@ -324,7 +325,6 @@ def load_demo_rates() -> int:
     """Rates for every demo currency dated the support centre's today, for each currency that has no
     rate recent enough to use (so rates fetched from the real feed are never replaced). Run at every
     start of the quick start, so the demo works whatever day it runs. Returns how many were added."""
-    from policies.services import exchange_rates_import, latest_rate, rate_day
 
     today = rate_day()
     missing = [code for code in DEMO_RATES if latest_rate(currency=code, day=today) is None]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from helpdesk.demo import DEMO_PASSWORD, demo_logins, load_demo_data, load_demo_rates
+from demo.data import DEMO_PASSWORD, demo_logins, load_demo_data, load_demo_rates
 
 
 class Command(BaseCommand):

@@ -1,0 +1,71 @@
+"""The app boundaries are contracts (import-linter, in pyproject.toml) that `make lint` checks: they hold
+on the tree, and an import that crosses one, at module or function level, breaks them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ["helpdesk", "tickets", "policies", "logistics", "feedback", "reports", "demo"]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=tree, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def tree_copy(tmp_path: Path) -> Path:
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def inject(path: Path, line: str) -> None:
+    path.write_text(path.read_text() + f"\n\n{line}\n")
+
+
+def test_the_tree_keeps_every_contract():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_the_copy_keeps_them_too(tree_copy):
+    assert lint_imports(tree_copy).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        # tickets is at the bottom of the product apps, even inside a function
+        ("tickets/selectors.py", "def _f():\n    import policies  # noqa", "tickets is not allowed to import policies"),
+        # helpdesk/ is configuration: no product app
+        ("helpdesk/roles.py", "from tickets import models  # noqa", "helpdesk is not allowed to import tickets"),
+        # feedback reads compensation through tickets' registry, never from policies
+        (
+            "feedback/selectors.py",
+            "from policies import selectors  # noqa",
+            "feedback is not allowed to import policies",
+        ),
+        # a service importing the tasks module that calls it back closes a cycle
+        ("logistics/services/shipments.py", "def _f():\n    from ..tasks import match_order  # noqa", "No cycles"),
+        # the private helpers of tickets' services stay private
+        ("policies/services/sla.py", "from tickets.services._common import record_event  # noqa", "Private modules"),
+    ],
+)
+def test_a_forbidden_import_breaks_a_contract(tree_copy, module, line, broken):
+    inject(tree_copy / module, line)
+
+    result = lint_imports(tree_copy)
+
+    assert result.returncode != 0
+    assert broken in result.stdout, result.stdout
