@@ -16,8 +16,8 @@ class LogisticsConfig(AppConfig):
         from .history import TrackingEventKind
         from .models import CarrierExceptionCode, ExceptionRule, Shipment
         from .panel import tracking_panel
-        from .services.detection import rules_cache_clear
-        from .services.shipments import order_created, shipment_created
+        from .services.matching import order_created, shipment_created
+        from .services.rules import rules_cache_clear
 
         register_panel("logistics", template="logistics/panel.html", context=tracking_panel, order=20)
         register_event_kinds(TrackingEventKind)

@@ -7,8 +7,13 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
+        from .channels import BUILT_IN
         from .panels import register_panel
+        from .services.channels import register_channel
         from .sla_panel import sla_panel_context
+
+        for adapter in BUILT_IN:
+            register_channel(adapter)
 
         register_panel("sla", template="tickets/sla_panel.html", context=sla_panel_context, order=10)
         self._expire_cached_pages_on_change()

@@ -3,9 +3,10 @@
 
 from .alerts import exception_act, exceptions_act_due
 from .carriers import carrier_guess, carriers_matching
-from .detection import exceptions_evaluate, exceptions_sweep, rule_for, rules_cache_clear
+from .detection import exceptions_evaluate, exceptions_sweep
 from .intake import Intake, delivery_receive
 from .maintenance import deliveries_purge
+from .matching import deliveries_match_order, deliveries_match_sweep, deliveries_match_unmatched
 from .processing import (
     deliveries_drain,
     deliveries_process_again,
@@ -14,13 +15,8 @@ from .processing import (
     delivery_process,
     processing_wake,
 )
-from .shipments import (
-    deliveries_match_order,
-    deliveries_match_sweep,
-    deliveries_match_unmatched,
-    shipment_add,
-    shipment_correct,
-)
+from .rules import rule_for, rules_cache_clear
+from .shipments import shipment_add, shipment_correct
 from .tracking import shipment_apply_update, shipment_set_status
 
 __all__ = [

@@ -21,8 +21,8 @@ from tickets.services import message_add_note, ticket_create
 
 from .. import conf
 from ..models import ExceptionEpisode, ExceptionRule, Shipment, ShipmentException
-from .detection import rule_for
 from .notices import episode_consider_notice, episodes_notify_due, lock_order_tickets
+from .rules import rule_for
 from .shipments import record_ticket_facts
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,6 @@ what no webhook announces (a parcel stalled, or held in customs past the thresho
 from __future__ import annotations
 
 import operator
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import reduce
@@ -23,53 +22,10 @@ from ..choices import (
     ShipmentStatus,
     SubStatus,
 )
-from ..models import CarrierExceptionCode, ExceptionRule, Shipment, ShipmentException
+from ..models import ExceptionRule, Shipment, ShipmentException
 from ..models.shipments import ACTIVE_Q
-
-RULES_TTL_SECONDS = 30.0
-_rules_cache: tuple[float, list[ExceptionRule]] | None = None
-_codes_cache: tuple[float, dict[str, str]] | None = None
-
-
-def rules_cache_clear(**_kwargs: object) -> None:
-    global _rules_cache, _codes_cache
-    _rules_cache = None
-    _codes_cache = None
-
-
-def reported_kinds() -> dict[str, str]:
-    """ "sender:code" -> kind of every active carrier exception code, read like the rules."""
-    global _codes_cache
-    if _codes_cache is None or time.monotonic() - _codes_cache[0] > RULES_TTL_SECONDS:
-        rows = CarrierExceptionCode.objects.filter(is_active=True).values_list("sender", "code", "kind")
-        _codes_cache = (time.monotonic(), {f"{sender}:{code}": kind for sender, code, kind in rows})
-    return _codes_cache[1]
-
-
-def reported_kind(shipment: Shipment) -> str | None:
-    """The kind the carrier itself reported with the event that set the status; None when its code
-    is not a listed one (then the normalised status decides)."""
-    return reported_kinds().get(shipment.reported_code) if shipment.reported_code else None
-
-
-def all_rules() -> list[ExceptionRule]:
-    """Every rule, read at most every 30 s per process (edits in this process clear it at once)."""
-    global _rules_cache
-    if _rules_cache is None or time.monotonic() - _rules_cache[0] > RULES_TTL_SECONDS:
-        _rules_cache = (time.monotonic(), list(ExceptionRule.objects.all()))
-    return _rules_cache[1]
-
-
-def rule_for(
-    kind: str, country: str, service_type: str, rules: list[ExceptionRule] | None = None
-) -> ExceptionRule | None:
-    """The most specific rule for the kind where the shipment goes; None (or an inactive rule) = off."""
-    fitting = [
-        r
-        for r in (rules if rules is not None else all_rules())
-        if r.kind == kind and r.destination_country in ("", country) and r.service_type in ("", service_type)
-    ]
-    return max(fitting, key=lambda r: r.specificity) if fitting else None
+from .notices import episode_close_if_settled
+from .rules import all_rules, reported_kind, rule_for
 
 
 def _hours(delta: timedelta) -> int:
@@ -220,8 +176,6 @@ def exceptions_evaluate(*, shipment: Shipment, now: datetime | None = None) -> l
     shipment.open_exception_kinds = sorted(holding)
     Shipment.objects.filter(pk=shipment.pk).update(open_exception_kinds=shipment.open_exception_kinds)
     if to_resolve and not holding:
-        from .notices import episode_close_if_settled
-
         episode_close_if_settled(order_id=shipment.order_id, now=now)
     for exception in created:
         enqueue("logistics.tasks.act_on_exception", exception.pk)

@@ -21,7 +21,7 @@ from tickets.services import email_queue, message_add_note, message_add_system
 from ..choices import GROUP_GRAVITY, KIND_GROUPS, KIND_PRECISION, ExceptionKind
 from ..models import ExceptionEpisode, ExceptionRule, Shipment, ShipmentException
 from .compensation import CouponOutcome, coupon_code, coupon_propose, coupon_withhold_separate_email
-from .detection import rule_for
+from .rules import rule_for
 
 # The compensation reason each kind of exception stands for.
 COUPON_REASONS: dict[str, str] = {ExceptionKind.LOST: "lost", ExceptionKind.DAMAGED: "damaged"}

@@ -31,6 +31,7 @@ from helpdesk.tasking import enqueue
 from ..formats import PARSERS, ParsedUpdate
 from ..models import Shipment, WebhookDelivery
 from .fastsql import finish_deliveries
+from .shipments import shipments_for_update
 from .tracking import shipment_apply_update
 
 logger = logging.getLogger(__name__)
@@ -151,8 +152,6 @@ def _process_claimed(deliveries: list[WebhookDelivery], *, isolate: bool) -> dic
     """Apply claimed deliveries inside the caller's transaction. With `isolate` each one runs in a
     savepoint and a failure is recorded on it; without, a failure aborts the whole batch (whose
     caller then goes one by one): two statements fewer per delivery on the usual, healthy path."""
-    from .shipments import shipments_for_update
-
     now = timezone.now()
     outcomes: dict[int, str] = {}
     failures: dict[int, Exception] = {}

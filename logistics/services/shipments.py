@@ -21,8 +21,10 @@ from tickets.services.events import ticket_event_record
 from .. import conf
 from ..choices import ServiceType, ShipmentStatus, Source
 from ..formats import ParsedUpdate, normalise_tracking_number
-from ..models import Carrier, Shipment, ShipmentException, ShipmentStatusChange, TrackingEvent, WebhookDelivery
+from ..models import Carrier, Shipment, ShipmentException, ShipmentStatusChange, TrackingEvent
 from .carriers import carrier_for_update, carrier_guess, service_type_for
+from .notices import episode_close_if_settled
+from .tracking import shipment_set_status
 
 _NUMBER = re.compile(r"^[A-Z0-9]{4,40}$")
 
@@ -73,65 +75,6 @@ def shipments_for_update(update: ParsedUpdate, known: list[Shipment] | None = No
             shipment=shipment, new_status=shipment.status, source=update.sender, note="added from a webhook"
         )
     return [Shipment.objects.select_for_update(of=("self",)).select_related("carrier").get(pk=shipment.pk)]
-
-
-def _match_later(tracking_number: str) -> None:
-    enqueue("logistics.tasks.match_unmatched", tracking_number)
-
-
-def shipment_created(*, sender: Any, instance: Shipment, created: bool, raw: bool = False, **_: Any) -> None:
-    """post_save of Shipment: whatever path added it (an agent, the admin, the API, a webhook naming
-    its order), the deliveries waiting for its number are processed once the row is committed."""
-    if created and not raw:
-        _match_later(instance.tracking_number)
-
-
-def order_created(*, sender: Any, instance: Order, created: bool, raw: bool = False, **_: Any) -> None:
-    """post_save of Order: deliveries that named this order before it existed are processed now."""
-    if created and not raw and instance.external_number:
-        enqueue("logistics.tasks.match_order", instance.pk)
-
-
-def deliveries_match_order(*, order_id: int) -> int:
-    """Process again the unmatched deliveries whose body names the order (its shipment is created
-    from the delivery, as for an order known at once)."""
-    number = Order.objects.filter(pk=order_id).values_list("external_number", flat=True).first()
-    if not number:
-        return 0
-    numbers = WebhookDelivery.objects.filter(
-        state=WebhookDelivery.State.UNMATCHED, order_reference=number.strip().lstrip("#").strip()
-    ).values_list("tracking_number", flat=True)
-    return sum(deliveries_match_unmatched(tracking_number=n) for n in sorted(set(numbers)))
-
-
-def deliveries_match_sweep(*, limit: int = 1000) -> int:
-    """The periodic catch-up: unmatched deliveries whose number now has a shipment, or whose order now
-    exists (a lost task message, a row written around the services)."""
-    waiting = WebhookDelivery.objects.filter(state=WebhookDelivery.State.UNMATCHED)
-    by_number = waiting.filter(tracking_number__in=Shipment.objects.values("tracking_number"))
-    by_order = waiting.filter(order_reference__in=Order.objects.values("external_number"))
-    numbers = set(by_number.values_list("tracking_number", flat=True)[:limit])
-    numbers |= set(by_order.values_list("tracking_number", flat=True)[:limit])
-    return sum(deliveries_match_unmatched(tracking_number=n) for n in sorted(numbers))
-
-
-def deliveries_match_unmatched(*, tracking_number: str) -> int:
-    """Process again the deliveries kept for a number that now has a shipment (oldest first)."""
-    from .processing import delivery_process
-
-    ids = list(
-        WebhookDelivery.objects.filter(state=WebhookDelivery.State.UNMATCHED, tracking_number=tracking_number)
-        .order_by("received_at", "id")
-        .values_list("pk", flat=True)
-    )
-    processed = 0
-    for pk in ids:
-        reset = WebhookDelivery.objects.filter(pk=pk, state=WebhookDelivery.State.UNMATCHED).update(
-            state=WebhookDelivery.State.RECEIVED
-        )
-        if reset and delivery_process(delivery_id=pk) == WebhookDelivery.State.PROCESSED:
-            processed += 1
-    return processed
 
 
 def _ensure_agent_on(actor: Any, ticket: Ticket) -> Order:
@@ -223,9 +166,6 @@ def shipment_correct(
 ) -> Shipment:
     """An agent corrects a shipment's number, carrier or service type. A new number starts the
     tracking afresh: the old number's events belonged to another parcel."""
-    from .notices import episode_close_if_settled
-    from .tracking import shipment_set_status
-
     order = _ensure_agent_on(actor, ticket)
     locked = Shipment.objects.select_for_update().filter(pk=shipment.pk, order=order).first()
     if locked is None:
@@ -270,7 +210,7 @@ def shipment_correct(
             actor=actor,
             note=f"tracking number corrected from {old}",
         )
-        _match_later(number)
+        enqueue("logistics.tasks.match_unmatched", number)
     locked.carrier = chosen
     locked.service_type = _clean_service(service_type) or locked.service_type
     locked.save(update_fields=[*fields, "updated_at"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tickets.inbound import inbound_email_receive
-from tickets.inbound.charsets import codec_for, decode_bytes, decode_header_value
-from tickets.inbound.parsing import parse
-from tickets.inbound.text import trim_quoted
+from tickets.channels import inbound_email_receive
+from tickets.channels.charsets import codec_for, decode_bytes, decode_header_value
+from tickets.channels.parsing import parse
+from tickets.channels.text import trim_quoted
 from tickets.models import InboundEmail, Ticket
 
 from . import mail_clients as clients

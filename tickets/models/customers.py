@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("email"), max_length=254)
+    # Empty for a customer known only by phone or an app id (who wrote by a messaging app).
+    email = models.EmailField(_("email"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 alpha-2"))
@@ -20,10 +21,12 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        constraints = [models.UniqueConstraint(Lower("email"), name="customer_email_unique_ci")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="customer_email_unique_ci")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
+        return f"{self.name} <{self.email or self.phone}>"
 
 
 class Order(models.Model):

@@ -112,7 +112,10 @@ class Ticket(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # One of the registered channels (tickets/services/channels.py), built in (Channel) or added.
+    channel = models.CharField(_("channel"), max_length=10)
+    # The channel's own key for the conversation (a chat, an app user), where it has one.
+    conversation_key = models.CharField(max_length=200, blank=True, default="", db_default="", editable=False)
     language = models.CharField(_("language"), max_length=10, default="en")
     language_unserved = models.BooleanField(
         _("no team speaks its language"),
@@ -161,6 +164,11 @@ class Ticket(models.Model):
             models.Index(fields=["order"], condition=Q(order__isnull=False), name="tkt_order"),
             models.Index(fields=["follow_up_of"], condition=Q(follow_up_of__isnull=False), name="tkt_follow_up_of"),
             models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="tkt_merged_into"),
+            models.Index(
+                fields=["channel", "conversation_key", "-id"],
+                condition=~Q(conversation_key=""),
+                name="tkt_conversation",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +216,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     body = models.TextField(_("message"))
-    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    channel = models.CharField(max_length=10, blank=True)
     is_automatic = models.BooleanField(default=False)
     email_message_id = models.CharField(max_length=255, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,21 +1,17 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
+from .channels import ChannelAdapter, channel_adapter, channel_choices, channel_label, register_channel
 from .customers import customer_get_or_create, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
 from .events import ticket_event_record
-from .messages import (
-    AttachmentInput,
-    message_add_note,
-    message_add_reply,
-    message_add_system,
-    message_receive_from_customer,
-)
+from .intake import Arrival, Received, Sender, intake_receive, message_receive_from_customer, ticket_create
+from .messages import AttachmentInput, message_add_note, message_add_reply, message_add_system
 from .routing import agents_on_shift, is_on_shift
-from .sla import sla_sweep, target_for
+from .sla import target_for
+from .sla_escalation import sla_sweep
 from .tickets import (
     missing_facts,
     ticket_assign,
-    ticket_create,
     ticket_merge,
     ticket_record_facts,
     ticket_set_category,
@@ -26,14 +22,22 @@ from .tickets import (
 )
 
 __all__ = [
+    "Arrival",
     "AttachmentInput",
+    "ChannelAdapter",
+    "Received",
+    "Sender",
     "agents_on_shift",
+    "channel_adapter",
+    "channel_choices",
+    "channel_label",
     "customer_get_or_create",
     "email_queue",
     "email_send",
     "emails_recover_interrupted",
     "emails_retry_failed",
     "emails_send_due",
+    "intake_receive",
     "is_on_shift",
     "message_add_note",
     "message_add_reply",
@@ -41,6 +45,7 @@ __all__ = [
     "message_receive_from_customer",
     "missing_facts",
     "order_create",
+    "register_channel",
     "sla_sweep",
     "target_for",
     "ticket_assign",

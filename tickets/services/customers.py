@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -27,44 +28,102 @@ def _clean_email(email: str) -> str:
     return email
 
 
+_APP_KEY = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
+
+
+def _clean_phone(phone: str) -> str:
+    """A phone number as one string of digits with its leading +, so one number is one customer."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    digits = re.sub(r"[\s().\-/]", "", phone)
+    if not re.fullmatch(r"\+?\d{6,15}", digits):
+        raise ServiceError(_("Enter a valid phone number."), field="phone")
+    return digits
+
+
+def _clean_ids(external_ids: dict[str, Any] | None) -> dict[str, Any]:
+    return {str(key): value for key, value in (external_ids or {}).items() if value not in (None, "")}
+
+
+def _known(email: str, phone: str, ids: dict[str, str]) -> Customer | None:
+    """Whoever the strongest identity given belongs to: the email when there is one, else the phone,
+    else an app id. A weaker one never overrides a stronger one, so a stranger who gives someone
+    else's phone number with their own email address is not taken for them."""
+    if email:
+        return Customer.objects.filter(email__iexact=email).first()
+    if phone:
+        return Customer.objects.filter(phone=phone).order_by("pk").first()
+    for key, value in ids.items():
+        if (
+            _APP_KEY.match(key)
+            and isinstance(value, str | int)
+            and (found := Customer.objects.filter(**{f"external_ids__{key}": value}).order_by("pk").first())
+        ):
+            return found
+    return None
+
+
+def _learn(customer: Customer, phone: str, ids: dict[str, str], country: str) -> None:
+    """What a known customer tells us anew by another channel is added; what we knew stays."""
+    changes: dict[str, Any] = {}
+    if phone and not customer.phone:
+        changes["phone"] = phone
+    merged = {**customer.external_ids, **ids}
+    if merged != customer.external_ids:
+        changes["external_ids"] = merged
+    if country and not customer.country:
+        changes["country"] = country
+    if changes:
+        for field, value in changes.items():
+            setattr(customer, field, value)
+        customer.save(update_fields=list(changes))
+
+
 def customer_get_or_create(
     *,
-    email: str,
+    email: str = "",
+    phone: str = "",
     name: str = "",
     language: str | None = None,
     country: str = "",
     time_zone: str = "",
     external_ids: dict[str, Any] | None = None,
 ) -> Customer:
-    """The customer with this email (any case), created when new; known fields are not overwritten."""
-    email = _clean_email(email)
-    name = " ".join((name or "").split())[:200] or email.split("@")[0]
+    """The customer known by this email (any case), phone or app/platform id, whichever channel they
+    wrote by; created when new. Known fields are not overwritten; a new identity is added."""
+    email = _clean_email(email) if (email or "").strip() or not (phone or external_ids) else ""
+    phone = _clean_phone(phone)
+    ids = _clean_ids(external_ids)
+    if not (email or phone or ids):
+        raise ServiceError(_("Enter a valid email address."), field="email")
     country = (country or "").strip().upper()[:2]
     if time_zone:
         try:
             zoneinfo.ZoneInfo(time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ServiceError(_("Unknown time zone."), field="time_zone") from None
-    existing = Customer.objects.filter(email__iexact=email).first()
+    existing = _known(email, phone, ids)
     if existing is not None:
-        if external_ids:
-            merged = {**existing.external_ids, **external_ids}
-            if merged != existing.external_ids:
-                existing.external_ids = merged
-                existing.save(update_fields=["external_ids"])
+        _learn(existing, phone, ids, country)
         return existing
+    fallback_name = email.split("@")[0] if email else phone or str(next(iter(ids.values())))
     try:
         with transaction.atomic():
             return Customer.objects.create(
                 email=email,
-                name=name,
+                phone=phone,
+                name=" ".join((name or "").split())[:200] or fallback_name,
                 language=normalise_language(language),
                 country=country,
                 time_zone=time_zone or "UTC",
-                external_ids=external_ids or {},
+                external_ids=ids,
             )
     except IntegrityError:  # created meanwhile by a concurrent request
-        return Customer.objects.get(email__iexact=email)
+        found = _known(email, phone, ids)
+        if found is None:
+            raise
+        return found
 
 
 def _money(amount: Any, currency: str) -> tuple[Decimal, str]:

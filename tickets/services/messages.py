@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,8 +16,11 @@ from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_
 
 from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
 from ._common import append_search_text, ensure_can_work
+from .channels import channel_adapter
 from .sla import sla_first_response, sla_reviewed
 from .tickets import ticket_mark_opened, ticket_mark_pending
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS_PER_MESSAGE = 10
 MAX_BODY_CHARS = 50_000
@@ -51,29 +55,49 @@ def _too_large(name: str) -> ServiceError:
     )
 
 
-def validate_attachments(files: Iterable[AttachmentInput]) -> list[tuple[AttachmentInput, str]]:
-    """Check every file before anything is stored, so a bad one leaves nothing half-written."""
-    checked = []
-    files = list(files)
-    if len(files) > MAX_ATTACHMENTS_PER_MESSAGE:
+def _check_file(item: AttachmentInput) -> str:
+    """The file's content type, or a refusal saying why it is not accepted."""
+    if len(item.content) > MAX_ATTACHMENT_BYTES:
+        raise _too_large(item.name)
+    if not item.content:
+        raise ServiceError(_("%(name)s is empty.") % {"name": safe_filename(item.name)}, field="attachments")
+    content_type = sniff_content_type(item.content[:2048])
+    if content_type is None:
         raise ServiceError(
-            _("At most %(count)d attachments per message.") % {"count": MAX_ATTACHMENTS_PER_MESSAGE},
+            _("%(name)s is not an accepted file type (images, PDF or plain text).")
+            % {"name": safe_filename(item.name)},
             field="attachments",
         )
-    for item in files:
-        if len(item.content) > MAX_ATTACHMENT_BYTES:
-            raise _too_large(item.name)
-        if not item.content:
-            raise ServiceError(_("%(name)s is empty.") % {"name": safe_filename(item.name)}, field="attachments")
-        content_type = sniff_content_type(item.content[:2048])
-        if content_type is None:
-            raise ServiceError(
-                _("%(name)s is not an accepted file type (images, PDF or plain text).")
-                % {"name": safe_filename(item.name)},
-                field="attachments",
-            )
-        checked.append((item, content_type))
-    return checked
+    return content_type
+
+
+def accept_attachments(
+    files: Iterable[Any], *, keep_refused_as_notes: bool = False
+) -> tuple[list[tuple[AttachmentInput, str]], list[str]]:
+    """Check every file before anything is stored, so a bad one leaves nothing half-written: the
+    files accepted with their content types, and a note for each refused one where the caller keeps
+    what it received (an email) instead of refusing it all (a form, the API)."""
+    accepted: list[tuple[AttachmentInput, str]] = []
+    notes: list[str] = []
+    for item in as_attachment_inputs(files):
+        try:
+            if len(accepted) >= MAX_ATTACHMENTS_PER_MESSAGE and not keep_refused_as_notes:
+                raise ServiceError(
+                    _("At most %(count)d attachments per message.") % {"count": MAX_ATTACHMENTS_PER_MESSAGE},
+                    field="attachments",
+                )
+            if len(accepted) >= MAX_ATTACHMENTS_PER_MESSAGE:
+                raise ServiceError(
+                    _("%(name)s: at most %(count)d attachments per message.")
+                    % {"name": safe_filename(item.name), "count": MAX_ATTACHMENTS_PER_MESSAGE}
+                )
+            accepted.append((item, _check_file(item)))
+        except ServiceError as error:
+            if not keep_refused_as_notes:
+                raise
+            logger.info("attachment %r not kept: %s", safe_filename(item.name), error.message)
+            notes.append(_("Attachment not kept: %(reason)s") % {"reason": error.message})
+    return accepted, notes
 
 
 def _store_attachments(message: Message, files: list[tuple[AttachmentInput, str]]) -> None:
@@ -100,56 +124,22 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _add_message(
-    ticket: Ticket, kind: str, body: str, author: Any, attachments: Iterable[Any], **extra: Any
+def message_store(
+    ticket: Ticket, kind: str, body: str, author: Any, files: list[tuple[AttachmentInput, str]], **extra: Any
 ) -> Message:
-    checked = validate_attachments(as_attachment_inputs(attachments))
+    """Store a message with its checked files (`accept_attachments`): the one place messages are written."""
     message = Message.objects.create(ticket=ticket, kind=kind, body=_clean_body(body), author=author, **extra)
-    _store_attachments(message, checked)
+    _store_attachments(message, files)
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=message.created_at)
     ticket.last_activity_at = message.created_at
     append_search_text(ticket, message.body)
     return message
 
 
-@transaction.atomic
-def message_receive_from_customer(
-    *,
-    ticket: Ticket,
-    body: str,
-    channel: str,
-    author: Any = None,
-    email_message_id: str = "",
-    attachments: Iterable[Any] = (),
-    reopen: bool = True,
+def _add_message(
+    ticket: Ticket, kind: str, body: str, author: Any, attachments: Iterable[Any], **extra: Any
 ) -> Message:
-    """A customer wrote. A solved ticket reopens; a closed one gets a linked follow-up ticket."""
-    if reopen and ticket.status == Status.CLOSED:
-        from .tickets import ticket_create
-
-        follow_up = ticket_create(
-            customer=ticket.customer,
-            subject=ticket.subject,
-            body=body,
-            channel=channel,
-            category=ticket.category,
-            order=ticket.order,
-            language=ticket.language,
-            team=ticket.team,
-            attachments=attachments,
-            email_message_id=email_message_id,
-            follow_up_of=ticket,
-        )
-        return follow_up.messages.get()
-    message = _add_message(
-        ticket, MessageKind.CUSTOMER, body, author, attachments, channel=channel, email_message_id=email_message_id
-    )
-    if ticket.first_customer_message_at is None:
-        Ticket.objects.filter(pk=ticket.pk).update(first_customer_message_at=message.created_at)
-        ticket.first_customer_message_at = message.created_at
-    if reopen:
-        ticket_mark_opened(ticket, None)
-    return message
+    return message_store(ticket, kind, body, author, accept_attachments(attachments)[0], **extra)
 
 
 @transaction.atomic
@@ -162,14 +152,14 @@ def message_add_reply(
     set_pending: bool = False,
     is_automatic: bool = False,
 ) -> Message:
-    """A public reply: recorded on the ticket and emailed to the customer after commit."""
-    from .notify import reply_email
-
+    """A public reply: recorded on the ticket and sent to the customer (after commit) by the
+    ticket's channel."""
     ensure_can_work(author, ticket)
     if ticket.status == Status.CLOSED:
         raise ServiceError(_("A closed ticket cannot be replied to."))
+    adapter = channel_adapter(ticket.channel)
     message = _add_message(
-        ticket, MessageKind.REPLY, body, author, attachments, channel=Channel.EMAIL, is_automatic=is_automatic
+        ticket, MessageKind.REPLY, body, author, attachments, channel=adapter.reply_channel, is_automatic=is_automatic
     )
     if ticket.first_response_at is None and not is_automatic and author is not None:
         Ticket.objects.filter(pk=ticket.pk).update(first_response_at=message.created_at)
@@ -179,7 +169,7 @@ def message_add_reply(
         ticket_mark_pending(ticket, author)
     elif ticket.status in (Status.NEW, Status.PENDING):
         ticket_mark_opened(ticket, author)
-    reply_email(ticket=ticket, message=message)
+    adapter.send_reply(ticket=ticket, message=message)
     return message
 
 

@@ -18,6 +18,7 @@ from helpdesk import roles
 from helpdesk.errors import ServiceError
 
 from ..models import OPEN_Q, AgentProfile, Shift, Team, Ticket
+from .tickets import ticket_assign
 
 NEVER_ASSIGNED = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -137,8 +138,6 @@ def note_assignment(profile: AgentProfile, load: dict[int, int], now: datetime, 
 
 def ticket_route_new(*, ticket: Ticket, now: datetime | None = None) -> Any:
     """On arrival, where the team wants it: give the ticket to the best agent on shift."""
-    from .tickets import ticket_assign
-
     if not ticket.team.auto_assign or ticket.assignee_id:
         return None
     now = now or timezone.now()

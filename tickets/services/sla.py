@@ -5,22 +5,16 @@ beats can run them and a lost broker message delays work by one sweep at most.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-
-from helpdesk.bulk import insert_rows
 
 from ..models import (
     OPEN_STATUSES,
     CategoryKind,
     Channel,
     Metric,
-    SlaBreach,
     SlaClock,
     SlaTarget,
     Status,
@@ -132,61 +126,3 @@ def sla_retarget(*, ticket: Ticket) -> None:
         _schedule(clock)
         clock.save()
     refresh_ticket_sla(ticket)
-
-
-@dataclass
-class SweepResult:
-    warned: list[int] = field(default_factory=list)
-    breached: list[int] = field(default_factory=list)
-    reassigned: dict[int, int] = field(default_factory=dict)
-
-
-def sla_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
-    """Warn and escalate every due clock, most overdue first. Each clock is acted on once."""
-    from .sla_escalation import escalate_breaches, notify_warnings
-
-    now = now or timezone.now()
-    result = SweepResult()
-    with transaction.atomic():
-        warn = list(
-            SlaClock.objects.select_for_update(skip_locked=True)
-            .filter(
-                warned_at__isnull=True,
-                met_at__isnull=True,
-                paused_at__isnull=True,
-                warn_at__isnull=False,
-                warn_at__lte=now,
-            )
-            .order_by("warn_at")
-            .values_list("pk", "ticket_id")[:limit]
-        )
-        if warn:
-            SlaClock.objects.filter(pk__any=[pk for pk, _t in warn]).update(warned_at=now)
-            ticket_ids = sorted({t for _pk, t in warn})
-            Ticket.objects.filter(pk__any=ticket_ids, sla_state="ok").update(sla_state="at_risk")
-            notify_warnings(ticket_ids, now)
-            result.warned = ticket_ids
-    with transaction.atomic():
-        due = list(
-            SlaClock.objects.select_for_update(skip_locked=True)
-            .filter(
-                breached_at__isnull=True,
-                met_at__isnull=True,
-                paused_at__isnull=True,
-                due_at__isnull=False,
-                due_at__lte=now,
-            )
-            .order_by("due_at")
-            .values_list("pk", "ticket_id", "metric", "due_at")[:limit]  # due_at is never null here
-        )
-        if due:
-            SlaClock.objects.filter(pk__any=[row[0] for row in due]).update(breached_at=now)
-            insert_rows(
-                SlaBreach,
-                ("clock_id", "ticket_id", "metric", "due_at", "recorded_at"),
-                [(pk, t, m, d, now) for pk, t, m, d in due],
-            )
-            ticket_ids = list(dict.fromkeys(row[1] for row in due))  # the most overdue first, as claimed
-            result.breached = sorted(ticket_ids)
-            result.reassigned = escalate_breaches(ticket_ids, now)
-    return result

@@ -1,4 +1,5 @@
-"""What a sweep does to tickets at risk or in breach: notices, priority, supervisors, reassignment.
+"""The SLA sweep (`sla_sweep`) and what it does to tickets at risk or in breach: notices, priority,
+supervisors, reassignment.
 
 Everything is done in bulk with a fixed number of queries per sweep, whatever the number of tickets,
 and without per-ticket work that costs more than the row itself: each text is translated once per
@@ -8,7 +9,7 @@ gets one notice of each kind per sweep: about the ticket when there is one, else
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -26,7 +28,7 @@ from helpdesk.bulk import insert_rows, update_rows
 from helpdesk.models import Notification
 
 from ..history import TicketEventKind
-from ..models import AgentProfile, Priority, Ticket, format_reference
+from ..models import AgentProfile, Priority, SlaBreach, SlaClock, Ticket, format_reference
 from ..selectors import VIEW_MINE, VIEW_TEAM, VIEW_UNASSIGNED
 from ._common import EventToRecord, record_events
 from .email import EmailToQueue, emails_queue
@@ -306,3 +308,59 @@ def _breach_email(user: Any, breached: list[BreachedTicket], when: str) -> Email
         language=_ui_language(user),
         time_zone=user.agent_profile.time_zone,
     )
+
+
+@dataclass
+class SweepResult:
+    warned: list[int] = field(default_factory=list)
+    breached: list[int] = field(default_factory=list)
+    reassigned: dict[int, int] = field(default_factory=dict)
+
+
+def sla_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
+    """Warn and escalate every due clock, most overdue first. Each clock is acted on once."""
+    now = now or timezone.now()
+    result = SweepResult()
+    with transaction.atomic():
+        warn = list(
+            SlaClock.objects.select_for_update(skip_locked=True)
+            .filter(
+                warned_at__isnull=True,
+                met_at__isnull=True,
+                paused_at__isnull=True,
+                warn_at__isnull=False,
+                warn_at__lte=now,
+            )
+            .order_by("warn_at")
+            .values_list("pk", "ticket_id")[:limit]
+        )
+        if warn:
+            SlaClock.objects.filter(pk__any=[pk for pk, _t in warn]).update(warned_at=now)
+            ticket_ids = sorted({t for _pk, t in warn})
+            Ticket.objects.filter(pk__any=ticket_ids, sla_state="ok").update(sla_state="at_risk")
+            notify_warnings(ticket_ids, now)
+            result.warned = ticket_ids
+    with transaction.atomic():
+        due = list(
+            SlaClock.objects.select_for_update(skip_locked=True)
+            .filter(
+                breached_at__isnull=True,
+                met_at__isnull=True,
+                paused_at__isnull=True,
+                due_at__isnull=False,
+                due_at__lte=now,
+            )
+            .order_by("due_at")
+            .values_list("pk", "ticket_id", "metric", "due_at")[:limit]  # due_at is never null here
+        )
+        if due:
+            SlaClock.objects.filter(pk__any=[row[0] for row in due]).update(breached_at=now)
+            insert_rows(
+                SlaBreach,
+                ("clock_id", "ticket_id", "metric", "due_at", "recorded_at"),
+                [(pk, t, m, d, now) for pk, t, m, d in due],
+            )
+            ticket_ids = list(dict.fromkeys(row[1] for row in due))  # the most overdue first, as claimed
+            result.breached = sorted(ticket_ids)
+            result.reassigned = escalate_breaches(ticket_ids, now)
+    return result

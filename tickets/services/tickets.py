@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from helpdesk import roles
 from helpdesk.countries import is_real_country
 from helpdesk.errors import Conflict, ServiceError
-from helpdesk.language import ticket_language
 from helpdesk.money import currency_exponent
 
 from .. import signals
@@ -20,108 +18,16 @@ from ..history import TicketEventKind
 from ..models import (
     Category,
     CategoryField,
-    Channel,
-    Customer,
     FactType,
-    Order,
     Priority,
     Status,
-    Team,
     Ticket,
 )
 from ._common import append_search_text, ensure_can_work, record_event
 from .customers import normalise_language
-from .routing import team_for_new_ticket, ticket_route_new
-from .sla import sla_retarget, sla_start, sla_status_changed
+from .sla import sla_retarget, sla_status_changed
 
 AUTO_CLOSE_AFTER = timedelta(days=7)
-# Where the first message is the customer's own words, so its language can be detected.
-CUSTOMER_WRITTEN_CHANNELS = (Channel.WEB, Channel.EMAIL, Channel.API)
-
-
-@transaction.atomic
-def ticket_create(
-    *,
-    customer: Customer,
-    subject: str,
-    body: str,
-    channel: str,
-    actor: Any = None,
-    category: Category | None = None,
-    order: Order | None = None,
-    priority: int = Priority.NORMAL,
-    language: str | None = None,
-    team: Team | None = None,
-    attachments: Iterable[Any] = (),
-    email_message_id: str = "",
-    follow_up_of: Ticket | None = None,
-    acknowledge: bool = False,
-    country: str | None = None,
-) -> Ticket:
-    """Open a ticket with the customer's first message. Without a team given, it goes to the team of
-    the customer's country (`country`, else their stored one) that speaks its language (routing)."""
-    from .messages import message_add_note, message_receive_from_customer
-
-    if actor is not None:
-        roles.require(actor, roles.WORK_TICKETS)
-    subject = " ".join((subject or "").split())[:255]
-    if not subject:
-        raise ServiceError(_("The subject is required."), field="subject")
-    if not (body or "").strip():
-        raise ServiceError(_("The message is required."), field="body")
-    if channel not in Channel.values:
-        raise ServiceError(_("Unknown channel."), field="channel")
-    if order is not None and order.customer_id != customer.pk:
-        raise ServiceError(_("This order belongs to another customer."), field="order")
-    now = timezone.now()
-    language = ticket_language(
-        customer_language=customer.language,
-        first_message=f"{subject}\n{body}" if channel in CUSTOMER_WRITTEN_CHANNELS else "",
-        fallback=language,
-        chosen=language if (actor is not None or follow_up_of is not None) else None,
-    )
-    unserved = False
-    if team is None:
-        team, unserved = team_for_new_ticket(country=country or customer.country, language=language)
-    ticket = Ticket.objects.create(
-        subject=subject,
-        customer=customer,
-        order=order,
-        category=category,
-        priority=priority,
-        status=Status.NEW,
-        team=team,
-        channel=channel,
-        language=language,
-        language_unserved=unserved,
-        last_activity_at=now,
-        follow_up_of=follow_up_of,
-    )
-    record_event(ticket, actor, TicketEventKind.CREATED, "", channel)
-    if follow_up_of is not None:
-        record_event(follow_up_of, actor, TicketEventKind.FOLLOW_UP, "", ticket.reference)
-    append_search_text(ticket, subject, customer.name, customer.email, order.external_number if order else "")
-    if channel == Channel.SYSTEM:
-        # A proactive ticket: the customer wrote nothing; what we found is for the agents, and what
-        # we tell the customer follows as a system message (messages.message_add_system).
-        message_add_note(ticket=ticket, author=None, body=body, attachments=attachments)
-    else:
-        message_receive_from_customer(
-            ticket=ticket,
-            body=body,
-            channel=channel,
-            author=actor,
-            email_message_id=email_message_id,
-            attachments=attachments,
-            reopen=False,
-        )
-    sla_start(ticket=ticket, at=ticket.first_customer_message_at or now)
-    ticket_route_new(ticket=ticket, now=now)
-    if acknowledge:
-        from .notify import ticket_acknowledge
-
-        ticket_acknowledge(ticket=ticket)
-    return ticket
 
 
 def missing_facts(ticket: Ticket) -> list[CategoryField]:

@@ -22,7 +22,7 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .service import inbound_email_receive
+from .email import inbound_email_receive
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The public web form's one write: a customer's request becomes a ticket, acknowledged by email."""
+"""The public web form: a customer's request becomes an `Arrival`, acknowledged by email."""
 
 from __future__ import annotations
 
@@ -11,10 +11,18 @@ from django.utils.translation import gettext as _
 
 from helpdesk.language import ticket_language
 
-from .. import services
-from ..models import Category, CategoryField, Channel, Customer, FactType, Order, Ticket
+from ..models import Category, CategoryField, Channel, FactType, Order, Ticket
+from ..services import Arrival, ChannelAdapter, customer_get_or_create, intake_receive, ticket_record_facts
 
 ORDER_NUMBER_FACT = "order_number"
+
+
+class WebChannel(ChannelAdapter):
+    name = Channel.WEB
+    label = Channel.WEB.label
+
+
+ADAPTER = WebChannel()
 
 
 @transaction.atomic
@@ -35,10 +43,7 @@ def webform_ticket_create(
     no one has to ask for it again. The country the customer chose routes the ticket, and becomes
     theirs when we knew none. A refused attachment leaves nothing stored."""
     country = (country or "").strip().upper()
-    customer = services.customer_get_or_create(email=email, name=name, language=language, country=country)
-    if country and not customer.country:
-        Customer.objects.filter(pk=customer.pk).update(country=country)
-        customer.country = country
+    customer = customer_get_or_create(email=email, name=name, language=language, country=country)
     order_number = " ".join((order_number or "").split())[:100]
     order = (
         Order.objects.filter(customer=customer, external_number__iexact=order_number).order_by("-placed_at").first()
@@ -54,21 +59,23 @@ def webform_ticket_create(
         with translation.override(language):
             line = _("Order number: %(number)s") % {"number": order_number}
         body = f"{body.strip()}\n\n{line}"
-    ticket = services.ticket_create(
-        customer=customer,
-        subject=subject,
-        body=body,
-        channel=Channel.WEB,
-        category=category,
-        order=order,
-        language=language,
-        country=country,
-        attachments=attachments,
-        acknowledge=True,
-    )
+    ticket = intake_receive(
+        Arrival(
+            channel=Channel.WEB,
+            customer=customer,
+            subject=subject,
+            body=body,
+            category=category,
+            order=order,
+            language=language,
+            country=country,
+            attachments=attachments,
+            acknowledge=True,
+        )
+    ).ticket
     if (
         order_number
         and CategoryField.objects.filter(category=category, key=ORDER_NUMBER_FACT, field_type=FactType.TEXT).exists()
     ):
-        services.ticket_record_facts(ticket=ticket, facts={ORDER_NUMBER_FACT: order_number}, actor=None)
+        ticket_record_facts(ticket=ticket, facts={ORDER_NUMBER_FACT: order_number}, actor=None)
     return ticket

@@ -1,11 +1,19 @@
-"""inbound_email_receive: every inbound email is stored first, then turned into a ticket or
-a customer message, ignored (auto-replies, bounces, duplicates) or quarantined with a reason.
+"""The email channel: every inbound email is stored first, then read into an `Arrival` for the
+intake (a new ticket or a message on the ticket it answers), ignored (auto-replies, bounces, mail
+loops, duplicates) or quarantined with a reason. Replies go out by email (the default adapter).
+
+Which ticket an email continues, in order of evidence: the ids in In-Reply-To, then References
+(newest first), then a reference such as [HD-000123] in the subject. Our random Message-IDs are
+unguessable, so a match on one is trusted whoever replies. The ticket thread id
+<ticket-<pk>@domain> and the subject reference are guessable: they count only when the sender is
+the ticket's customer, so a stranger cannot write into someone else's ticket.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -15,17 +23,23 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import Conflict, ServiceError
-from helpdesk.uploads import safe_filename
 
-from .. import services
-from ..models import Channel, InboundEmail, Message, OutboundEmail, Ticket
-from ..services.email import one_line
-from ..services.messages import MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_CHARS, validate_attachments
+from ..models import Channel, InboundEmail, Message, OutboundEmail, Ticket, parse_reference
+from ..services import Arrival, ChannelAdapter, Sender, intake_receive
+from ..services.email import EMAIL_DOMAIN, one_line
+from ..services.messages import MAX_BODY_CHARS
 from .parsing import RAW_MIME, ParsedEmail, parse, peek_message_id, synthetic_message_id
 from .text import trim_quoted
-from .threads import ticket_for_reply
 
 logger = logging.getLogger(__name__)
+
+
+class EmailChannel(ChannelAdapter):
+    name = Channel.EMAIL
+    label = Channel.EMAIL.label
+
+
+ADAPTER = EmailChannel()
 
 _CONFLICT_RETRIES = 3
 State = InboundEmail.State
@@ -141,75 +155,89 @@ def _process(record: InboundEmail, raw: bytes) -> Outcome:
         return Outcome(State.QUARANTINED, reason % {"defects": parsed.defect})
     if not parsed.sender:
         return Outcome(State.QUARANTINED, _("The message has no usable sender (From) address."))
-    attachments, notes = _accepted_attachments(parsed, record)
-    body = _compose_body(trim_quoted(parsed.text) if parsed.text else "", attachments, notes)
-    if not body:
+    text = trim_quoted(parsed.text).strip() if parsed.text else ""
+    if not text and not parsed.attachments:
         return Outcome(State.QUARANTINED, _("The message has neither text nor attachments."))
-    return _deliver(parsed, record.message_id, body, attachments)
-
-
-def _accepted_attachments(
-    parsed: ParsedEmail, record: InboundEmail
-) -> tuple[list[services.AttachmentInput], list[str]]:
-    """The files the helpdesk accepts; each refused one becomes a note, never a lost email."""
-    accepted: list[services.AttachmentInput] = []
-    notes: list[str] = []
-    for item in parsed.attachments:
-        name = safe_filename(item.name)
-        if len(accepted) >= MAX_ATTACHMENTS_PER_MESSAGE:
-            reason = _("%(name)s: at most %(count)d attachments per message.") % {
-                "name": name, "count": MAX_ATTACHMENTS_PER_MESSAGE,
-            }  # fmt: skip
-        else:
-            try:
-                validate_attachments([item])
-            except ServiceError as error:
-                reason = error.message
-            else:
-                accepted.append(item)
-                continue
-        logger.info("inbound email %s: attachment %r not kept: %s", record.pk, name, reason)
-        notes.append(_("Attachment not kept: %(reason)s") % {"reason": reason})
-    return accepted, notes
-
-
-def _compose_body(text: str, attachments: list[services.AttachmentInput], notes: list[str]) -> str:
-    text = text.strip()
-    if not text and attachments:
-        text = _("(No text; see the attachments.)")
-    room = MAX_BODY_CHARS - 1000
+    room = MAX_BODY_CHARS - 1000  # room left for the notes of refused files
     if len(text) > room:
         text = text[:room].rstrip() + "\n\n" + _("[The message was shortened; the full email is kept.]")
-    return "\n\n".join(part for part in (text, "\n".join(f"[{note}]" for note in notes)) if part)
+    return _deliver(parsed, record.message_id, text)
 
 
-def _deliver(parsed: ParsedEmail, message_id: str, body: str, attachments: list[services.AttachmentInput]) -> Outcome:
-    ticket = ticket_for_reply(parsed)
-    if ticket is not None:
-        # Lock the ticket so two replies arriving at once see each other's status change.
-        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("customer").get(pk=ticket.pk)
-        message = services.message_receive_from_customer(
-            ticket=ticket, body=body, channel=Channel.EMAIL, email_message_id=message_id, attachments=attachments
+def _deliver(parsed: ParsedEmail, message_id: str, text: str) -> Outcome:
+    answered = ticket_for_reply(parsed)
+    received = intake_receive(
+        Arrival(
+            channel=Channel.EMAIL,
+            sender=Sender(email=parsed.sender, name=parsed.sender_name, language=parsed.language or None),
+            ticket=answered,
+            subject=parsed.subject or parsed.text.strip().split("\n", 1)[0][:80] or _("(no subject)"),
+            body=text,
+            attachments=parsed.attachments,
+            keep_refused_files_as_notes=True,
+            language=parsed.language or None,
+            email_message_id=message_id,
+            acknowledge=True,
         )
-        if message.ticket_id != ticket.pk:
-            reason = _("Reply to closed %(old)s: follow-up %(new)s opened.") % {
-                "old": ticket.reference, "new": message.ticket.reference,
-            }  # fmt: skip
-        else:
-            reason = _("Added to %(ref)s.") % {"ref": ticket.reference}
-        return Outcome(State.PROCESSED, reason, message.ticket)
-    customer = services.customer_get_or_create(
-        email=parsed.sender, name=parsed.sender_name, language=parsed.language or None
     )
-    subject = parsed.subject or parsed.text.strip().split("\n", 1)[0][:80] or _("(no subject)")
-    ticket = services.ticket_create(
-        customer=customer,
-        subject=subject,
-        body=body,
-        channel=Channel.EMAIL,
-        language=parsed.language or None,
-        attachments=attachments,
-        email_message_id=message_id,
-        acknowledge=True,
+    ticket = received.ticket
+    if answered is None:
+        return Outcome(State.PROCESSED, _("New ticket %(ref)s.") % {"ref": ticket.reference}, ticket)
+    if received.opened:
+        reason = _("Reply to closed %(old)s: follow-up %(new)s opened.") % {
+            "old": answered.reference, "new": ticket.reference,
+        }  # fmt: skip
+        return Outcome(State.PROCESSED, reason, ticket)
+    return Outcome(State.PROCESSED, _("Added to %(ref)s.") % {"ref": ticket.reference}, ticket)
+
+
+_THREAD_ID = re.compile(r"^<ticket-(\d{1,18})@([^<>@\s]+)>$", re.IGNORECASE)
+_SUBJECT_REFERENCE = re.compile(r"\[\s*(HD-\d{1,18})\s*\]", re.IGNORECASE)
+
+
+def _ids_newest_first(parsed: ParsedEmail) -> list[str]:
+    ordered: list[str] = []
+    for mid in [*parsed.in_reply_to, *reversed(parsed.references)]:
+        if mid not in ordered:
+            ordered.append(mid)
+    return ordered
+
+
+def _from_customer(ticket: Ticket, sender: str) -> bool:
+    return bool(sender) and ticket.customer.email.strip().lower() == sender.strip().lower()
+
+
+def _by_headers(parsed: ParsedEmail) -> Ticket | None:
+    ids = _ids_newest_first(parsed)
+    if not ids:
+        return None
+    ticket_of: dict[str, int] = dict(
+        Message.objects.filter(email_message_id__in=ids).values_list("email_message_id", "ticket_id")
     )
-    return Outcome(State.PROCESSED, _("New ticket %(ref)s.") % {"ref": ticket.reference}, ticket)
+    for mid, ticket_id in OutboundEmail.objects.filter(email_message_id__in=ids, ticket__isnull=False).values_list(
+        "email_message_id", "ticket_id"
+    ):
+        ticket_of.setdefault(mid, ticket_id)
+    for mid in ids:
+        if mid in ticket_of:
+            return Ticket.objects.select_related("customer").get(pk=ticket_of[mid])
+        match = _THREAD_ID.match(mid)
+        if match and match.group(2).lower() == EMAIL_DOMAIN.lower():
+            ticket = Ticket.objects.select_related("customer").filter(pk=int(match.group(1))).first()
+            if ticket is not None and _from_customer(ticket, parsed.sender):
+                return ticket
+    return None
+
+
+def _by_subject(parsed: ParsedEmail) -> Ticket | None:
+    for reference in _SUBJECT_REFERENCE.findall(parsed.subject):
+        pk = parse_reference(reference)
+        ticket = Ticket.objects.select_related("customer").filter(pk=pk).first() if pk else None
+        if ticket is not None and _from_customer(ticket, parsed.sender):
+            return ticket
+    return None
+
+
+def ticket_for_reply(parsed: ParsedEmail) -> Ticket | None:
+    """The ticket this email answers, or None for a new conversation."""
+    return _by_headers(parsed) or _by_subject(parsed)
