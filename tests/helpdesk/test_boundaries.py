@@ -69,3 +69,23 @@ def test_a_forbidden_import_breaks_a_contract(tree_copy, module, line, broken):
 
     assert result.returncode != 0
     assert broken in result.stdout, result.stdout
+
+
+def test_no_contract_is_kept_by_exemptions():
+    """No cycle or private import is waved through: a function-level import that closes a cycle
+    cannot hide in an `ignore_imports` list (grep: `ignore_imports` appears in no contract)."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    assert {c["type"] for c in contracts} >= {"layers", "acyclic_siblings", "private_modules"}
+    assert [c["name"] for c in contracts if c.get("ignore_imports")] == []
+
+
+def test_a_function_level_import_that_closes_a_cycle_in_the_intake_breaks_the_contract(tree_copy):
+    # the services of tickets reach the channels only through the registry; the channels import them
+    inject(tree_copy / "tickets/services/intake.py", "def _f():\n    from ..channels import email  # noqa")
+
+    result = lint_imports(tree_copy)
+
+    assert result.returncode != 0
+    assert "No cycles" in result.stdout, result.stdout

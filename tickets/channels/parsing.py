@@ -16,7 +16,6 @@ from helpdesk.uploads import EXTENSIONS
 from ..services import AttachmentInput
 from ..services.email import one_line
 from . import mime
-from .inline_images import CID_PLACEHOLDER, decorative_images
 from .text import html_to_text
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
@@ -148,10 +147,10 @@ def _attachments(
     msg: EmailMessage, body_parts: list[MIMEPart], charset: str | None
 ) -> tuple[list[AttachmentInput], list[str]]:
     """Files, and further inline text parts (Apple Mail splits a body around inline images).
-    Signature logos and images of the quoted history are left out (see inline_images)."""
+    Signature logos and images of the quoted history are left out (see mime)."""
     found, texts = [], []
     leaves = _leaf_parts(msg, body_parts)
-    decoration = decorative_images(leaves, _html_parts(msg))
+    decoration = mime.decorative_images(leaves, _html_parts(msg))
     for number, part in enumerate(leaves, start=1):
         if any(part is d for d in decoration):
             continue
@@ -186,7 +185,7 @@ def parse(raw: bytes) -> ParsedEmail:
     )
     ids = message_ids(msg.get("Message-ID", ""))
     attachments, more_text = _attachments(msg, body_parts, charset)
-    text = CID_PLACEHOLDER.sub("", "\n\n".join(t for t in (text, *more_text) if t))
+    text = mime.CID_PLACEHOLDER.sub("", "\n\n".join(t for t in (text, *more_text) if t))
     defect = mime.structure_defect(msg)
     if not defect and mime.looks_like_raw_mime(text):
         defect = RAW_MIME

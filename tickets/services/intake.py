@@ -16,7 +16,7 @@ the message. `intake_receive` takes it from there, in one transaction:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +63,7 @@ class Arrival:
     ticket: Ticket | None = None  # the conversation, where the channel found it (email threading)
     conversation_key: str = ""  # else the channel's own key for it (a chat, an app user)
     subject: str = ""
-    attachments: Sequence[Any] = ()
+    attachments: Iterable[Any] = ()
     keep_refused_files_as_notes: bool = False  # email: a refused file never loses the message
     actor: Any = None  # who entered it for the customer (an API client, an agent on the phone)
     category: Category | None = None
