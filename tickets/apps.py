@@ -7,9 +7,9 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
-        from .channels import BUILT_IN
+        from .adapters import BUILT_IN
         from .panels import register_panel
-        from .services.channels import register_channel
+        from .services.channel_registry import register_channel
         from .sla_panel import sla_panel_context
 
         for adapter in BUILT_IN:

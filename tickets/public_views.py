@@ -20,7 +20,7 @@ from helpdesk import ratelimit
 from helpdesk.countries import country_from_accept_language
 from helpdesk.errors import ServiceError, add_service_error
 
-from .channels import inbound_email_receive, max_inbound_bytes, webform_ticket_create
+from .adapters import inbound_email_receive, max_inbound_bytes, webform_ticket_create
 from .public_forms import HONEYPOT_FIELD, PublicTicketForm
 from .services.customers import normalise_language
 

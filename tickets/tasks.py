@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from . import services
-from .channels import mail_fetch
+from .adapters import mail_fetch
 
 
 @shared_task(name="tickets.tasks.send_email", autoretry_for=(ConnectionError,), max_retries=3)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from helpdesk.language import detect_language, ticket_language
 from tickets import services
-from tickets.channels import inbound_email_receive
+from tickets.adapters import inbound_email_receive
 from tickets.models import Category, Channel, Ticket
 
 from .conftest import LANGUAGES, PEOPLE, customer_of, email

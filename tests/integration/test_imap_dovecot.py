@@ -177,7 +177,7 @@ def test_client_shaped_mail_fetched_from_dovecot_becomes_tickets(dovecot, teams,
 def test_tls_off_is_refused_for_a_server_off_this_machine(settings, db):
     from django.core.exceptions import ImproperlyConfigured
 
-    from tickets.channels import imap_fetch
+    from tickets.adapters import imap_fetch
 
     with pytest.raises(ImproperlyConfigured, match="loopback"):
         imap_fetch(url="imap://support:secret@mail.example.com/INBOX?tls=off")

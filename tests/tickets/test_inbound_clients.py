@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tickets.channels import inbound_email_receive
-from tickets.channels.charsets import codec_for, decode_bytes, decode_header_value
-from tickets.channels.parsing import parse
-from tickets.channels.text import trim_quoted
+from tickets.adapters import inbound_email_receive
+from tickets.adapters.charsets import codec_for, decode_bytes, decode_header_value
+from tickets.adapters.parsing import parse
+from tickets.adapters.text import trim_quoted
 from tickets.models import InboundEmail, Ticket
 
 from . import mail_clients as clients

@@ -1,6 +1,6 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
-from .channels import ChannelAdapter, channel_adapter, channel_choices, channel_label, register_channel
+from .channel_registry import ChannelAdapter, channel_adapter, channel_choices, channel_label, register_channel
 from .customers import customer_get_or_create, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
 from .events import ticket_event_record

@@ -31,7 +31,7 @@ from helpdesk.language import ticket_language
 from ..history import TicketEventKind
 from ..models import Category, Customer, MessageKind, Order, Priority, Status, Team, Ticket
 from ._common import append_search_text, record_event
-from .channels import ChannelAdapter, channel_adapter
+from .channel_registry import ChannelAdapter, channel_adapter
 from .customers import customer_get_or_create
 from .messages import AttachmentInput, Message, accept_attachments, message_store
 from .notify import ticket_acknowledge

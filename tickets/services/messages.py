@@ -16,7 +16,7 @@ from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_
 
 from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
 from ._common import append_search_text, ensure_can_work
-from .channels import channel_adapter
+from .channel_registry import channel_adapter
 from .sla import sla_first_response, sla_reviewed
 from .tickets import ticket_mark_opened, ticket_mark_pending
 

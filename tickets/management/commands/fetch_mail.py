@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tickets.channels import mail_fetch, maildir_fetch
+from tickets.adapters import mail_fetch, maildir_fetch
 
 
 class Command(BaseCommand):

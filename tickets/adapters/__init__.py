@@ -1,4 +1,4 @@
-"""The ways customers reach us. Each channel is an adapter (tickets/services/channels.py) that turns
+"""The ways customers reach us. Each channel is an adapter (tickets/services/channel_registry.py) that turns
 what arrived into an `Arrival` for the one intake path (tickets/services/intake.py), registered
 from `TicketsConfig.ready()`. Email has helpers of its own: the mailbox readers, MIME parsing,
 charsets, HTML to text."""
