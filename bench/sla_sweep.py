@@ -171,8 +171,8 @@ def _make_due(
     from django.db import connection, transaction
 
     from helpdesk import roles
-    from helpdesk.models import Notification
     from tickets.models import AgentProfile, OutboundEmail, SlaBreach, SlaClock, Ticket, TicketEvent
+    from workspace.models import Notification
 
     with transaction.atomic():
         candidates = SlaClock.objects.filter(ticket_id__in=among) if among else SlaClock.objects.all()

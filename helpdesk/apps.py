@@ -6,7 +6,4 @@ class HelpdeskConfig(AppConfig):
     verbose_name = "Helpdesk"
 
     def ready(self) -> None:
-        from . import (
-            audit,  # noqa: F401  (connects the audit signal receivers)
-            bulk,  # noqa: F401  (registers the `__any` lookup)
-        )
+        from . import bulk  # noqa: F401  (registers the `__any` lookup)

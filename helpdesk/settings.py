@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "helpdesk",
+    "workspace",
     "tickets",
     "policies",
     "logistics",
@@ -65,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "helpdesk.two_factor.TwoFactorRequiredMiddleware",
+    "workspace.two_factor.TwoFactorRequiredMiddleware",
     "helpdesk.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -239,7 +240,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="helpdesk")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "health-heartbeat": {"task": "helpdesk.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    "health-heartbeat": {"task": "workspace.tasks.heartbeat", "schedule": timedelta(minutes=5)},
     "tickets-auto-close": {"task": "tickets.tasks.close_solved_tickets", "schedule": crontab(minute="*/15")},
     "tickets-send-due-emails": {
         "task": "tickets.tasks.send_due_emails",

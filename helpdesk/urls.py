@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import preferences, two_factor, views
+from . import preferences, views
 
 # Unknown URLs under /api/ answer JSON like the API's own 404s; pages keep Django's 404 page.
 handler404 = "helpdesk.api.not_found"
@@ -14,14 +14,12 @@ admin.site.site_title = _("Helpdesk administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/two-factor/", two_factor.two_factor, name="two_factor"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("preferences/language/", views.set_language, name="set_language"),
     path("preferences/", preferences.preferences, name="preferences"),
     path("approvals/", include("policies.urls")),
     path("reports/", include("reports.urls")),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/bell/", views.notifications_bell, name="notifications_bell"),
+    path("", include("workspace.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -3,16 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import activate
 from django.views.decorators.http import require_GET, require_POST
 
 from . import roles
 from .decorators import staff_view
-from .models import Notification
 
 
 @staff_view()
@@ -46,24 +44,3 @@ def set_language(request: HttpRequest) -> HttpResponse:
             settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
         )
     return response
-
-
-NOTIFICATIONS_SHOWN = 50
-
-
-@staff_view()
-def notifications_bell(request: HttpRequest) -> HttpResponse:
-    """The unread count for the top bar, polled by htmx."""
-    unread = Notification.objects.filter(user_id=request.user.pk or 0, read_at__isnull=True)[:100].count()
-    return render(request, "helpdesk/bell.html", {"unread": unread})
-
-
-@staff_view()
-def notifications(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        Notification.objects.filter(user_id=request.user.pk or 0, read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("notifications")
-    items = Notification.objects.filter(user_id=request.user.pk or 0).order_by("-created_at", "-id")[
-        :NOTIFICATIONS_SHOWN
-    ]
-    return render(request, "helpdesk/notifications.html", {"items": items, "nav": "notifications"})

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from helpdesk.audit import audit_record
+from workspace.audit import audit_record
 
 from . import selectors
 from .access import access_for

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from helpdesk import roles
 from helpdesk.errors import NotAllowed, ServiceError
-from helpdesk.notifications import notify
 from tickets.models import Status
 from tickets.services import ticket_set_status
+from workspace.notifications import notify
 
 from .. import conf
 from ..models import CareFollowUp, CareOutcome, SurveyResponse

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from helpdesk.audit import audit_record
 from helpdesk.errors import ServiceError
 from helpdesk.money import format_money
-from helpdesk.notifications import notify
 from tickets.services import email_queue, message_add_note, message_add_reply
 from tickets.services.events import ticket_event_record
+from workspace.audit import audit_record
+from workspace.notifications import notify
 
 from ..models import CompensationGrant, CompensationRequest, CouponType, Decision, DecisionLog, Kind, MessageMode
 

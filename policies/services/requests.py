@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk import roles
-from helpdesk.audit import audit_record
 from helpdesk.errors import NotAllowed, NotFound, ServiceError
-from helpdesk.notifications import notify
 from tickets.models import Order, Status, Ticket
 from tickets.scope import can_see_ticket
 from tickets.services.events import ticket_event_record
+from workspace.audit import audit_record
+from workspace.notifications import notify
 
 from ..models import COUNTED_STATES, CompensationRequest, Decision, MessageMode, RequestState, TierAuthority
 from .audience import supervisors

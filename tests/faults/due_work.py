@@ -12,13 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from feedback.models import InvitationState, SurveyInvitation
-from helpdesk.models import Notification
 from policies.models import CompensationRequest
 from tests.factories import CustomerFactory
 from tests.feedback.helpers import civil_zone_now
 from tests.policies.conftest import ask
 from tickets import services as tickets
 from tickets.models import Channel, OutboundEmail, SlaBreach, SlaClock, Status, TicketEvent
+from workspace.models import Notification
 
 # Emails queued by the worker's sweeps (the test process sends its own in memory).
 WORKER_EMAILS = ("sla-breaches:", "sla-reassigned:", "policies-remind:", "policies-escalate:", "feedback-survey:")

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["helpdesk", "tickets", "policies", "logistics", "feedback", "reports"]
+APPS = ["helpdesk", "workspace", "tickets", "policies", "logistics", "feedback", "reports"]
 DELAY_KEYWORDS = {"countdown", "eta", "default_retry_delay", "retry_backoff_max", "expires"}
 CELERY_DEFAULTS = {"default_retry_delay": 180, "retry_backoff_max": 600}
 

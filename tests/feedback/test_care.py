@@ -11,9 +11,9 @@ from django.urls import reverse
 from feedback import services
 from feedback.models import CareFollowUp, CareOutcome
 from helpdesk import roles
-from helpdesk.models import Notification
 from tests.factories import make_staff
 from tickets.models import Status, TicketEvent
+from workspace.models import Notification
 
 pytestmark = pytest.mark.django_db
 

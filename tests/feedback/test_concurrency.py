@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from feedback import services
 from feedback.models import CareFollowUp, InvitationState, SurveyInvitation, SurveyResponse
-from helpdesk.models import Notification
 from tests.concurrency import run_together
 from tickets.models import OutboundEmail
+from workspace.models import Notification
 
 from .conftest import customer_in
 from .helpers import civil_zone_now

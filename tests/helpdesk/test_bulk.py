@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk.bulk import array_literal, insert_rows
-from helpdesk.models import Notification
 from tickets.models import Ticket
+from workspace.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from helpdesk.models import Notification
-from helpdesk.notifications import notify
+from workspace.models import Notification
+from workspace.notifications import notify
 
 pytestmark = pytest.mark.django_db
 

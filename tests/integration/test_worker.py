@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from helpdesk.celery import app
-from helpdesk.models import WorkerHeartbeat
-from helpdesk.tasks import heartbeat
+from workspace.models import WorkerHeartbeat
+from workspace.tasks import heartbeat
 
 from .conftest import running, wait_for, worker_command
 

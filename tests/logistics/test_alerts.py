@@ -237,7 +237,7 @@ def test_the_coupon_within_the_automation_tier_limit_is_approved_and_its_code_em
 
 
 def test_a_coupon_over_the_limit_waits_for_a_supervisor_and_is_not_promised(webhook, shop, clock, eur_rate):
-    from helpdesk.models import Notification
+    from workspace.models import Notification
 
     shop.aftership_order.total = Decimal("1500.00")  # 5 % = EUR 75 = USD 93.75, above L1's USD 50
     shop.aftership_order.save()

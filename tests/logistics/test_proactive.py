@@ -10,10 +10,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from helpdesk.models import Notification
 from logistics.models import ShipmentException
 from tickets.models import Message, MessageKind, SlaBreach, SlaClock, Ticket
 from tickets.services import message_add_note, sla_sweep
+from workspace.models import Notification
 
 from .live import aftership, ago
 

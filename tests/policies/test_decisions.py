@@ -9,11 +9,11 @@ from django.core import mail
 from django.db import DatabaseError, connection, transaction
 
 from helpdesk.errors import Conflict, NotAllowed, ServiceError
-from helpdesk.models import Notification
 from policies import services
 from policies.models import CompensationGrant, DecisionLog, RecordIsFinal, RequestState
 from tests.factories import make_staff
 from tickets.models import MessageKind, OutboundEmail, TicketEvent
+from workspace.models import Notification
 
 from .conftest import ask
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 
 from helpdesk import roles
-from helpdesk.models import Notification
 from policies import services
 from policies.models import CompensationRequest
 from policies.tasks import sweep_approvals
 from tests.factories import make_staff
 from tickets.models import OutboundEmail, TicketEvent
+from workspace.models import Notification
 
 from .conftest import START, ask
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from helpdesk.models import AuditEntry
+from workspace.models import AuditEntry
 
 from .helpers import csv_rows, dashboard, total
 

@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from helpdesk.models import AuditEntry
 from reports.services import summary_refresh
+from workspace.models import AuditEntry
 
 from .conftest import make_ticket
 

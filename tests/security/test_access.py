@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from helpdesk.models import Notification
 from policies.models import CompensationRequest
+from workspace.models import Notification
 
 from .conftest import (
     SECRET_WORD,

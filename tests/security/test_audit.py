@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from helpdesk.models import AuditEntry
 from policies.models import CompensationRequest
 from tests.factories import OrderFactory, TicketFactory
+from workspace.models import AuditEntry
 
 from .conftest import api_client, routes
 

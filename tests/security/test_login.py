@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from helpdesk.models import AuditEntry
+from workspace.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_logins_failures_and_role_changes_are_audited(client, actors):
 def test_the_audit_trail_cannot_be_changed_even_in_sql(actors):
     from django.db import DatabaseError, connection, transaction
 
-    from helpdesk.audit import audit_record
+    from workspace.audit import audit_record
 
     entry = audit_record(action="export", actor=actors.supervisor)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

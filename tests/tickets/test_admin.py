@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
-from helpdesk.models import WorkerHeartbeat
-from helpdesk.notifications import notify
 from tests.factories import OrderFactory
 from tickets import services
 from tickets.models import (
@@ -36,11 +34,13 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.services import AttachmentInput
+from workspace.models import WorkerHeartbeat
+from workspace.notifications import notify
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-OUR_APPS = {"tickets", "helpdesk"}
+OUR_APPS = {"tickets", "workspace"}
 
 
 @pytest.fixture

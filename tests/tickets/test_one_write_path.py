@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)  # a Friday morning in the support centre
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("tickets", "policies", "logistics", "feedback", "reports", "helpdesk")
+APPS = ("tickets", "policies", "logistics", "feedback", "reports", "helpdesk", "workspace")
 
 
 def _ticket(actors, **kwargs) -> Ticket:

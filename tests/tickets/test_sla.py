@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk import roles
-from helpdesk.models import Notification
 from tests.factories import CustomerFactory
 from tickets import services
 from tickets.models import (
@@ -29,6 +28,7 @@ from tickets.models import (
     Ticket,
 )
 from tickets.services.routing import is_on_shift
+from workspace.models import Notification
 
 pytestmark = pytest.mark.django_db
 

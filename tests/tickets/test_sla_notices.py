@@ -10,10 +10,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from helpdesk.models import Notification
 from tickets import services
 from tickets.models import OutboundEmail, Ticket
 from tickets.services import sla_escalation
+from workspace.models import Notification
 
 from .test_sla import T0, _ticket
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from helpdesk.errors import ServiceError
 
 from ..models import Channel, Message, Ticket
-from .notify import reply_email
+from .customer_emails import reply_email
 
 
 class ChannelAdapter:

@@ -32,9 +32,9 @@ from ..history import TicketEventKind
 from ..models import Category, Customer, MessageKind, Order, Priority, Status, Team, Ticket
 from ._common import append_search_text, record_event
 from .channel_registry import ChannelAdapter, channel_adapter
+from .customer_emails import ticket_acknowledge
 from .customers import customer_get_or_create
 from .messages import AttachmentInput, Message, accept_attachments, message_store
-from .notify import ticket_acknowledge
 from .routing import team_for_new_ticket, ticket_route_new
 from .sla import sla_start
 from .tickets import ticket_mark_opened
@@ -231,14 +231,48 @@ def intake_receive(arrival: Arrival) -> Received:
     return Received(ticket=ticket, message=message, opened=True)
 
 
-def ticket_create(*, customer: Customer, subject: str, body: str, channel: str, **details: Any) -> Ticket:
-    """A new ticket for a known customer, through the intake (the staff's and the tests' shorthand);
-    `details` are the other fields of `Arrival`."""
-    return intake_receive(Arrival(channel=channel, customer=customer, subject=subject, body=body, **details)).ticket
+def ticket_create(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    channel: str,
+    actor: Any = None,
+    category: Category | None = None,
+    order: Order | None = None,
+    priority: int = Priority.NORMAL,
+    language: str | None = None,
+    team: Team | None = None,
+    country: str = "",
+    attachments: Iterable[Any] = (),
+    follow_up_of: Ticket | None = None,
+    acknowledge: bool = False,
+) -> Ticket:
+    """A new ticket for a known customer, through the intake: the shorthand of the staff's channels
+    (the API, a phone call), of tickets we open ourselves and of the tests."""
+    arrival = Arrival(
+        channel=channel,
+        customer=customer,
+        subject=subject,
+        body=body,
+        actor=actor,
+        category=category,
+        order=order,
+        priority=priority,
+        language=language,
+        team=team,
+        country=country,
+        attachments=attachments,
+        follow_up_of=follow_up_of,
+        acknowledge=acknowledge,
+    )
+    return intake_receive(arrival).ticket
 
 
-def message_receive_from_customer(*, ticket: Ticket, body: str, channel: str, **details: Any) -> Message:
-    """The customer wrote on a known ticket, through the intake; a closed one gets a follow-up."""
-    if "author" in details:  # the name the message services give the one who typed it
-        details["actor"] = details.pop("author")
-    return intake_receive(Arrival(channel=channel, ticket=ticket, body=body, **details)).message
+def message_receive_from_customer(
+    *, ticket: Ticket, body: str, channel: str, author: Any = None, attachments: Iterable[Any] = ()
+) -> Message:
+    """The customer wrote on a known ticket (typed by `author` where someone did it for them, e.g. an
+    API client), through the intake; a closed ticket gets a follow-up."""
+    arrival = Arrival(channel=channel, ticket=ticket, body=body, actor=author, attachments=attachments)
+    return intake_receive(arrival).message

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy, override
 
 from helpdesk import roles
 from helpdesk.bulk import insert_rows, update_rows
-from helpdesk.models import Notification
+from workspace.models import Notification
 
 from ..history import TicketEventKind
 from ..models import AgentProfile, Priority, SlaBreach, SlaClock, Ticket, format_reference

@@ -10,14 +10,14 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from helpdesk.ratelimit import client_ip
+
 from .models import AuditEntry
 
 
 def audit_record(
     *, action: str, request: HttpRequest | None = None, actor: Any = None, target: Any = None, **detail: Any
 ) -> AuditEntry:
-    from .ratelimit import client_ip
-
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     return AuditEntry.objects.create(

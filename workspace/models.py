@@ -9,6 +9,9 @@ class WorkerHeartbeat(models.Model):
     hostname = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        db_table = "helpdesk_workerheartbeat"
+
     def __str__(self) -> str:
         return f"{self.hostname} @ {self.created_at:%Y-%m-%d %H:%M:%S}"
 
@@ -27,6 +30,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "helpdesk_notification"
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_per_user")]
         indexes = [
             models.Index(
@@ -51,6 +55,7 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "helpdesk_auditentry"
         verbose_name = "audit entry"
         verbose_name_plural = "audit trail"
 

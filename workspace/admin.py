@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import ReadOnlyAdmin
+from helpdesk.admin_base import ReadOnlyAdmin
+from helpdesk.names import person_column
+
 from .models import AuditEntry, Notification, WorkerHeartbeat
-from .names import person_column
 
 
 @admin.register(WorkerHeartbeat)

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.notifications import notify
 from tickets.services import email_queue
 from tickets.services.events import ticket_event_record
+from workspace.notifications import notify
 
 from ..models import CompensationRequest, RequestState
 from .audience import staff_language, staff_time_zone, supervisors

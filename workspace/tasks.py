@@ -6,7 +6,7 @@ from celery import shared_task
 from .models import WorkerHeartbeat
 
 
-@shared_task(name="helpdesk.tasks.heartbeat")
+@shared_task(name="workspace.tasks.heartbeat")
 def heartbeat(token: str = "") -> str:
     """Record that a worker is alive. Safe to run twice: the token is unique."""
     token = token or uuid.uuid4().hex
