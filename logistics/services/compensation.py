@@ -5,8 +5,9 @@ per-ticket-and-order total, the exchange rate of the day and supervisor approval
 
 The requester is the team's automation agent: a login-less user with an agent profile in the
 ticket's team, at LOGISTICS_AUTOMATION_TIER (default L1), never on shift (so never routed
-tickets). Within that tier's authority the coupon is approved at once (the compensation app
-emails the code); above it, it waits for a supervisor.
+tickets). Within that tier's authority the coupon is approved at once and its code goes in the
+logistics notice (the compensation app sends no email of its own about it); above it, it waits for
+a supervisor, whose grant the compensation app emails.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def coupon_propose(*, ticket: Ticket, percent: Decimal, reason: str, note: str) 
                 reason=reason,
                 message_mode="note",
                 message=note,
+                requester_tells_customer=True,  # the code goes in the logistics notice
             )
     except ServiceError as error:
         return CouponOutcome(state="refused", reason=error.message)
@@ -93,14 +95,3 @@ def coupon_code(request_id: int) -> str:
     from policies.models import CompensationGrant
 
     return CompensationGrant.objects.filter(request_id=request_id).values_list("coupon_code", flat=True).first() or ""
-
-
-def coupon_withhold_separate_email(request_id: int) -> None:
-    """The compensation app emails a granted coupon's code on its own; when the logistics notice
-    carries the code, that email (queued in this transaction, not sent yet) is withdrawn so the
-    customer gets one message, not two."""
-    from tickets.models import OutboundEmail
-
-    OutboundEmail.objects.filter(
-        key=f"policies-approved:{request_id}", state=OutboundEmail.State.PENDING, sent_at__isnull=True
-    ).delete()

@@ -20,7 +20,7 @@ from tickets.services import email_queue, message_add_note, message_add_system
 
 from ..choices import GROUP_GRAVITY, KIND_GROUPS, KIND_PRECISION, ExceptionKind
 from ..models import ExceptionEpisode, ExceptionRule, Shipment, ShipmentException
-from .compensation import CouponOutcome, coupon_code, coupon_propose, coupon_withhold_separate_email
+from .compensation import CouponOutcome, coupon_code, coupon_propose
 from .rules import rule_for
 
 # The compensation reason each kind of exception stands for.
@@ -137,9 +137,7 @@ def _notify(episode: ExceptionEpisode, found: list[Found], head: Found, gravity:
     coupon, offering_rule = _offer(episode, found, head, ticket)
     code = ""
     if coupon is not None and coupon.state == "approved" and coupon.request_id is not None:
-        code = coupon_code(coupon.request_id)
-        if code:
-            coupon_withhold_separate_email(coupon.request_id)  # told here, in the same message
+        code = coupon_code(coupon.request_id)  # told here: the compensation app sends no email of it
     context = {
         "customer": customer,
         "ticket": ticket,

@@ -104,6 +104,11 @@ class CompensationRequest(models.Model):
         _("tell the ticket as"), max_length=10, choices=MessageMode.choices, default=MessageMode.NOTE
     )
     message = models.TextField(_("message"), blank=True)
+    # Set by a requester that tells the customer itself what was granted at once (the logistics
+    # notice carries the coupon code): the separate email about an immediate grant is then not sent.
+    requester_tells_customer = models.BooleanField(
+        _("requester tells the customer"), default=False, db_default=False, editable=False
+    )
 
     state = models.CharField(_("state"), max_length=10, choices=RequestState.choices)
     waiting_reasons = models.JSONField(_("why a supervisor must decide"), default=list, blank=True)

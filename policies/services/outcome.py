@@ -102,7 +102,8 @@ def _grant(request: CompensationRequest, *, actor: Any, automatic: bool) -> Comp
         created_at=request.decided_at or timezone.now(),
     )
     ticket_event_record(ticket=ticket, kind="compensation_approved", actor=actor, data={"new": describe(request)})
-    if not _post_message(request, grant, automatic=automatic):
+    told_by_requester = automatic and request.requester_tells_customer
+    if not _post_message(request, grant, automatic=automatic) and not told_by_requester:
         _email_customer(request, grant)
     return grant
 

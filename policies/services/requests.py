@@ -77,11 +77,14 @@ def compensation_request_create(
     customer_pays_return_shipping: bool = False,
     message_mode: str = MessageMode.NOTE,
     message: str = "",
+    requester_tells_customer: bool = False,
 ) -> CompensationRequest:
     """Request compensation on a ticket. Within the requester's tier authority it is approved at
     once; otherwise it waits for a supervisor of the ticket's team (reminder at 20 minutes,
     escalation at 30). Which fields each kind needs, and how raw values (form or API strings) are
-    checked: validation.clean_request. `currency` is the order's when the ticket has one."""
+    checked: validation.clean_request. `currency` is the order's when the ticket has one.
+    `requester_tells_customer`: the caller tells the customer of an immediate grant itself, so the
+    compensation app sends no email of its own about it (a later supervisor's grant is emailed)."""
     data = {
         "kind": kind,
         "amount": amount,
@@ -131,6 +134,7 @@ def compensation_request_create(
         amount_usd=amount_usd,
         created_at=now,
         waiting_reasons=waiting,
+        requester_tells_customer=requester_tells_customer,
         **fields,
     )
     if waiting:

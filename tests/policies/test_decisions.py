@@ -222,3 +222,20 @@ def test_a_request_names_what_it_takes(actors, make_ticket):
     assert all(p.kind == p.KEYWORD_ONLY for p in parameters)
     with pytest.raises(TypeError):
         services.compensation_request_create(ticket=make_ticket(), actor=actors.l1, kind="gift", colour="red")
+
+
+def test_a_requester_that_tells_the_customer_itself_gets_no_second_email_for_an_immediate_grant(
+    actors, make_ticket, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        at_once = ask(actors.l1, make_ticket(), amount="8.00", requester_tells_customer=True)
+    assert at_once.state == RequestState.APPROVED and at_once.requester_tells_customer
+    assert CompensationGrant.objects.filter(request=at_once).exists()
+    assert not OutboundEmail.objects.filter(key=f"policies-approved:{at_once.pk}").exists()
+    assert mail.outbox == []
+
+    # above the requester's limit a supervisor decides later: that grant is emailed as always
+    later = ask(actors.l1, make_ticket(), amount="64.00", requester_tells_customer=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(later, actors.supervisor)
+    assert OutboundEmail.objects.filter(key=f"policies-approved:{later.pk}").exists()
