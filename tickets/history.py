@@ -38,6 +38,8 @@ class TicketEventKind(models.TextChoices):
     MERGED_INTO = "merged_into", _("Merged into")
     MERGED_FROM = "merged_from", _("Merged from")
     FOLLOW_UP = "follow_up", _("Follow-up opened")
+    TAGS = "tags", _("Tags")
+    MACRO = "macro", _("Macro applied")
 
 
 _LABELS: dict[str, Any] = {}

@@ -34,6 +34,7 @@ from .models import (
     Ticket,
     TicketEvent,
 )
+from .placeholders import fill_placeholders, placeholder_values
 from .scope import ticket_scope_q
 
 WAITING_CAP = 1000
@@ -354,16 +355,6 @@ def team_agents(team_id: int | None) -> list[Any]:
     return list(user_model.objects.filter(pk__in=pks.values("pk")).order_by("first_name", "username"))
 
 
-PLACEHOLDERS = ("customer_name", "ticket_reference", "agent_name", "order_number")
-
-
-def fill_placeholders(text: str, values: dict[str, str]) -> str:
-    # Plain replacement, not str.format: a body can never reach attributes or indexes.
-    for name in PLACEHOLDERS:
-        text = text.replace("{" + name + "}", values.get(name, ""))
-    return text
-
-
 def canned_replies_for(ticket: Ticket, agent: Any) -> list[tuple[CannedReply, str]]:
     """Canned replies that fit the ticket, with their text in the ticket's language (English
     when untranslated) and the placeholders filled in."""
@@ -371,12 +362,7 @@ def canned_replies_for(ticket: Ticket, agent: Any) -> list[tuple[CannedReply, st
         Q(category__isnull=True) | Q(category_id=ticket.category_id),
         Q(team__isnull=True) | Q(team_id=ticket.team_id),
     ).order_by("title")
-    values = {
-        "customer_name": ticket.customer.name,
-        "ticket_reference": ticket.reference,
-        "agent_name": agent.get_full_name() or agent.get_username(),
-        "order_number": ticket.order.external_number if ticket.order else "",
-    }
+    values = placeholder_values(ticket, agent)
     result = []
     with translation.override(ticket.language):
         for reply in replies:

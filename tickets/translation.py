@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import CannedReply, Category, CategoryField
+from .models import CannedReply, Category, CategoryField, Macro
 
 
 @register(Category)
@@ -16,3 +16,8 @@ class CategoryFieldTranslation(TranslationOptions):
 @register(CannedReply)
 class CannedReplyTranslation(TranslationOptions):
     fields = ("body",)
+
+
+@register(Macro)
+class MacroTranslation(TranslationOptions):
+    fields = ("reply",)

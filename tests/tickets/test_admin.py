@@ -24,12 +24,14 @@ from tickets.models import (
     CategoryField,
     Channel,
     InboundEmail,
+    Macro,
     Metric,
     OutboundEmail,
     Priority,
     SlaBreach,
     SlaClock,
     Status,
+    Tag,
     Ticket,
     TicketEvent,
 )
@@ -82,6 +84,10 @@ def ticket(actors, categories):
         reason="No sender address",
     )
     CannedReply.objects.create(title="Thanks", body="Thank you, {customer_name}!")
+    services.ticket_change_tags(ticket=ticket, actor=actors.l1, add=["fragile"])
+    fragile = Macro.objects.create(name="Fragile goods")
+    fragile.tags.add(Tag.objects.get(name="fragile"))
+    services.macro_apply(ticket=ticket, macro=fragile, actor=actors.l1)
     WorkerHeartbeat.objects.create(token="t1", hostname="worker-1")
     notify(users=[actors.l1], key="k1", text="SLA warning")
     Token.objects.create(user=actors.l1)

@@ -21,11 +21,13 @@ from .tickets import (
     format_reference,
     parse_reference,
 )
+from .workflow import AssigneeAction, Macro, MacroUse, Tag, TicketTag
 
 __all__ = [
     "OPEN_Q",
     "OPEN_STATUSES",
     "AgentProfile",
+    "AssigneeAction",
     "Attachment",
     "CannedReply",
     "Category",
@@ -35,6 +37,8 @@ __all__ = [
     "Customer",
     "FactType",
     "InboundEmail",
+    "Macro",
+    "MacroUse",
     "Message",
     "MessageKind",
     "Metric",
@@ -46,9 +50,11 @@ __all__ = [
     "SlaClock",
     "SlaTarget",
     "Status",
+    "Tag",
     "Team",
     "Ticket",
     "TicketEvent",
+    "TicketTag",
     "Tier",
     "format_reference",
     "parse_reference",

@@ -5,10 +5,12 @@ from .customers import customer_get_or_create, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
 from .events import ticket_event_record
 from .intake import Arrival, Received, Sender, intake_receive, message_receive_from_customer, ticket_create
+from .macros import MacroResult, macro_apply, macros_visible_to
 from .messages import AttachmentInput, message_add_note, message_add_reply, message_add_system
 from .routing import agents_on_shift, is_on_shift
 from .sla import target_for
 from .sla_escalation import sla_sweep
+from .tags import tag_get_or_create, ticket_change_tags
 from .tickets import (
     missing_facts,
     ticket_assign,
@@ -25,6 +27,7 @@ __all__ = [
     "Arrival",
     "AttachmentInput",
     "ChannelAdapter",
+    "MacroResult",
     "Received",
     "Sender",
     "agents_on_shift",
@@ -39,6 +42,8 @@ __all__ = [
     "emails_send_due",
     "intake_receive",
     "is_on_shift",
+    "macro_apply",
+    "macros_visible_to",
     "message_add_note",
     "message_add_reply",
     "message_add_system",
@@ -47,8 +52,10 @@ __all__ = [
     "order_create",
     "register_channel",
     "sla_sweep",
+    "tag_get_or_create",
     "target_for",
     "ticket_assign",
+    "ticket_change_tags",
     "ticket_create",
     "ticket_event_record",
     "ticket_merge",
