@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "logistics",
     "feedback",
     "reports",
+    "privacy",  # customer data: export, erasure, retention
     "demo",  # demo data and the commands that load it (seed_demo, post_sample_delivery)
 ]
 
