@@ -39,7 +39,7 @@ def _report_csvs(user) -> dict[str, str]:
 
 def test_erasure_waits_for_the_grace_period_then_removes_the_customers_data_everywhere(clock, actors, held):
     file_name = Attachment.objects.get().file.name
-    erasure = services.erasure_request(customer=held.customer, actor=actors.supervisor, reason="Asked by email")
+    services.erasure_request(customer=held.customer, actor=actors.supervisor, reason="Asked by email")
 
     assert erasure_sweep() == 0  # within the grace period nothing happens
     assert Ticket.objects.get().subject == "Parcel lost on the way to Berlin"
