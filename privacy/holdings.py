@@ -29,6 +29,7 @@ from policies.models import CompensationGrant, CompensationRequest, DecisionLog
 from tickets.models import Attachment, Customer, InboundEmail, Message, Order, OutboundEmail, Ticket, TicketEvent
 from workspace.models import AuditEntry, Notification
 
+from .models import ErasureRequest
 from .registry import ERASED, register_holding
 
 FIGURES = "amounts, dates and statuses only: kept for reports and accounting"
@@ -127,3 +128,6 @@ def register_all() -> None:
     )
     register_holding(Notification, customer=_notifications, scrub={"text": ERASED})
     register_holding(LogEntry, customer=_admin_log, scrub={"object_repr": ERASED, "change_message": ""})
+    register_holding(
+        ErasureRequest, customer="customer", kept="the customer's own request, kept to show it was carried out"
+    )

@@ -124,8 +124,9 @@ def retention_apply(*, now: datetime | None = None, max_batches: int | None = No
         if not active:
             continue
         cutoff = now - timedelta(days=days)
+        done[kind] = 0
         for rows, remove in _work(kind, cutoff):
             ids = list(rows.order_by("pk").values_list("pk", flat=True)[: max_batches * settings.PRIVACY_BATCH_SIZE])
             for batch in batched(ids):
-                done[kind] = done.get(kind, 0) + remove(batch)
+                done[kind] += remove(batch)
     return done
