@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet, Value
+from django.utils.translation import gettext_lazy as _
 
 from feedback.models import CareFollowUp, CaseRecord, SurveyInvitation, SurveyResponse
 from logistics.models import (
@@ -32,7 +33,7 @@ from workspace.models import AuditEntry, Notification
 from .models import ErasureRequest
 from .registry import ERASED, register_holding
 
-FIGURES = "amounts, dates and statuses only: kept for reports and accounting"
+FIGURES = _("amounts, dates and statuses only, kept for reports and accounting")
 
 
 def _ticket_search_reset(tickets: QuerySet[Any]) -> None:
@@ -88,7 +89,7 @@ def register_all() -> None:
         TicketEvent,
         customer="ticket__customer",
         ticket="ticket",
-        kept="who changed what and when; values are statuses, tiers, references and fact names",
+        kept=_("who changed what and when; values are statuses, tiers, references and fact names"),
     )
     register_holding(
         OutboundEmail,
@@ -124,10 +125,10 @@ def register_all() -> None:
         after=_case_search_reset,
     )
     register_holding(
-        AuditEntry, customer=_audit_rows, kept="the trail names the customer by id only and is append-only"
+        AuditEntry, customer=_audit_rows, kept=_("the trail names the customer by id only and is append-only")
     )
     register_holding(Notification, customer=_notifications, scrub={"text": ERASED})
     register_holding(LogEntry, customer=_admin_log, scrub={"object_repr": ERASED, "change_message": ""})
     register_holding(
-        ErasureRequest, customer="customer", kept="the customer's own request, kept to show it was carried out"
+        ErasureRequest, customer="customer", kept=_("the customer's own request, kept to show it was carried out")
     )

@@ -36,7 +36,7 @@ class Holding:
     after: Callable[[QuerySet[Any]], None] | None = None
     ticket: str = ""  # the path to the ticket ("" when not a ticket's record)
     exported: tuple[str, ...] = ()  # the fields exported; all concrete fields when empty
-    kept: str = ""  # why nothing is erased, when neither scrub nor delete is given
+    kept: Any = ""  # why nothing is erased, when neither scrub nor delete is given (a translated text)
     frozen: Q | None = None  # rows the database protects (decided requests): scrubbed under a flag
 
     @property
