@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import CareFollowUp, CaseRecord, SurveyInvitation, SurveyResponse
@@ -46,6 +47,16 @@ def _ticket_search_reset(tickets: QuerySet[Any]) -> None:
 def _case_search_reset(cases: QuerySet[Any]) -> None:
     if connection.vendor == "postgresql":
         cases.update(search_vector=SearchVector("problem", "solution", config="simple"))
+
+
+def _inbound_emails(customer: Any) -> QuerySet[Any]:
+    """The kept copies of their emails: those that became a message, and those quarantined or
+    ignored before they reached a ticket, found by the sender's address in the raw bytes."""
+    rows = Q(ticket__customer=customer)
+    if customer.email and connection.vendor == "postgresql":
+        sql = f"SELECT id FROM {InboundEmail._meta.db_table} WHERE position(%s::bytea in raw) > 0"  # noqa: S608
+        rows |= Q(pk__in=RawSQL(sql, [customer.email.encode()]))  # noqa: S611 - a parameter, not text
+    return InboundEmail.objects.filter(rows)
 
 
 def _audit_rows(customer: Any) -> QuerySet[Any]:
@@ -97,7 +108,7 @@ def register_all() -> None:
         ticket="ticket",
         scrub={"to": "", "subject": ERASED, "body_text": ERASED, "body_html": "", "last_error": ""},
     )
-    register_holding(InboundEmail, customer="ticket__customer", ticket="ticket", scrub={"raw": b"", "reason": ""})
+    register_holding(InboundEmail, customer=_inbound_emails, ticket="ticket", scrub={"raw": b"", "reason": ""})
     register_holding(
         CompensationRequest,
         customer="customer",

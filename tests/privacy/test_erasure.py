@@ -69,6 +69,20 @@ def test_erasure_waits_for_the_grace_period_then_removes_the_customers_data_ever
         assert columns_holding(words.replace(" ", "")) == [], words
 
 
+def test_a_quarantined_email_of_the_customer_is_found_and_emptied_too(clock, actors, held):
+    from tickets.adapters import inbound_email_receive
+
+    stray = inbound_email_receive(raw=b"From: lena@example.de\r\nSubject: x\r\n\r\n", source="test")
+    assert stray.state == InboundEmail.State.QUARANTINED and stray.ticket is None
+
+    services.erasure_request(customer=held.customer, actor=actors.supervisor)
+    clock.shift(GRACE + timedelta(minutes=1))
+    erasure_sweep()
+
+    stray.refresh_from_db()
+    assert bytes(stray.raw) == b""
+
+
 def test_erasure_is_audited_and_a_second_sweep_changes_nothing(clock, actors, held):
     erasure = services.erasure_request(customer=held.customer, actor=actors.supervisor)
     clock.shift(GRACE + timedelta(minutes=1))

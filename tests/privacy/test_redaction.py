@@ -180,3 +180,16 @@ def test_an_agents_reply_and_note(kind, client, actors, caplog, django_capture_o
     if kind == "reply":
         assert any(MASKED in email.body for email in mail.outbox)  # the customer got the masked reply
     _nowhere(caplog)
+
+
+def test_a_survey_comment(actors, teams, caplog):
+    from feedback.services import survey_respond
+    from tests.factories import SurveyInvitationFactory
+
+    ticket = services.ticket_create(customer=actors.customer, subject="Refund", body="Please refund.", channel="web")
+    invitation = SurveyInvitationFactory(ticket=ticket)
+
+    response = survey_respond(invitation=invitation, rating=4, comment=f"Refunded to {CARD}, thanks")
+
+    assert response.comment == f"Refunded to {MASKED}, thanks"
+    _nowhere(caplog)
