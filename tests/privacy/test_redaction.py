@@ -9,6 +9,7 @@ import uuid
 from base64 import b64encode
 
 import pytest
+from django.contrib.postgres.search import SearchVector
 from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
@@ -193,3 +194,23 @@ def test_a_survey_comment(actors, teams, caplog):
 
     assert response.comment == f"Refunded to {MASKED}, thanks"
     _nowhere(caplog)
+
+
+def test_the_search_finds_a_number_that_slipped_through(actors, teams):
+    """The check above can fail: a number written past the redaction is found in every place it reached."""
+    ticket = services.ticket_create(customer=actors.customer, subject="Refund", body="Please refund.", channel="web")
+    Message.objects.filter(ticket=ticket).update(body=f"card {CARD}")
+    Ticket.objects.filter(pk=ticket.pk).update(search_text=f"card {DIGITS}")
+    Ticket.objects.filter(pk=ticket.pk).update(search_vector=SearchVector("search_text", config="simple"))
+    mail.send_mail("Refund", f"to {CARD}", "support@helpdesk.test", ["lena@example.de"])
+
+    found = leaks(DIGITS, log_text=f"refund to {CARD}")
+
+    assert set(found) == {
+        "tickets_message.body",
+        "tickets_ticket.search_text",
+        "tickets_ticket.search_vector",
+        "ticket search index",
+        "log",
+        "sent email",
+    }
