@@ -79,3 +79,9 @@ def test_the_management_command_writes_the_same_archive(held, tmp_path):
     data = json.loads(zipfile.ZipFile(target).read("data.json"))
     assert data["customer_id"] == held.customer.pk
     assert AuditEntry.objects.filter(action="privacy.export", target_id=str(held.customer.pk)).exists()
+
+
+def test_the_customers_admin_page_links_to_their_data_page(client, actors, held):
+    client.force_login(actors.admin)
+    page = client.get(f"/admin/tickets/customer/{held.customer.pk}/change/").content.decode()
+    assert f'href="/privacy/customers/{held.customer.pk}/"' in page
