@@ -21,6 +21,7 @@ from tickets.models import Customer
 
 from . import services
 from .models import ErasureRequest
+from .selectors import customer_for
 
 
 class ErasureForm(forms.Form):
@@ -46,13 +47,13 @@ def _page(request: HttpRequest, customer: Customer, form: ErasureForm | None = N
 @staff_view(roles.SUPERVISE)
 @require_GET
 def customer_data(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, get_object_or_404(Customer, pk=pk))
+    return _page(request, customer_for(request.user, pk))
 
 
 @staff_view(roles.SUPERVISE)
 @require_POST
 def export(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_object_or_404(Customer, pk=pk)
+    customer = customer_for(request.user, pk)
     archive = services.customer_export(customer=customer, actor=request.user, request=request)
     response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{services.export_filename(customer)}"'
@@ -62,7 +63,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(roles.SUPERVISE)
 @require_POST
 def erasure_request(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_object_or_404(Customer, pk=pk)
+    customer = customer_for(request.user, pk)
     form = ErasureForm(request.POST)
     if not form.is_valid():
         return _page(request, customer, form)
@@ -84,6 +85,7 @@ def erasure_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def erasure_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     erasure = get_object_or_404(ErasureRequest, pk=pk)
+    customer_for(request.user, erasure.customer_id)  # only for a customer they may see
     try:
         services.erasure_cancel(erasure=erasure, actor=request.user, request=request)
     except ServiceError as error:

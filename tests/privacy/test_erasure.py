@@ -164,3 +164,16 @@ def test_the_database_lets_an_erasure_empty_a_decided_requests_text_but_never_it
     with transaction.atomic():
         set_flag(ERASING_FLAG)
         assert rows.update(reason_detail="") == 1
+
+
+def test_a_supervisor_of_another_team_does_not_see_the_customer(client, teams, held):
+    from helpdesk import roles
+    from tests.factories import make_staff
+
+    other = make_staff(team=teams.america, tier="L3", group=roles.SUPERVISOR_GROUP, username="us-super")
+    client.force_login(other)
+
+    assert client.get(f"/privacy/customers/{held.customer.pk}/").status_code == 404
+    assert client.post(f"/privacy/customers/{held.customer.pk}/export/").status_code == 404
+    assert client.post(f"/privacy/customers/{held.customer.pk}/erasure/", {"confirm": "on"}).status_code == 404
+    assert not ErasureRequest.objects.exists()
