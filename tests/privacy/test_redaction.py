@@ -214,3 +214,21 @@ def test_the_search_finds_a_number_that_slipped_through(actors, teams):
         "log",
         "sent email",
     }
+
+
+def test_an_html_only_email(teams, caplog, django_capture_on_commit_callbacks):
+    html = f"<p>Charged twice on <b>{CARD}</b>, CVV 737</p>".encode()
+    raw = (
+        b"From: Lena Schmidt <lena@example.de>\r\nTo: support@helpdesk.test\r\nSubject: Double charge\r\n"
+        b"Message-ID: <card-html@example.de>\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64encode(html) + b"\r\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(
+            "/inbound/email/", raw, content_type="message/rfc822", headers={"Authorization": "Bearer inbound-secret"}
+        )
+
+    body = Message.objects.get().body
+    assert MASKED in body and "737" not in body
+    assert b"text/html" in bytes(InboundEmail.objects.get().raw)  # still an HTML email, masked
+    _nowhere(caplog)
