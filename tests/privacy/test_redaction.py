@@ -221,7 +221,9 @@ def test_an_html_only_email(teams, caplog, django_capture_on_commit_callbacks):
     raw = (
         b"From: Lena Schmidt <lena@example.de>\r\nTo: support@helpdesk.test\r\nSubject: Double charge\r\n"
         b"Message-ID: <card-html@example.de>\r\nMIME-Version: 1.0\r\n"
-        b"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64encode(html) + b"\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + b64encode(html)
+        + b"\r\n"
     )
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(
