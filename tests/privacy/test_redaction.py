@@ -234,3 +234,28 @@ def test_an_html_only_email(teams, caplog, django_capture_on_commit_callbacks):
     assert MASKED in body and "737" not in body
     assert b"text/html" in bytes(InboundEmail.objects.get().raw)  # still an HTML email, masked
     _nowhere(caplog)
+
+
+def test_an_agents_compensation_request_text(actors, teams, caplog, django_capture_on_commit_callbacks):
+    from policies.services import compensation_request_create
+    from tests.factories import OrderFactory
+    from tests.policies.factories import ExchangeRateFactory
+
+    ExchangeRateFactory(currency="EUR")
+    order = OrderFactory(customer=actors.customer, currency="EUR")
+    ticket = services.ticket_create(
+        customer=actors.customer, subject="Refund", body="Please refund.", channel="web", order=order
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        request = compensation_request_create(
+            ticket=ticket,
+            actor=actors.l1,
+            kind="partial_refund",
+            amount="10.00",
+            currency="EUR",
+            reason="other",
+            reason_detail=f"Refund to card {CARD}",
+        )
+
+    assert request.reason_detail == f"Refund to card {MASKED}"
+    _nowhere(caplog)
