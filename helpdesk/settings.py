@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "logistics",
     "feedback",
     "reports",
+    "privacy",  # customer data: export, erasure, retention
     "demo",  # demo data and the commands that load it (seed_demo, post_sample_delivery)
 ]
 
@@ -277,6 +278,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "logistics.tasks.match_unmatched_sweep",
         "schedule": timedelta(minutes=env.int("LOGISTICS_MATCH_SWEEP_MINUTES", default=15)),
     },
+    "privacy-erasure-sweep": {"task": "privacy.tasks.erasure_sweep", "schedule": crontab(minute="*/30")},
+    "privacy-retention-sweep": {"task": "privacy.tasks.retention_sweep", "schedule": crontab(hour=4, minute=10)},
     "logistics-purge-deliveries": {"task": "logistics.tasks.purge_deliveries", "schedule": crontab(hour=3, minute=30)},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
@@ -315,6 +318,19 @@ SURVEY_CATCH_UP = timedelta(days=2)  # the safety-net sweep invites for solves t
 SURVEY_CIVIL_HOURS = (9, 20)  # local hours [start, end) in which customers may be emailed
 SURVEY_RATE_LIMIT = 30  # survey page requests per IP address ...
 SURVEY_RATE_WINDOW = 300  # ... in this many seconds
+# Customer data (privacy/): an erasure waits this long after the request, so it can be cancelled.
+PRIVACY_ERASURE_GRACE = timedelta(days=env.int("PRIVACY_ERASURE_GRACE_DAYS", default=14))
+PRIVACY_BATCH_SIZE = 500  # rows per UPDATE or DELETE of the erasure and retention sweeps
+PRIVACY_MAX_BATCHES = 20  # per kind of record and sweep run; the next run continues
+# Days each kind of record is kept, unless a retention policy in the admin says otherwise.
+PRIVACY_RETENTION_DAYS = {
+    "closed_tickets": 3 * 365,
+    "chat_transcripts": 365,
+    "attachments": 2 * 365,
+    "webhook_bodies": 30,
+    "email_copies": 180,
+    "audit_rows": 2 * 365,
+}
 CARE_DUE_AFTER = timedelta(hours=24)  # call back a low rating within this (business days only)
 CASE_SWEEP_LOOKBACK = timedelta(days=14)  # the case sweep looks at tickets solved within this
 

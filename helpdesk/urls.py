@@ -19,6 +19,7 @@ urlpatterns = [
     path("preferences/", preferences.preferences, name="preferences"),
     path("approvals/", include("policies.urls")),
     path("reports/", include("reports.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("workspace.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from helpdesk import roles
 from helpdesk.errors import NotAllowed, ServiceError
 from tickets.models import Status
+from tickets.redaction import redact
 from tickets.services import ticket_set_status
 from workspace.notifications import notify
 
@@ -85,7 +86,7 @@ def care_record_outcome(
         raise NotAllowed(_("You are not allowed to do this."))
     if outcome not in CareOutcome.values:
         raise ServiceError(_("Choose an outcome."), field="outcome")
-    note = (note or "").strip()
+    note = redact((note or "").strip())  # card numbers are never kept (tickets/redaction.py)
     if len(note) > MAX_NOTE_CHARS:
         raise ServiceError(_("The note is too long."), field="note")
     follow_up = CareFollowUp.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=follow_up.pk)

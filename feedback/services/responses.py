@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
+from tickets.redaction import redact
 
 from .. import tokens
 from ..models import InvitationState, SurveyInvitation, SurveyResponse
@@ -58,7 +59,7 @@ def survey_respond(*, invitation: SurveyInvitation, rating: int, comment: str = 
     a customer-care follow-up for the team's supervisors."""
     if rating not in range(1, 6):
         raise ServiceError(_("Choose a rating from 1 to 5."), field="rating")
-    comment = (comment or "").replace("\r\n", "\n").strip()
+    comment = redact((comment or "").replace("\r\n", "\n").strip())  # a card number never kept
     if len(comment) > MAX_COMMENT_CHARS:
         raise ServiceError(_("The comment is too long."), field="comment")
     invitation = SurveyInvitation.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=invitation.pk)

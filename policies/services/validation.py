@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from helpdesk.errors import ServiceError
 from helpdesk.money import quantize
 from tickets.models import Ticket
+from tickets.redaction import redact
 
 from ..models import CouponType, Kind, MessageMode, Reason
 from .rates import clean_amount, clean_currency
@@ -36,7 +37,7 @@ WAITING_REASONS = {
 
 
 def _text(value: Any, field: str, *, required: str | None = None) -> str:
-    text = str(value or "").strip()
+    text = redact(str(value or "").strip())  # card numbers are never kept (tickets/redaction.py)
     if required and not text:
         raise ServiceError(required, field=field)
     if len(text) > MAX_TEXT:

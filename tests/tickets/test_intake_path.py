@@ -16,7 +16,8 @@ from tickets.tasks import fetch_mail
 SAMPLES = Path(__file__).parent / "mail_samples"
 PRODUCT = ("tickets", "policies", "logistics", "feedback", "reports", "helpdesk", "demo")
 # Measured the same way before the one intake path: 21 modules (docs/architecture.md lists both).
-MODULES_TO_THE_CLOCK = 20
+# 20 then, and one more since the kept copy of the email is masked (tickets.redaction) before it is stored.
+MODULES_TO_THE_CLOCK = 21
 
 
 def modules_until_the_clock(work: Callable[[], object]) -> list[str]:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from helpdesk.errors import Conflict, ServiceError
 
 from ..models import Channel, InboundEmail, Message, OutboundEmail, Ticket, parse_reference
+from ..redaction import redact_raw_email
 from ..services import Arrival, ChannelAdapter, Sender, intake_receive
 from ..services.email import EMAIL_DOMAIN, one_line
 from ..services.messages import MAX_BODY_CHARS
@@ -60,7 +61,9 @@ def inbound_email_receive(*, raw: bytes, source: str) -> InboundEmail:
     """Store the raw message, then process it. Never raises for a bad message: what cannot be
     used is quarantined with the reason, and the raw bytes stay for an admin to look at.
     (Only a failure to store the row at all propagates, so the reader keeps the message.)"""
-    raw = bytes(raw)
+    # The copy kept is the redacted one: it is shown to admins and processed again on request, so
+    # a card number kept there would be a card number stored (see tickets/redaction.py).
+    raw = redact_raw_email(bytes(raw))
     record = InboundEmail.objects.create(
         raw=raw,
         source=one_line(source)[:20],

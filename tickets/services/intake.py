@@ -30,6 +30,7 @@ from helpdesk.language import ticket_language
 
 from ..history import TicketEventKind
 from ..models import Category, Customer, MessageKind, Order, Priority, Status, Team, Ticket
+from ..redaction import redact
 from ._common import append_search_text, record_event
 from .channel_registry import ChannelAdapter, channel_adapter
 from .customer_emails import ticket_acknowledge
@@ -100,8 +101,9 @@ def unregister_intake_redactor(redact: Callable[[str], str]) -> None:
 
 def _body(arrival: Arrival, files: list[tuple[AttachmentInput, str]], notes: list[str]) -> str:
     text = (arrival.body or "").replace("\r\n", "\n").strip()
-    for redact in _REDACTORS:
-        text = redact(text)
+    for extra in _REDACTORS:
+        text = extra(text)
+    text = redact(text)
     if not text and files:
         text = _("(No text; see the attachments.)")
     return "\n\n".join(part for part in (text, "\n".join(f"[{note}]" for note in notes)) if part)
@@ -145,7 +147,7 @@ def _customer(arrival: Arrival) -> Customer:
 
 
 def _open(arrival: Arrival, adapter: ChannelAdapter, customer: Customer, previous: Ticket | None) -> Ticket:
-    subject = " ".join((arrival.subject or (previous.subject if previous else "")).split())[:255]
+    subject = redact(" ".join((arrival.subject or (previous.subject if previous else "")).split()))[:255]
     if not subject:
         raise ServiceError(_("The subject is required."), field="subject")
     order = arrival.order or (previous.order if previous else None)

@@ -15,6 +15,7 @@ from helpdesk.errors import ServiceError
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type, stored_name
 
 from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
+from ..redaction import redact
 from ._common import append_search_text, ensure_can_work
 from .channel_registry import channel_adapter
 from .sla import sla_first_response, sla_reviewed
@@ -39,11 +40,11 @@ def as_attachment_inputs(files: Iterable[Any]) -> list[AttachmentInput]:
     inputs = []
     for uploaded in files:
         if isinstance(uploaded, AttachmentInput):
-            inputs.append(uploaded)
+            inputs.append(AttachmentInput(name=redact(uploaded.name), content=uploaded.content))
             continue
         if uploaded.size > MAX_ATTACHMENT_BYTES:
-            raise _too_large(uploaded.name)
-        inputs.append(AttachmentInput(name=uploaded.name, content=uploaded.read()))
+            raise _too_large(redact(uploaded.name))
+        inputs.append(AttachmentInput(name=redact(uploaded.name or ""), content=uploaded.read()))
     return inputs
 
 
@@ -106,7 +107,7 @@ def _store_attachments(message: Message, files: list[tuple[AttachmentInput, str]
             ticket=message.ticket,
             message=message,
             token=secrets.token_hex(16),
-            original_name=stored_name(item.name, content_type),
+            original_name=stored_name(redact(item.name), content_type),
             content_type=content_type,
             size=len(item.content),
             sha256=hashlib.sha256(item.content).hexdigest(),
@@ -116,7 +117,7 @@ def _store_attachments(message: Message, files: list[tuple[AttachmentInput, str]
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = redact((body or "").replace("\r\n", "\n").strip())
     if not body:
         raise ServiceError(_("The message is empty."), field="body")
     if len(body) > MAX_BODY_CHARS:

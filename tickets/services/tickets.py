@@ -23,6 +23,7 @@ from ..models import (
     Status,
     Ticket,
 )
+from ..redaction import redact
 from ._common import append_search_text, ensure_can_work, record_event
 from .customers import normalise_language
 from .sla import sla_retarget, sla_status_changed
@@ -159,7 +160,7 @@ def ticket_set_language(*, ticket: Ticket, language: str, actor: Any) -> Ticket:
 
 def _clean_fact(field: CategoryField, value: Any) -> Any:
     if field.field_type == FactType.TEXT:
-        text = " ".join(str(value).split())
+        text = redact(" ".join(str(value).split()))
         if len(text) > 500:
             raise ServiceError(_("At most 500 characters."), field=field.key)
         return text
