@@ -68,7 +68,12 @@ def carrier(db):
 
 def photo(ticket: Any) -> None:
     Attachment.objects.create(
-        ticket=ticket, token=f"p{ticket.pk}", original_name="box.jpg", content_type="image/jpeg", size=10, sha256="1" * 64
+        ticket=ticket,
+        token=f"p{ticket.pk}",
+        original_name="box.jpg",
+        content_type="image/jpeg",
+        size=10,
+        sha256="1" * 64,
     )
 
 

@@ -20,8 +20,8 @@ def test_two_receipts_at_once_make_one(actors, make_ticket, carrier, address):
     )
     results = run_together(
         [
-            lambda: services.return_receive(ret=ReturnRequest(pk=ret.pk), actor=actors.l1),
-            lambda: services.return_receive(ret=ReturnRequest(pk=ret.pk), actor=actors.l2),
+            lambda: services.return_receive(ret=ReturnRequest.objects.get(pk=ret.pk), actor=actors.l1),
+            lambda: services.return_receive(ret=ReturnRequest.objects.get(pk=ret.pk), actor=actors.l2),
         ]
     )
     received = [r for r in results if isinstance(r, ReturnRequest)]

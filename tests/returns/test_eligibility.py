@@ -30,7 +30,7 @@ def test_the_seven_days_are_the_customers_calendar_days(actors, make_ticket, clo
         assert ret.state == ReturnState.REQUESTED and ret.days_since_delivery == 7
         assert ret.return_shipping_paid_by == "customer"
     else:
-        with pytest.raises(ServiceError, match="within 7 days of delivery.*8 days ago"):
+        with pytest.raises(ServiceError, match=r"within 7 days of delivery.*8 days ago"):
             ask(ticket, actors.l2)
 
 
