@@ -53,3 +53,5 @@ def return_parcel_moved(
             return_mark_in_transit(ret=ret, note=str(ShipmentStatus(instance.new_status).label))
     except ServiceError:
         logger.info("return %s: not moved to in transit by a scan", ret.pk)
+    except Exception:  # the tracking update stays; the agent can still mark it by hand
+        logger.exception("return %s: moving it to in transit failed", ret.pk)
