@@ -11,7 +11,7 @@ from django.db import transaction
 from helpdesk.errors import ServiceError
 from logistics.choices import ShipmentStatus
 from logistics.models import ShipmentStatusChange
-from policies.models import DecisionLog
+from policies.models import CompensationRequest, DecisionLog
 
 from .models import ReturnRequest, ReturnState
 from .services import return_mark_in_transit, return_review_decided
@@ -27,6 +27,12 @@ MOVING = {
     ShipmentStatus.AVAILABLE_FOR_PICKUP,
     ShipmentStatus.DELIVERED,
 }
+
+
+def compensation_of_a_return(request: CompensationRequest) -> bool:
+    """The returns app tells the customer at each step of a return: the compensation app sends no
+    email of its own about the grant behind one (the refund is paid only on receipt)."""
+    return ReturnRequest.objects.filter(compensation_id=request.pk).exists()
 
 
 def compensation_decided(*, sender: Any, instance: DecisionLog, created: bool, raw: bool = False, **_: Any) -> None:

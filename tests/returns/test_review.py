@@ -36,6 +36,8 @@ def test_above_the_tier_the_return_waits_for_a_supervisor(actors, make_ticket):
     ret.refresh_from_db()
     assert ret.state == ReturnState.APPROVED
     assert OutboundEmail.objects.filter(key=f"returns:{ret.pk}:approved").exists()
+    # and the customer is not told by the compensation app of a refund not yet paid
+    assert not OutboundEmail.objects.filter(key=f"policies-approved:{ret.compensation_id}").exists()
 
 
 def test_a_supervisors_rejection_rejects_the_return(actors, make_ticket):
