@@ -146,3 +146,29 @@ def test_a_return_not_sent_back_in_time_expires_by_the_sweep(actors, make_ticket
     assert ret.state == ReturnState.EXPIRED
     assert services.returns_expire_due() == 0  # a second run finds nothing
     assert OutboundEmail.objects.filter(key=f"returns:{ret.pk}:expired").exists()
+
+
+def test_the_label_may_be_an_uploaded_file_of_a_label_type(actors, make_ticket, carrier, address):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ret = services.return_approve(ret=ask(make_ticket(), actors.l2), actor=actors.l2)
+    text = SimpleUploadedFile("label.txt", b"hello", content_type="text/plain")
+    with pytest.raises(ServiceError, match="PDF, PNG or JPEG"):
+        services.return_send_label(ret=ret, actor=actors.l2, tracking_number="RET1357913", label_file=text)
+    pdf = SimpleUploadedFile("label.pdf", b"%PDF-1.4 label", content_type="application/pdf")
+    ret = services.return_send_label(
+        ret=ret, actor=actors.l2, tracking_number="RET1357913", carrier=carrier, label_file=pdf
+    )
+    assert ret.label_file.name.startswith("returns/labels/label")
+    email = OutboundEmail.objects.get(key=f"returns:{ret.pk}:label_sent")
+    assert ret.label_file.url in email.body_text
+
+
+def test_without_a_return_address_for_the_country_no_label_is_sent(actors, make_ticket, carrier):
+    ret = services.return_approve(ret=ask(make_ticket(), actors.l2), actor=actors.l2)
+    with pytest.raises(ServiceError, match="no return address for DE"):
+        services.return_send_label(
+            ret=ret, actor=actors.l2, tracking_number="RET1357913", carrier=carrier, label_url="https://c.test/l"
+        )
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.APPROVED and not Shipment.objects.filter(tracking_number="RET1357913").exists()
