@@ -93,7 +93,7 @@ class ReturnRequest(models.Model):
         ReturnAddress, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("return address")
     )
     label_file = models.FileField(_("label file"), upload_to="returns/labels/", blank=True)
-    label_url = models.URLField(_("label link"), max_length=500, blank=True)
+    label_url = models.CharField(_("label link"), max_length=500, blank=True)  # checked as a URL by the service
     return_shipment = models.OneToOneField(
         Shipment, on_delete=models.PROTECT, null=True, blank=True, related_name="return_request"
     )

@@ -71,3 +71,16 @@ def test_the_report_shows_rates_by_reason_sku_country_carrier_and_the_time_to_re
     assert response.status_code == 200
     assert "No reason (changed their mind)" in html and "TS-42" in html and "Germany" in html
     assert "2 h" in html or "2 hours" in html or "2:00" in html, html[html.find("fig-refund_time") :][:1500]
+
+
+def test_return_addresses_are_kept_in_the_admin_and_returns_shown_read_only(client, actors, make_ticket):
+    ret = ask(make_ticket(), actors.l2)
+    client.force_login(actors.admin)
+    response = client.post(
+        reverse("admin:returns_returnaddress_add"),
+        {"country": "FR", "name": "Centre de retours", "address": "1 rue du Port\n75001 Paris"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("admin:returns_returnrequest_change", args=[ret.pk]))
+    assert page.status_code == 200 and "TS-42" in page.content.decode()
+    assert client.get(reverse("admin:returns_returnrequest_add")).status_code == 403

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from helpdesk.errors import Conflict
@@ -28,6 +30,8 @@ def test_above_the_tier_the_return_waits_for_a_supervisor(actors, make_ticket):
     # EUR 100 = USD 125: above the L2 agent's limit
     ret = services.return_approve(ret=ask(make_ticket(total="100.00"), actors.l2), actor=actors.l2)
     assert ret.state == ReturnState.REQUESTED and ret.compensation.state == RequestState.PENDING
+    # on the supervisors' 30-minute approval clock like any concession
+    assert ret.compensation.escalate_at - ret.compensation.created_at == timedelta(minutes=30)
     assert not OutboundEmail.objects.filter(key=f"returns:{ret.pk}:approved").exists()
     with pytest.raises(Conflict, match="waiting for a supervisor"):
         services.return_approve(ret=ret, actor=actors.l2)
