@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "policies",
     "logistics",
     "feedback",
+    "returns",
     "reports",
     "privacy",  # customer data: export, erasure, retention
     "demo",  # demo data and the commands that load it (seed_demo, post_sample_delivery)
@@ -281,11 +282,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "privacy-erasure-sweep": {"task": "privacy.tasks.erasure_sweep", "schedule": crontab(minute="*/30")},
     "privacy-retention-sweep": {"task": "privacy.tasks.retention_sweep", "schedule": crontab(hour=4, minute=10)},
     "logistics-purge-deliveries": {"task": "logistics.tasks.purge_deliveries", "schedule": crontab(hour=3, minute=30)},
+    "returns-expire-sweep": {"task": "returns.tasks.expire_due_returns", "schedule": timedelta(minutes=30)},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),
     },
 }
+
+# --- Returns and exchanges: a return without a reason within this many calendar days of delivery (in
+# the customer's time zone); the parcel must be sent back within RETURNS_SEND_BACK_DAYS of approval.
+RETURNS_NO_REASON_DAYS: int = env.int("RETURNS_NO_REASON_DAYS", default=7)
+RETURNS_SEND_BACK_DAYS: int = env.int("RETURNS_SEND_BACK_DAYS", default=14)
 
 # --- Exchange rates (policies): refreshed by the beat from this feed, in the ECB's daily XML format
 # (EUR-based; converted to units per USD). Empty: no refresh, rates come from the admin or import_rates.

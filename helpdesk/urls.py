@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("tickets.public_urls")),
     path("", include("logistics.urls")),
     path("", include("feedback.urls")),
+    path("", include("returns.urls")),
     path("", include("tickets.urls")),
 ]

@@ -57,6 +57,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def returns(request: HttpRequest) -> HttpResponse:
+    """Returns and exchanges: rates by reason, SKU, country and carrier; time from request to refund."""
+    form = _form(request)
+    filters = form.filters()
+    context = {
+        "nav": "reports",
+        "form": form,
+        "filters": filters,
+        "figures": [display(table) for table in selectors.returns_board(filters)],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/returns.html", context)
+
+
+@login_required
+@require_GET
 def export(request: HttpRequest, name: str) -> HttpResponseBase:
     if name not in selectors.EXPORTS:
         raise Http404

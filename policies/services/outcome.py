@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,16 @@ from ..models import CompensationGrant, CompensationRequest, CouponType, Decisio
 logger = logging.getLogger(__name__)
 
 COUPON_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+# Apps above that tell the customer themselves about the grant of some requests (the returns app
+# writes at each step of a return, and a refund is paid only on receipt): no email of ours then.
+_CUSTOMER_TOLD_BY: list[Callable[[CompensationRequest], bool]] = []
+
+
+def register_customer_notice(tells: Callable[[CompensationRequest], bool]) -> None:
+    """Register `tells(request)`: True when the caller's app tells the customer of this grant."""
+    if tells not in _CUSTOMER_TOLD_BY:
+        _CUSTOMER_TOLD_BY.append(tells)
 
 
 def money(request: CompensationRequest, language: str) -> str:
@@ -102,7 +113,9 @@ def _grant(request: CompensationRequest, *, actor: Any, automatic: bool) -> Comp
         created_at=request.decided_at or timezone.now(),
     )
     ticket_event_record(ticket=ticket, kind="compensation_approved", actor=actor, data={"new": describe(request)})
-    told_by_requester = automatic and request.requester_tells_customer
+    told_by_requester = (automatic and request.requester_tells_customer) or any(
+        tells(request) for tells in _CUSTOMER_TOLD_BY
+    )
     if not _post_message(request, grant, automatic=automatic) and not told_by_requester:
         _email_customer(request, grant)
     return grant

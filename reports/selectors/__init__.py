@@ -10,7 +10,7 @@ from typing import Any
 from ..access import ReportFilters
 from ..models import SummaryRefresh
 from ..services import last_refresh
-from . import breakdown, detail, logistics, money, tickets
+from . import breakdown, detail, logistics, money, returns, tickets
 from .durations import first_response_figures, resolution_figures
 from .summary import summary_figures
 from .tables import Table
@@ -59,6 +59,11 @@ def dashboard(filters: ReportFilters, context: Context) -> Dashboard:
     return Dashboard(tables={t.name: t.materialised() for t in built}, refreshed=last_refresh())
 
 
+def returns_board(filters: ReportFilters) -> list[Table]:
+    """The returns page: rates by reason, SKU, country and carrier, and the time to refund."""
+    return [returns.return_rates(filters).materialised(), returns.refund_time(filters).materialised()]
+
+
 def _breakdown(f: ReportFilters, c: Context) -> Table:
     first, solved, summary = first_response_figures(f, c.by), resolution_figures(f, c.by), summary_figures(f, c.by)
     return breakdown.breakdown(f, c.by, c.labels.get(c.by, {}), first, solved, summary)
@@ -77,6 +82,8 @@ EXPORTS: dict[str, Callable[[ReportFilters, Context], Table]] = {
     "order_share": lambda f, c: money.order_value_share(f),
     "approvals": lambda f, c: money.approvals(f),
     "logistics": lambda f, c: logistics.exceptions(f),
+    "return_rates": lambda f, c: returns.return_rates(f),
+    "refund_time": lambda f, c: returns.refund_time(f),
     "breakdown": _breakdown,
     "tickets": lambda f, c: detail.tickets(f, c.category_names),
     "solved_tickets": lambda f, c: detail.tickets(f, c.category_names, solved=True),
