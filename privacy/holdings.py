@@ -28,6 +28,7 @@ from logistics.models import (
     WebhookDelivery,
 )
 from policies.models import CompensationGrant, CompensationRequest, DecisionLog
+from returns.models import ReturnEvent, ReturnRequest
 from tickets.models import Attachment, Customer, InboundEmail, Message, Order, OutboundEmail, Ticket, TicketEvent
 from workspace.models import AuditEntry, Notification
 
@@ -117,6 +118,18 @@ def register_all() -> None:
         frozen=~Q(state="pending"),
     )
     register_holding(DecisionLog, customer="request__customer", ticket="request__ticket", kept=FIGURES)
+    # A return's words and its label (which carries the customer's address) go; items, amounts,
+    # states and dates stay for the returns report.
+    register_holding(
+        ReturnRequest,
+        customer="order__customer",
+        ticket="ticket",
+        scrub={"reason_detail": "", "inspection_note": "", "label_url": "", "label_file": ""},
+        files=("label_file",),
+    )
+    register_holding(
+        ReturnEvent, customer="return_request__order__customer", ticket="return_request__ticket", scrub={"note": ""}
+    )
     register_holding(CompensationGrant, customer="customer", ticket="ticket", kept=FIGURES)
     register_holding(Shipment, customer="order__customer", kept=FIGURES)
     register_holding(TrackingEvent, customer="shipment__order__customer", kept=FIGURES)
