@@ -31,8 +31,10 @@ from .models import (
     Order,
     OutboundEmail,
     Status,
+    Tag,
     Ticket,
     TicketEvent,
+    TicketTag,
 )
 from .placeholders import fill_placeholders, placeholder_values
 from .scope import ticket_scope_q
@@ -76,6 +78,7 @@ class QueueFilters:
     channel: str = ""
     assignee: str = ""  # "" any, "none" unassigned, else a user id
     q: str = ""
+    tag: str = ""  # a tag's name, any case
 
 
 @dataclass
@@ -148,7 +151,21 @@ def _apply_filters(tickets: QuerySet[Ticket], filters: QueueFilters) -> QuerySet
         tickets = tickets.filter(assignee_id=int(filters.assignee))
     if filters.q.strip():
         tickets = search_tickets(tickets, filters.q)
+    if filters.tag:
+        tickets = tickets_tagged(tickets, filters.tag)
     return tickets
+
+
+def tickets_tagged(tickets: QuerySet[Ticket], name: str) -> QuerySet[Ticket]:
+    """The tickets carrying the tag (any case), read through the (tag, ticket) index."""
+    tag_ids = Tag.objects.filter(name__iexact=name.strip()).values("pk")
+    return tickets.filter(pk__in=TicketTag.objects.filter(tag_id__in=tag_ids).values("ticket_id"))
+
+
+def queue_matching_ids(user: Any, view: str, filters: QueueFilters, *, limit: int) -> list[int]:
+    """The ids of the tickets a queue view and its filters match, at most `limit` (for bulk actions)."""
+    tickets = _apply_status(_apply_filters(queue_base(user, view), filters), filters.status)
+    return list(tickets.order_by("-id").values_list("pk", flat=True)[:limit])
 
 
 def _apply_status(tickets: QuerySet[Ticket], status: str) -> QuerySet[Ticket]:

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from .views import actions, attachments, create, queue, ticket
+from .views import actions, attachments, bulk, create, queue, ticket
 
 app_name = "tickets"
 
 urlpatterns = [
     path("queue/", queue.queue, name="queue"),
+    path("queue/bulk/", bulk.apply, name="bulk"),
+    path("queue/bulk/<int:pk>/", bulk.summary, name="bulk_summary"),
+    path("queue/bulk/<int:pk>/undo/", bulk.undo, name="bulk_undo"),
     path("tickets/new/", create.create, name="create"),
     path("tickets/new/customer/", create.customer_lookup, name="customer_lookup"),
     path("tickets/<int:pk>/", ticket.detail, name="detail"),

@@ -20,6 +20,7 @@ from .tickets import (
     ticket_set_language,
     ticket_set_priority,
     ticket_set_status,
+    ticket_set_team,
     tickets_close_solved,
 )
 
@@ -64,5 +65,6 @@ __all__ = [
     "ticket_set_language",
     "ticket_set_priority",
     "ticket_set_status",
+    "ticket_set_team",
     "tickets_close_solved",
 ]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
+from helpdesk.pagecache import data_changed
 
 from ..history import TicketEventKind
 from ..models import Tag, Ticket, TicketTag
@@ -27,9 +29,11 @@ def clean_tag_name(name: str) -> str:
 
 
 def tag_get_or_create(name: str) -> Tag:
-    """The tag of this name (any case); a new one is a free tag."""
+    """The tag of this name (any case); a new one is a free tag, unless only admins' tags are allowed."""
     name = clean_tag_name(name)
     existing = Tag.objects.filter(name__iexact=name).first()
+    if settings.TAGS_ADMIN_MANAGED_ONLY and (existing is None or not existing.managed):
+        raise ServiceError(_("Only the tags an admin keeps may be used: %(name)s.") % {"name": name}, field="tags")
     if existing is not None:
         return existing
     try:
@@ -60,5 +64,6 @@ def ticket_change_tags(*, ticket: Ticket, actor: Any, add: Iterable[str] = (), r
         old = ", ".join(sorted((current[n].name for n in removing), key=str.lower))
         new = ", ".join(sorted((t.name for t in adding), key=str.lower))
         record_event(ticket, actor, TicketEventKind.TAGS, old, new)
+        data_changed()  # queues filtered by tag show it at once
     kept = [t.name for n, t in current.items() if n not in removing]
     return sorted([*kept, *(t.name for t in adding)], key=str.lower)

@@ -21,6 +21,7 @@ from ..models import (
     FactType,
     Priority,
     Status,
+    Team,
     Ticket,
 )
 from ._common import append_search_text, ensure_can_work, record_event
@@ -97,6 +98,19 @@ def ticket_set_status(*, ticket: Ticket, status: str, actor: Any) -> Ticket:
     return ticket
 
 
+@transaction.atomic
+def ticket_restore_status(*, ticket: Ticket, status: str, actor: Any) -> Ticket:
+    """Put back the status an agent's bulk action changed: as ticket_set_status, and `new` too
+    (a ticket nobody had looked at goes back to being new)."""
+    if status != Status.NEW:
+        return ticket_set_status(ticket=ticket, status=status, actor=actor)
+    ensure_can_work(actor, ticket)
+    if ticket.status == Status.CLOSED or ticket.merged_into_id is not None:
+        raise ServiceError(_("A closed ticket cannot change; the customer's next message opens a follow-up."))
+    _change_status(ticket, status, actor)
+    return ticket
+
+
 def ticket_mark_opened(ticket: Ticket, actor: Any) -> None:
     """Status after an agent's or customer's activity: new/pending become open, solved reopens."""
     if ticket.status in (Status.NEW, Status.PENDING, Status.SOLVED):
@@ -147,6 +161,21 @@ def ticket_set_priority(*, ticket: Ticket, priority: int, actor: Any) -> Ticket:
 def ticket_set_category(*, ticket: Ticket, category: Category | None, actor: Any) -> Ticket:
     ensure_can_work(actor, ticket)
     _set_field(ticket, "category", category, actor, shown=category.slug if category else "")
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_team(*, ticket: Ticket, team: Team, actor: Any) -> Ticket:
+    """Hand the ticket to another team; an assignee outside that team lets it go."""
+    ensure_can_work(actor, ticket)
+    if ticket.status == Status.CLOSED or ticket.merged_into_id is not None:
+        raise ServiceError(_("A closed or merged ticket cannot move to another team."), field="team")
+    if team.pk == ticket.team_id:
+        return ticket
+    assignee = ticket.assignee if ticket.assignee_id else None
+    if assignee is not None and getattr(getattr(assignee, "agent_profile", None), "team_id", None) != team.pk:
+        _set_field(ticket, "assignee", None, actor, shown="")
+    _set_field(ticket, "team", team, actor, shown=team.slug)
     return ticket
 
 
