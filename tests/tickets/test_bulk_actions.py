@@ -28,7 +28,14 @@ def europe_tickets(teams, n: int, **fields) -> list[Ticket]:
 
 
 def post_bulk(client, tickets, kind, value, **extra):
-    data = {"kind": kind, f"value_{kind}": value, "ticket": [t.pk for t in tickets], "scope": "selected", **extra}
+    typed = kind in ("tag_add", "tag_remove", "merge")
+    data = {
+        "action": f"{kind}:" if typed else f"{kind}:{value}",
+        "text": value if typed else "",
+        "ticket": [t.pk for t in tickets],
+        "scope": "selected",
+        **extra,
+    }
     return client.post(BULK, data, follow=True)
 
 
@@ -148,7 +155,7 @@ def test_all_matching_asks_to_confirm_the_number_then_stops_at_the_cap(client, a
     europe_tickets(teams, 7, status=Status.OPEN)
     TicketFactory(team=teams.america, status=Status.OPEN)  # not in the agent's queue
     client.force_login(actors.l1)
-    data = {"kind": "priority", "value_priority": str(Priority.HIGH), "scope": "all", "query": "view=team"}
+    data = {"action": f"priority:{Priority.HIGH}", "scope": "all", "query": "view=team"}
 
     confirm = client.post(BULK, data)
     assert confirm.status_code == 200
@@ -165,7 +172,7 @@ def test_all_matching_follows_the_filters(client, actors, teams):
     europe_tickets(teams, 2, status=Status.OPEN, priority=Priority.LOW)
     europe_tickets(teams, 3, status=Status.OPEN, priority=Priority.NORMAL)
     client.force_login(actors.l1)
-    data = {"kind": "status", "value_status": "pending", "scope": "all", "query": f"view=team&priority={Priority.LOW}"}
+    data = {"action": "status:pending", "scope": "all", "query": f"view=team&priority={Priority.LOW}"}
     assert 'data-count="2"' in client.post(BULK, data).text
     client.post(BULK, {**data, "confirmed": "1"})
     assert Ticket.objects.filter(status=Status.PENDING).count() == 2

@@ -22,13 +22,13 @@ from ..services.bulk_undo import bulk_undo, last_undoable
 from ..services.macros import macros_visible_to
 
 UNPROCESSABLE = 422
+TEXT_KINDS = (BulkKind.TAG_ADD, BulkKind.TAG_REMOVE, BulkKind.MERGE)  # their value is typed beside
 SETTABLE_STATUSES = [Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED]
 
 
 def bar_context(user: Any, form: QueueFilterForm) -> dict[str, Any]:
     """What the bulk bar offers; agents and categories come from the filter form already built."""
     return {
-        "bulk_kinds": BulkKind.choices,
         "bulk_statuses": [(s.value, s.label) for s in SETTABLE_STATUSES],
         "bulk_priorities": Priority.choices,
         "bulk_categories": [c for c in form.fields["category"].choices if c[0] != ""],  # type: ignore[attr-defined]
@@ -64,8 +64,9 @@ def _selected_ids(request: HttpRequest) -> list[int]:
 @staff_view()
 @require_POST
 def apply(request: HttpRequest) -> HttpResponse:
-    kind = request.POST.get("kind", "")
-    value = request.POST.get(f"value_{kind}", "")
+    kind, _sep, value = request.POST.get("action", "").partition(":")
+    if kind in TEXT_KINDS:
+        value = request.POST.get("text", "")
     query = request.POST.get("query", "")
     capped = False
     if request.POST.get("scope") == "all":
@@ -76,8 +77,8 @@ def apply(request: HttpRequest) -> HttpResponse:
                 "count": len(ids),
                 "capped": capped,
                 "kind_label": BulkKind(kind).label if kind in BulkKind.values else "",
-                "kind": kind,
-                "value": value,
+                "action": request.POST.get("action", ""),
+                "text": request.POST.get("text", ""),
                 "query": query,
             }
             return render(request, "tickets/queue/bulk_confirm.html", context)
