@@ -10,7 +10,7 @@ from .messages import AttachmentInput, message_add_note, message_add_reply, mess
 from .routing import agents_on_shift, is_on_shift
 from .sla import target_for
 from .sla_escalation import sla_sweep
-from .tags import tag_get_or_create, ticket_change_tags
+from .tags import tag_get_or_create, ticket_change_tags, tickets_change_tags
 from .tickets import (
     missing_facts,
     ticket_assign,
@@ -21,6 +21,7 @@ from .tickets import (
     ticket_set_priority,
     ticket_set_status,
     ticket_set_team,
+    tickets_assign,
     tickets_close_solved,
 )
 
@@ -69,5 +70,7 @@ __all__ = [
     "ticket_set_priority",
     "ticket_set_status",
     "ticket_set_team",
+    "tickets_assign",
+    "tickets_change_tags",
     "tickets_close_solved",
 ]

@@ -41,7 +41,7 @@ from ..models import (
     parse_reference,
 )
 from .macros import macro_apply, macros_visible_to
-from .tags import clean_tag_name, ticket_change_tags
+from .tags import clean_tag_name, ticket_change_tags, tickets_change_tags
 from .tickets import (
     ticket_assign,
     ticket_merge,
@@ -49,6 +49,7 @@ from .tickets import (
     ticket_set_priority,
     ticket_set_status,
     ticket_set_team,
+    tickets_assign,
 )
 
 BATCH_SIZE = 200
@@ -129,12 +130,14 @@ def current_snapshots(ids: list[int], names: Iterable[str]) -> dict[int, dict[st
 
 @dataclass(frozen=True)
 class Prepared:
-    """An action ready to run on each ticket: `run(ticket)` calls the ticket's service."""
+    """An action ready to run: `run(ticket)` calls the ticket's service; where the service has a batch
+    form (assignments, tags), `run_batch(tickets)` calls it once a batch and returns the refusals."""
 
     kind: str
     value: str
     label: str
     run: Callable[[Ticket], Any]
+    run_batch: Callable[[list[Ticket]], dict[int, ServiceError]] | None = None
 
 
 def _assignee(actor: Any, value: str) -> tuple[Any, str]:
@@ -153,7 +156,13 @@ def prepare(*, kind: str, value: str, actor: Any) -> Prepared:
     value = (value or "").strip()
     if kind == BulkKind.ASSIGN:
         assignee, label = _assignee(actor, value)
-        return Prepared(kind, value, label, lambda t: ticket_assign(ticket=t, assignee=assignee, actor=actor))
+        return Prepared(
+            kind,
+            value,
+            label,
+            lambda t: ticket_assign(ticket=t, assignee=assignee, actor=actor),
+            lambda batch: tickets_assign(tickets=batch, assignee=assignee, actor=actor),
+        )
     if kind == BulkKind.STATUS:
         if value not in (Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED):
             raise ServiceError(_("Choose a status."), field="value")
@@ -185,11 +194,18 @@ def prepare(*, kind: str, value: str, actor: Any) -> Prepared:
         return Prepared(kind, value, label, lambda t: macro_apply(ticket=t, macro=macro, actor=actor))
     if kind in (BulkKind.TAG_ADD, BulkKind.TAG_REMOVE):
         name = clean_tag_name(value)
+        change = {"add": [name]} if kind == BulkKind.TAG_ADD else {"remove": [name]}
         if kind == BulkKind.TAG_ADD:
             label = _("Add tag %(value)s") % {"value": name}
-            return Prepared(kind, name, label, lambda t: ticket_change_tags(ticket=t, actor=actor, add=[name]))
-        label = _("Remove tag %(value)s") % {"value": name}
-        return Prepared(kind, name, label, lambda t: ticket_change_tags(ticket=t, actor=actor, remove=[name]))
+        else:
+            label = _("Remove tag %(value)s") % {"value": name}
+        return Prepared(
+            kind,
+            name,
+            label,
+            lambda t: ticket_change_tags(ticket=t, actor=actor, **change),
+            lambda batch: tickets_change_tags(tickets=batch, actor=actor, **change)[1],
+        )
     raise ServiceError(_("Choose an action."), field="kind")
 
 
@@ -222,10 +238,18 @@ def bulk_apply(*, actor: Any, ticket_ids: list[int], kind: str, value: str = "")
         for ticket in batch:
             seen.add(ticket.pk)
             befores[ticket.pk] = snapshot(ticket, names)
-            try:
-                prepared.run(ticket)  # atomic: its savepoint undoes a refused ticket, and only it
-            except ServiceError as error:
-                outcome.refused.append((ticket.reference, _refusal(error)))
+        if prepared.run_batch is not None:  # checked per ticket, written once for the batch
+            refusals = prepared.run_batch(batch)
+        else:
+            refusals = {}
+            for ticket in batch:
+                try:
+                    prepared.run(ticket)  # atomic: its savepoint undoes a refused ticket, and only it
+                except ServiceError as error:
+                    refusals[ticket.pk] = error
+        for ticket in batch:
+            if ticket.pk in refusals:
+                outcome.refused.append((ticket.reference, _refusal(refusals[ticket.pk])))
             else:
                 done.append(ticket.pk)
     outcome.refused.extend((format_reference(pk), _("Ticket not found.")) for pk in ids if pk not in seen)
