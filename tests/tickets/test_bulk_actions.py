@@ -321,3 +321,22 @@ def test_1000_tickets_cost_a_fixed_overhead_per_batch_and_a_fixed_number_per_tic
     extra_batches = 1000 // BATCH_SIZE - 1
     assert large - small <= 990 * PER_TICKET[kind] + extra_batches * PER_BATCH[kind]
     assert len(BulkAction.objects.order_by("pk").last().changes) == 1000
+
+
+def test_a_bulk_action_is_seen_and_undone_only_by_the_agent_who_took_it(client, actors, teams):
+    tickets = europe_tickets(teams, 2, status=Status.OPEN)
+    action = bulk_apply(actor=actors.l1, ticket_ids=[t.pk for t in tickets], kind="priority", value="3").action
+    client.force_login(actors.l2)
+    assert client.get(reverse("tickets:bulk_summary", args=[action.pk])).status_code == 404
+    response = client.post(reverse("tickets:bulk_undo", args=[action.pk]))
+    assert response.status_code == 422 and "Bulk action not found." in response.text
+    assert set(Ticket.objects.values_list("priority", flat=True)) == {3}
+
+
+def test_an_agent_cannot_assign_to_someone_outside_the_tickets_team(actors, teams):
+    tickets = europe_tickets(teams, 2)
+    outcome = bulk_apply(
+        actor=actors.l1, ticket_ids=[t.pk for t in tickets], kind="assign", value=str(actors.other_team_agent.pk)
+    )
+    assert [reason for _ref, reason in outcome.refused] == ["The agent is not in the ticket's team."] * 2
+    assert not Ticket.objects.filter(assignee__isnull=False).exists()
