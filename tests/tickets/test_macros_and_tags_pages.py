@@ -171,3 +171,31 @@ def test_facts_must_belong_to_the_macros_category(client, actors, categories):
         reverse("tickets:macro_new"), macro_data(facts="tracking_number: 123", category=categories.logistics.pk)
     )
     assert Macro.objects.get(name="Mine").facts == {"tracking_number": "123"}
+
+
+def test_the_tag_filter_reads_the_tickets_of_a_tag_through_its_index(actors, teams):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets import selectors
+
+    ticket = TicketFactory(team=teams.europe, status=Status.OPEN)
+    services.ticket_change_tags(ticket=ticket, actor=actors.l1, add=["customs"])
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.queue_tickets(actors.l1, "team", selectors.QueueFilters(tag="Customs"))
+    assert [t.pk for t in page.tickets] == [ticket.pk]
+    tag_sql, page_sql = (
+        next(q["sql"] for q in queries if q["sql"].startswith(f'SELECT "{table}"'))
+        for table in ("tickets_tag", "tickets_ticket")
+    )
+    plans = []
+    with connection.cursor() as db:
+        db.execute("SET LOCAL enable_seqscan = off")  # tiny test tables: ask which index serves it
+        db.execute("SET LOCAL enable_bitmapscan = off")
+        for sql in (tag_sql, page_sql):
+            db.execute("EXPLAIN " + sql)
+            plans.append("\n".join(row[0] for row in db.fetchall()))
+    assert "tag_name_unique_ci" in plans[0], plans[0]
+    plan = plans[1]
+    assert re.search(r"Index (Only )?Scan using ticket_tag_(by_tag|once) on tickets_tickettag", plan), plan
+    assert "Seq Scan" not in plan
