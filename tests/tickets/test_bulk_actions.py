@@ -168,6 +168,13 @@ def test_all_matching_asks_to_confirm_the_number_then_stops_at_the_cap(client, a
     assert not Ticket.objects.filter(team=teams.america, priority=Priority.HIGH).exists()
 
 
+def test_all_matching_says_a_bad_choice_before_asking_to_confirm(client, actors, teams):
+    europe_tickets(teams, 2, status=Status.OPEN)
+    client.force_login(actors.l1)
+    response = client.post(BULK, {"action": "macro:999", "scope": "all", "query": "view=team"})
+    assert response.status_code == 422 and "Choose a macro." in response.text
+
+
 def test_all_matching_follows_the_filters(client, actors, teams):
     europe_tickets(teams, 2, status=Status.OPEN, priority=Priority.LOW)
     europe_tickets(teams, 3, status=Status.OPEN, priority=Priority.NORMAL)

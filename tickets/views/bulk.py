@@ -17,7 +17,7 @@ from helpdesk.errors import ServiceError
 from .. import selectors
 from ..forms import QueueFilterForm
 from ..models import BulkAction, BulkKind, Category, Priority, Status, Team, format_reference
-from ..services.bulk import bulk_apply
+from ..services.bulk import bulk_apply, prepare
 from ..services.bulk_undo import bulk_undo, last_undoable
 from ..services.macros import macros_visible_to
 
@@ -72,6 +72,12 @@ def apply(request: HttpRequest) -> HttpResponse:
     if request.POST.get("scope") == "all":
         ids, capped = _matching_ids(request, query)
         if not request.POST.get("confirmed"):
+            try:  # a bad choice is said now, not after the agent confirmed the number
+                if kind != BulkKind.MERGE:
+                    prepare(kind=kind, value=value, actor=request.user)
+            except ServiceError as error:
+                failed = {"nav": "queue", "error": error.message, "query": query}
+                return render(request, "tickets/queue/bulk_error.html", failed, status=UNPROCESSABLE)
             context = {
                 "nav": "queue",
                 "count": len(ids),
