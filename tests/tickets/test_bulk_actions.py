@@ -347,3 +347,22 @@ def test_an_agent_cannot_assign_to_someone_outside_the_tickets_team(actors, team
     )
     assert [reason for _ref, reason in outcome.refused] == ["The agent is not in the ticket's team."] * 2
     assert not Ticket.objects.filter(assignee__isnull=False).exists()
+
+
+def test_undo_of_a_tag_and_of_a_team_move(actors, teams):
+    tickets = europe_tickets(teams, 2, assignee=actors.l1)
+    ids = [t.pk for t in tickets]
+    tagged = bulk_apply(actor=actors.l1, ticket_ids=ids, kind="tag_add", value="urgent-check").action
+    assert len(bulk_undo(action_id=tagged.pk, actor=actors.l1).changed) == 2
+    assert not Tag.objects.get(name="urgent-check").ticket_tags.exists()
+
+    moved = bulk_apply(actor=actors.supervisor, ticket_ids=ids, kind="team", value=str(teams.asia.pk)).action
+    assert set(Ticket.objects.values_list("team", "assignee")) == {(teams.asia.pk, None)}
+    # the supervisor no longer sees the tickets: the move back is refused, and says why
+    undo = bulk_undo(action_id=moved.pk, actor=actors.supervisor)
+    assert [reason for _ref, reason in undo.refused] == ["Ticket not found."] * 2
+    assert set(Ticket.objects.values_list("team", flat=True)) == {teams.asia.pk}
+
+    again = bulk_apply(actor=actors.admin, ticket_ids=ids, kind="team", value=str(teams.america.pk)).action
+    assert len(bulk_undo(action_id=again.pk, actor=actors.admin).changed) == 2  # an admin sees every team
+    assert set(Ticket.objects.values_list("team", flat=True)) == {teams.asia.pk}

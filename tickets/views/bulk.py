@@ -114,6 +114,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         "undo_minutes": settings.BULK_UNDO_MINUTES,
         "is_merge": action.kind == BulkKind.MERGE,
         "is_macro": action.kind == BulkKind.MACRO,
+        "is_team": action.kind == BulkKind.TEAM,
     }
     return render(request, "tickets/queue/bulk_summary.html", context)
 
