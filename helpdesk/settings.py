@@ -369,6 +369,12 @@ LOGISTICS_MATCH_ORDER_REFERENCE = True
 LOGISTICS_NOTICE_QUIET_HOURS: int = env.int("LOGISTICS_NOTICE_QUIET_HOURS", default=24)
 # A proactive ticket (we wrote first) has no first-response clock: an agent looks at it within this.
 PROACTIVE_REVIEW_MINUTES: int = env.int("PROACTIVE_REVIEW_MINUTES", default=120)
+# Bulk actions on the queue: at most this many tickets at once ("all matching" stops there), and
+# the last one can be undone for this many minutes.
+BULK_MAX_TICKETS: int = env.int("BULK_MAX_TICKETS", default=1000)
+BULK_UNDO_MINUTES: int = env.int("BULK_UNDO_MINUTES", default=10)
+# Only the tags admins keep (managed) may be put on tickets; otherwise agents may add free tags too.
+TAGS_ADMIN_MANAGED_ONLY: bool = env.bool("TAGS_ADMIN_MANAGED_ONLY", default=False)
 
 # --- REST API.
 REST_FRAMEWORK = {

@@ -11,7 +11,7 @@ from modeltranslation.admin import TranslationAdmin
 from helpdesk.admin_base import ReadOnlyAdmin
 from helpdesk.names import person_column
 
-from .models import Macro, MacroUse, Tag, TicketTag
+from .models import BulkAction, Macro, MacroUse, Tag, TicketTag
 from .placeholders import PLACEHOLDERS
 
 
@@ -51,4 +51,14 @@ class MacroUseAdmin(ReadOnlyAdmin):
     list_display = ["used_at", "macro", "ticket", person_column("actor", _("agent"))]
     list_filter = ["macro"]
     list_select_related = ["macro", "ticket", "actor"]
+    show_full_result_count = False
+
+
+@admin.register(BulkAction)
+class BulkActionAdmin(ReadOnlyAdmin):
+    """Bulk actions agents took on the queue, with what each changed (kept for undo and for audit)."""
+
+    list_display = ["created_at", "label", person_column("actor", _("agent")), "selected", "undone_at"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
     show_full_result_count = False

@@ -25,8 +25,9 @@ class TicketsConfig(AppConfig):
 
         from helpdesk.pagecache import data_changed
 
-        from .models import AgentProfile, Category, Customer, Team, Ticket
+        from .models import AgentProfile, Category, Customer, Macro, Team, Ticket
 
-        for model in (Ticket, Customer, Category, Team, AgentProfile, get_user_model()):
+        # Macro: the queue's bulk bar offers them
+        for model in (Ticket, Customer, Category, Team, AgentProfile, Macro, get_user_model()):
             post_save.connect(data_changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
             post_delete.connect(data_changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")

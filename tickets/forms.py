@@ -55,6 +55,7 @@ class QueueFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices])
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
 
     def __init__(self, *args: Any, categories: list[Category], agents: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -82,6 +83,7 @@ class QueueFilterForm(forms.Form):
             channel=data.get("channel") or "",
             assignee=data.get("assignee") or "",
             q=(data.get("q") or "").strip(),
+            tag=(data.get("tag") or "").strip(),
         )
 
 

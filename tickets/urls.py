@@ -1,11 +1,14 @@
 from django.urls import path
 
-from .views import actions, attachments, create, queue, ticket
+from .views import actions, attachments, bulk, create, macros, queue, ticket, workflow
 
 app_name = "tickets"
 
 urlpatterns = [
     path("queue/", queue.queue, name="queue"),
+    path("queue/bulk/", bulk.apply, name="bulk"),
+    path("queue/bulk/<int:pk>/", bulk.summary, name="bulk_summary"),
+    path("queue/bulk/<int:pk>/undo/", bulk.undo, name="bulk_undo"),
     path("tickets/new/", create.create, name="create"),
     path("tickets/new/customer/", create.customer_lookup, name="customer_lookup"),
     path("tickets/<int:pk>/", ticket.detail, name="detail"),
@@ -13,6 +16,12 @@ urlpatterns = [
     path("tickets/<int:pk>/note/", ticket.note, name="note"),
     path("tickets/<int:pk>/facts/", actions.record_facts, name="facts"),
     path("tickets/<int:pk>/merge/", actions.merge, name="merge"),
+    path("tickets/<int:pk>/tags/", workflow.change_tags, name="tags"),
+    path("tickets/<int:pk>/macro/", workflow.apply_macro, name="macro_apply"),
+    path("macros/", macros.macro_list, name="macros"),
+    path("macros/new/", macros.macro_edit, name="macro_new"),
+    path("macros/<int:pk>/", macros.macro_edit, name="macro_edit"),
+    path("macros/<int:pk>/delete/", macros.macro_delete, name="macro_delete"),
     path(
         "tickets/<int:pk>/set/<str:name>/",
         actions.change_property,

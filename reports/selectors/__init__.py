@@ -10,7 +10,7 @@ from typing import Any
 from ..access import ReportFilters
 from ..models import SummaryRefresh
 from ..services import last_refresh
-from . import breakdown, detail, logistics, money, returns, tickets
+from . import breakdown, detail, logistics, money, returns, tickets, workflow
 from .durations import first_response_figures, resolution_figures
 from .summary import summary_figures
 from .tables import Table
@@ -54,6 +54,8 @@ def dashboard(filters: ReportFilters, context: Context) -> Dashboard:
         money.order_value_share(filters),
         money.approvals(filters),
         logistics.exceptions(filters),
+        workflow.macro_usage(filters),
+        workflow.tickets_per_tag(filters),
         breakdown.breakdown(filters, by, context.labels.get(by, {}), first, solved, summary),
     ]
     return Dashboard(tables={t.name: t.materialised() for t in built}, refreshed=last_refresh())
@@ -84,6 +86,8 @@ EXPORTS: dict[str, Callable[[ReportFilters, Context], Table]] = {
     "logistics": lambda f, c: logistics.exceptions(f),
     "return_rates": lambda f, c: returns.return_rates(f),
     "refund_time": lambda f, c: returns.refund_time(f),
+    "macro_usage": lambda f, c: workflow.macro_usage(f),
+    "tags": lambda f, c: workflow.tickets_per_tag(f),
     "breakdown": _breakdown,
     "tickets": lambda f, c: detail.tickets(f, c.category_names),
     "solved_tickets": lambda f, c: detail.tickets(f, c.category_names, solved=True),

@@ -36,6 +36,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.services import AttachmentInput
+from tickets.services.bulk import bulk_apply
 from workspace.models import WorkerHeartbeat
 from workspace.notifications import notify
 
@@ -88,6 +89,7 @@ def ticket(actors, categories):
     fragile = Macro.objects.create(name="Fragile goods")
     fragile.tags.add(Tag.objects.get(name="fragile"))
     services.macro_apply(ticket=ticket, macro=fragile, actor=actors.l1)
+    bulk_apply(actor=actors.l1, ticket_ids=[ticket.pk], kind="priority", value=str(Priority.HIGH))
     WorkerHeartbeat.objects.create(token="t1", hostname="worker-1")
     notify(users=[actors.l1], key="k1", text="SLA warning")
     Token.objects.create(user=actors.l1)

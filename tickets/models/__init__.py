@@ -1,3 +1,4 @@
+from .bulk import BulkAction, BulkKind
 from .customers import Customer, Order
 from .mail import InboundEmail, OutboundEmail
 from .people import AgentProfile, Team, Tier
@@ -29,6 +30,8 @@ __all__ = [
     "AgentProfile",
     "AssigneeAction",
     "Attachment",
+    "BulkAction",
+    "BulkKind",
     "CannedReply",
     "Category",
     "CategoryField",

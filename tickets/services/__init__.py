@@ -5,12 +5,12 @@ from .customers import customer_get_or_create, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
 from .events import ticket_event_record
 from .intake import Arrival, Received, Sender, intake_receive, message_receive_from_customer, ticket_create
-from .macros import MacroResult, macro_apply, macros_visible_to
+from .macros import MacroResult, macro_apply, macro_delete, macro_save, macros_editable_by, macros_visible_to
 from .messages import AttachmentInput, message_add_note, message_add_reply, message_add_system
 from .routing import agents_on_shift, is_on_shift
 from .sla import target_for
 from .sla_escalation import sla_sweep
-from .tags import tag_get_or_create, ticket_change_tags
+from .tags import tag_get_or_create, ticket_change_tags, tickets_change_tags
 from .tickets import (
     missing_facts,
     ticket_assign,
@@ -20,6 +20,8 @@ from .tickets import (
     ticket_set_language,
     ticket_set_priority,
     ticket_set_status,
+    ticket_set_team,
+    tickets_assign,
     tickets_close_solved,
 )
 
@@ -43,6 +45,9 @@ __all__ = [
     "intake_receive",
     "is_on_shift",
     "macro_apply",
+    "macro_delete",
+    "macro_save",
+    "macros_editable_by",
     "macros_visible_to",
     "message_add_note",
     "message_add_reply",
@@ -64,5 +69,8 @@ __all__ = [
     "ticket_set_language",
     "ticket_set_priority",
     "ticket_set_status",
+    "ticket_set_team",
+    "tickets_assign",
+    "tickets_change_tags",
     "tickets_close_solved",
 ]

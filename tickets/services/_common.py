@@ -49,13 +49,18 @@ def record_event(ticket: Ticket, actor: Any, kind: str, old: Any = "", new: Any 
     )
 
 
-def record_events(rows: Iterable[EventToRecord], *, created: datetime | None = None) -> None:
-    """Many events by the system (a sweep), in one INSERT whatever their number."""
+def record_events(rows: Iterable[EventToRecord], *, created: datetime | None = None, actor: Any = None) -> None:
+    """Many events, by the system (a sweep) or by one person (a batch of tickets changed at once), in
+    one INSERT whatever their number."""
     created = created or timezone.now()
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     insert_rows(
         TicketEvent,
-        ("ticket_id", "kind", "old_value", "new_value", "created_at"),
-        [(ticket_id, _checked_kind(kind), _value(old), _value(new), created) for ticket_id, kind, old, new in rows],
+        ("ticket_id", "actor_id", "kind", "old_value", "new_value", "created_at"),
+        [
+            (ticket_id, actor_id, _checked_kind(kind), _value(old), _value(new), created)
+            for ticket_id, kind, old, new in rows
+        ],
     )
 
 

@@ -12,14 +12,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from helpdesk import roles
-from helpdesk.errors import NotFound
+from helpdesk.errors import NotAllowed, NotFound, ServiceError
 
 from ..history import TicketEventKind
-from ..models import AssigneeAction, Macro, MacroUse, Status, Ticket
+from ..models import AssigneeAction, Category, CategoryField, Macro, MacroUse, Status, Ticket
 from ..placeholders import fill_placeholders, placeholder_values
 from ._common import ensure_can_work, record_event
 from .messages import message_add_reply
-from .tags import ticket_change_tags
+from .tags import tag_get_or_create, ticket_change_tags
 from .tickets import (
     ticket_assign,
     ticket_record_facts,
@@ -88,3 +88,73 @@ def macro_apply(*, ticket: Ticket, macro: Macro, actor: Any) -> MacroResult:
     MacroUse.objects.create(macro=macro, ticket=ticket, actor=actor if roles.is_agent(actor) else None)
     Macro.objects.filter(pk=macro.pk).update(uses=F("uses") + 1)
     return result
+
+
+# --- Keeping macros: an agent their own, a supervisor those shared with their team (admins keep the
+# macros shared with everyone in the admin).
+
+
+def _team_id(actor: Any) -> int | None:
+    return getattr(getattr(actor, "agent_profile", None), "team_id", None)
+
+
+def macros_editable_by(actor: Any) -> QuerySet[Macro]:
+    """The agent's own macros and, for a supervisor, those shared with their team."""
+    editable = Q(owner_id=actor.pk)
+    team_id = _team_id(actor)
+    if roles.is_supervisor(actor) and team_id is not None:
+        editable |= Q(owner__isnull=True, team_id=team_id)
+    return Macro.objects.filter(editable).order_by("name")
+
+
+def _ensure_may_keep(actor: Any, *, shared: bool) -> None:
+    if not roles.is_agent(actor):
+        raise NotAllowed(_("You are not allowed to do this."))
+    if shared and (not roles.is_supervisor(actor) or _team_id(actor) is None):
+        raise NotAllowed(_("Only a team's supervisor shares macros with the team."))
+
+
+def _check_facts(category: Category | None, facts: dict[str, Any]) -> None:
+    if not facts:
+        return
+    if category is None:
+        raise ServiceError(_("Facts need a category: choose the category they belong to."), field="facts")
+    keys = set(CategoryField.objects.filter(category=category).values_list("key", flat=True))
+    unknown = sorted(set(facts) - keys)
+    if unknown:
+        raise ServiceError(
+            _("Not facts of this category: %(keys)s.") % {"keys": ", ".join(unknown)},
+            field="facts",
+        )
+
+
+@transaction.atomic
+def macro_save(
+    *,
+    actor: Any,
+    macro: Macro | None = None,
+    shared: bool,
+    fields: dict[str, Any],
+    tag_names: list[str],
+) -> Macro:
+    """Create or change a macro: the actor's own, or (a supervisor) one shared with their team.
+    `fields` are the model's own (name, reply_<language>, status, priority, category, assignee, facts)."""
+    _ensure_may_keep(actor, shared=shared)
+    if macro is not None and not macros_editable_by(actor).filter(pk=macro.pk).exists():
+        raise NotFound(_("Macro not found."))
+    _check_facts(fields.get("category"), fields.get("facts") or {})
+    macro = macro or Macro()
+    for name, value in fields.items():
+        setattr(macro, name, value)
+    macro.owner = None if shared else actor
+    macro.team_id = _team_id(actor) if shared else None
+    macro.save()
+    macro.tags.set([tag_get_or_create(n) for n in tag_names])
+    return macro
+
+
+@transaction.atomic
+def macro_delete(*, actor: Any, macro: Macro) -> None:
+    if not macros_editable_by(actor).filter(pk=macro.pk).exists():
+        raise NotFound(_("Macro not found."))
+    macro.delete()

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
+from helpdesk.pagecache import data_changed
 
 from ..history import TicketEventKind
 from ..models import Tag, Ticket, TicketTag
-from ._common import ensure_can_work, record_event
+from ._common import EventToRecord, ensure_can_work, record_events
 
 MAX_TAGS_PER_TICKET = 20
 
@@ -27,9 +30,11 @@ def clean_tag_name(name: str) -> str:
 
 
 def tag_get_or_create(name: str) -> Tag:
-    """The tag of this name (any case); a new one is a free tag."""
+    """The tag of this name (any case); a new one is a free tag, unless only admins' tags are allowed."""
     name = clean_tag_name(name)
     existing = Tag.objects.filter(name__iexact=name).first()
+    if settings.TAGS_ADMIN_MANAGED_ONLY and (existing is None or not existing.managed):
+        raise ServiceError(_("Only the tags an admin keeps may be used: %(name)s.") % {"name": name}, field="tags")
     if existing is not None:
         return existing
     try:
@@ -40,25 +45,65 @@ def tag_get_or_create(name: str) -> Tag:
 
 
 @transaction.atomic
+def tickets_change_tags(
+    *, tickets: Sequence[Ticket], actor: Any, add: Iterable[str] = (), remove: Iterable[str] = ()
+) -> tuple[dict[int, list[str]], dict[int, ServiceError]]:
+    """Add and remove tags by name on tickets, one event per ticket listing what changed: each ticket
+    checked in Python, the rows written with one DELETE, one INSERT of tags and one of events,
+    however many tickets. The one write path of tags (ticket_change_tags is this with one ticket).
+    Returns each accepted ticket's tags, and the refusals by ticket id."""
+    refused: dict[int, ServiceError] = {}
+    accepted = []
+    for ticket in tickets:
+        try:
+            ensure_can_work(actor, ticket)
+        except ServiceError as error:
+            refused[ticket.pk] = error
+        else:
+            accepted.append(ticket)
+    if not accepted:
+        return {}, refused
+    wanted = [tag_get_or_create(n) for n in add]
+    wanted_names = {t.name.lower() for t in wanted}
+    removed_names = {clean_tag_name(n).lower() for n in remove} - wanted_names  # removed and added: stays
+    current: dict[int, dict[str, TicketTag]] = defaultdict(dict)
+    for row in TicketTag.objects.filter(ticket_id__in=[t.pk for t in accepted]).select_related("tag"):
+        current[row.ticket_id][row.tag.name.lower()] = row
+    added_by = actor if getattr(actor, "is_authenticated", False) else None
+    result: dict[int, list[str]] = {}
+    deleting: list[int] = []
+    inserting: list[TicketTag] = []
+    events: list[EventToRecord] = []
+    for ticket in accepted:
+        has = current[ticket.pk]
+        removing = removed_names & set(has)
+        adding = [t for t in {t.pk: t for t in wanted}.values() if t.name.lower() not in has]
+        if len(has) - len(removing) + len(adding) > MAX_TAGS_PER_TICKET:
+            refused[ticket.pk] = ServiceError(
+                _("A ticket has at most %(count)d tags.") % {"count": MAX_TAGS_PER_TICKET}, field="tags"
+            )
+            continue
+        deleting += [has[n].pk for n in removing]
+        inserting += [TicketTag(ticket=ticket, tag=t, added_by=added_by) for t in adding]
+        if removing or adding:
+            old = ", ".join(sorted((has[n].tag.name for n in removing), key=str.lower))
+            new = ", ".join(sorted((t.name for t in adding), key=str.lower))
+            events.append((ticket.pk, TicketEventKind.TAGS, old, new))
+        kept = [row.tag.name for n, row in has.items() if n not in removing]
+        result[ticket.pk] = sorted([*kept, *(t.name for t in adding)], key=str.lower)
+    if deleting:
+        TicketTag.objects.filter(pk__in=deleting).delete()
+    TicketTag.objects.bulk_create(inserting, ignore_conflicts=True)
+    if events:
+        record_events(events, actor=actor)
+        data_changed()  # queues filtered by tag show it at once
+    return result, refused
+
+
+@transaction.atomic
 def ticket_change_tags(*, ticket: Ticket, actor: Any, add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[str]:
     """Add and remove tags by name; one event lists what changed. Returns the ticket's tags."""
-    ensure_can_work(actor, ticket)
-    current = {t.name.lower(): t for t in Tag.objects.filter(ticket_tags__ticket=ticket)}
-    adding = [tag_get_or_create(n) for n in add]
-    # a tag both removed and added stays
-    removing = {clean_tag_name(n).lower() for n in remove} & set(current) - {t.name.lower() for t in adding}
-    adding = [t for t in {t.pk: t for t in adding}.values() if t.name.lower() not in current]
-    if len(current) - len(removing) + len(adding) > MAX_TAGS_PER_TICKET:
-        raise ServiceError(_("A ticket has at most %(count)d tags.") % {"count": MAX_TAGS_PER_TICKET}, field="tags")
-    if removing:
-        TicketTag.objects.filter(ticket=ticket, tag__in=[current[n] for n in removing]).delete()
-    added_by = actor if getattr(actor, "is_authenticated", False) else None
-    TicketTag.objects.bulk_create(
-        [TicketTag(ticket=ticket, tag=t, added_by=added_by) for t in adding], ignore_conflicts=True
-    )
-    if removing or adding:
-        old = ", ".join(sorted((current[n].name for n in removing), key=str.lower))
-        new = ", ".join(sorted((t.name for t in adding), key=str.lower))
-        record_event(ticket, actor, TicketEventKind.TAGS, old, new)
-    kept = [t.name for n, t in current.items() if n not in removing]
-    return sorted([*kept, *(t.name for t in adding)], key=str.lower)
+    result, refused = tickets_change_tags(tickets=[ticket], actor=actor, add=add, remove=remove)
+    if ticket.pk in refused:
+        raise refused[ticket.pk]
+    return result[ticket.pk]

@@ -19,6 +19,7 @@ from helpdesk.pagecache import cached_page
 from .. import selectors
 from ..forms import QueueFilterForm
 from ..models import Category, parse_reference
+from . import bulk
 
 VIEW_LABELS = {
     selectors.VIEW_MINE: _("Mine"),
@@ -104,6 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "waiting_by_team": selectors.waiting_by_team(user) if roles.is_supervisor(user) else [],
         "page_sizes": PAGE_SIZES,
         "oob_tabs": wants_fragment(request),
+        **bulk.bar_context(user, form),
     }
     template = "tickets/queue/_results.html" if context["oob_tabs"] else "tickets/queue/page.html"
     return vary_on_htmx(render(request, template, context))

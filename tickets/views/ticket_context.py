@@ -22,6 +22,7 @@ from ..forms import (
 from ..history import event_rows
 from ..models import Attachment, CategoryField, FactType, Ticket
 from ..panels import render_panels
+from .workflow import workflow_context
 
 
 def thread_context(ticket: Ticket) -> dict[str, Any]:
@@ -118,4 +119,5 @@ def ticket_page_context(
         "orders": selectors.customer_orders(ticket),
         "failed_emails": selectors.ticket_failed_emails(ticket),
         "panels": render_panels(request, ticket),
+        **workflow_context(request, ticket),
     }
