@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("tickets.public_urls")),
     path("", include("logistics.urls")),
     path("", include("feedback.urls")),
+    path("", include("messaging.urls")),
     path("", include("tickets.urls")),
 ]

@@ -1,0 +1,117 @@
+"""Processing a stored event: a customer's message through the one intake path (tickets), its media
+as separate fetches, a delivery status onto the reply it is about. Safe to run twice: an event is
+claimed under a row lock and marked processed in the same transaction as what it did."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk.tasking import enqueue
+from tickets.services import Arrival, Sender, intake_receive
+
+from ..models import STATUS_RANK, InboundEvent, MediaFetch, OutboundMessage, Provider
+from ..providers import PROVIDERS, Incoming, StatusUpdate
+from .common import account_error, conversation_key
+
+logger = logging.getLogger(__name__)
+
+GRACE = timedelta(seconds=30)  # the sweep leaves younger events to the task enqueued for them
+
+
+def _subject(provider: str, incoming: Incoming) -> str:
+    first = next((line.strip() for line in incoming.text.splitlines() if line.strip()), "")
+    who = incoming.name or incoming.phone or incoming.user_id
+    return f"{Provider(provider).label}: {who} · {first}"[:120]
+
+
+def _receive_message(event: InboundEvent) -> int:
+    account = event.account
+    incoming = PROVIDERS[account.provider].read_message(event.payload)
+    received = intake_receive(
+        Arrival(
+            channel=account.provider,
+            sender=Sender(
+                phone=incoming.phone,
+                app_ids={account.provider: incoming.user_id},
+                name=incoming.name,
+                language=incoming.language,
+            ),
+            conversation_key=conversation_key(account, incoming.user_id),
+            subject=_subject(account.provider, incoming),
+            body=incoming.text,
+            language=incoming.language,
+        )
+    )
+    now = timezone.now()
+    for media in incoming.media:
+        fetch = MediaFetch.objects.create(
+            account=account, message=received.message, media_ref=media.ref, filename=media.filename[:200], due_at=now
+        )
+        enqueue("messaging.tasks.fetch_media", fetch.pk)
+    return received.message.pk
+
+
+def status_apply(*, account_id: int, update: StatusUpdate) -> bool:
+    """The provider says what became of a reply; a status never goes back (a late 'delivered' after 'read')."""
+    row = (
+        OutboundMessage.objects.select_for_update()
+        .filter(account_id=account_id, provider_message_id=update.provider_message_id)
+        .first()
+    )
+    if row is None or STATUS_RANK[update.status] <= STATUS_RANK[row.status]:  # type: ignore[index]
+        return False
+    row.status = update.status
+    row.status_at = timezone.now()
+    if update.error:
+        row.error = update.error
+    row.save(update_fields=["status", "status_at", "error"])
+    return True
+
+
+@transaction.atomic
+def event_process(*, event_id: int) -> str:
+    event = (
+        InboundEvent.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("account")
+        .filter(pk=event_id, processed_at__isnull=True)
+        .first()
+    )
+    if event is None:
+        return "nothing to do"
+    try:
+        with transaction.atomic():
+            if event.kind == InboundEvent.Kind.MESSAGE:
+                event.message_id = _receive_message(event)
+            elif event.kind == InboundEvent.Kind.STATUS:
+                update = PROVIDERS[event.account.provider].read_status(event.payload)
+                if update is not None:
+                    status_apply(account_id=event.account_id, update=update)
+    except Exception as error:  # kept on the event and the account; the sweep tries again
+        logger.warning("messaging event %s failed: %s", event.pk, error)
+        event.attempts += 1
+        event.error = str(error)[:2000] or error.__class__.__name__
+        if event.attempts >= settings.MESSAGING_MAX_ATTEMPTS:
+            event.processed_at = timezone.now()  # given up: the health page shows it
+        event.save(update_fields=["attempts", "error", "processed_at"])
+        account_error(event.account_id, _("Event %(id)s: %(error)s") % {"id": event.event_id, "error": event.error})
+        return "failed"
+    event.processed_at = timezone.now()
+    event.error = ""
+    event.save(update_fields=["processed_at", "error", "message_id"])
+    return "processed"
+
+
+def events_process_waiting() -> int:
+    """The sweep: events still waiting after the grace time (a lost task message, an earlier failure)."""
+    ids = list(
+        InboundEvent.objects.filter(processed_at__isnull=True, received_at__lte=timezone.now() - GRACE)
+        .order_by("received_at", "id")
+        .values_list("pk", flat=True)[:200]
+    )
+    return sum(event_process(event_id=pk) == "processed" for pk in ids)
