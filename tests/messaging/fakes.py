@@ -146,9 +146,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization") != f"Bearer {LINE_TOKEN}":
             self._answer(
                 401,
-                {
-                    "message": "Authentication failed. Confirm that the access token in the authorization header is valid."
-                },
+                {"message": "Authentication failed: check the access token in the Authorization header."},
             )
             return True
         if method == "POST" and self.path == "/v2/bot/message/push":
