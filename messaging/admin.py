@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.db import models
 
 from helpdesk.admin_base import ReadOnlyAdmin
 
@@ -10,8 +13,15 @@ from .models import ChannelAccount, InboundEvent, MediaFetch, OutboundMessage, W
 SECRET_FIELDS = ("webhook_secret", "previous_webhook_secret", "access_token", "verify_token")
 
 
+def _form_field(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # a provider's address is never plain HTTP by default
+    return field.formfield(**kwargs)
+
+
 class ChannelAccountForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _form_field
         model = ChannelAccount
         fields = (
             "provider",
