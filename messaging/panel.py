@@ -48,11 +48,19 @@ def message_marks(messages: list[Any]) -> dict[int, list[MessageMark]]:
 
 
 def messaging_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
-    if ticket.channel != Provider.WHATSAPP:
+    if ticket.channel not in Provider.values:
         return None
+    mentions = {
+        "mentions": selectors.known_customers_mentioned(ticket),
+        "merge_url": reverse("tickets:customer_merge", args=[ticket.pk]),
+    }
+    if ticket.channel != Provider.WHATSAPP:
+        return {"whatsapp": False, **mentions}
     closes = window_closes_at(ticket)
     templates = templates_for(ticket)
     return {
+        "whatsapp": True,
+        **mentions,
         "window_closes_at": closes,
         "window_open": closes is not None and timezone.now() < closes,
         "template_form": TemplateForm(templates=templates, prefix="template") if templates else None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, attachments, create, queue, ticket
+from .views import actions, attachments, create, customers, queue, ticket
 
 app_name = "tickets"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("tickets/<int:pk>/note/", ticket.note, name="note"),
     path("tickets/<int:pk>/facts/", actions.record_facts, name="facts"),
     path("tickets/<int:pk>/merge/", actions.merge, name="merge"),
+    path("tickets/<int:pk>/customer/merge/", customers.customer_merge, name="customer_merge"),
     path(
         "tickets/<int:pk>/set/<str:name>/",
         actions.change_property,

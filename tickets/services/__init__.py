@@ -1,7 +1,7 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
 from .channel_registry import ChannelAdapter, channel_adapter, channel_choices, channel_label, register_channel
-from .customers import customer_get_or_create, order_create
+from .customers import customer_find, customer_get_or_create, customer_merge, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
 from .events import ticket_event_record
 from .intake import Arrival, Received, Sender, intake_receive, message_receive_from_customer, ticket_create
@@ -34,7 +34,9 @@ __all__ = [
     "channel_adapter",
     "channel_choices",
     "channel_label",
+    "customer_find",
     "customer_get_or_create",
+    "customer_merge",
     "email_queue",
     "email_send",
     "emails_recover_interrupted",
