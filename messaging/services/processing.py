@@ -4,11 +4,12 @@ claimed under a row lock and marked processed in the same transaction as what it
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,9 +31,19 @@ def _subject(provider: str, incoming: Incoming) -> str:
     return f"{Provider(provider).label}: {who} · {first}"[:120]
 
 
+def _lock_conversation(key: str) -> None:
+    """Two first messages of one new conversation, processed at once, would each open a ticket (the
+    intake finds no ticket for either): they take turns, by a transaction lock on the conversation."""
+    if connection.vendor == "postgresql":
+        number = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+
+
 def _receive_message(event: InboundEvent) -> int:
     account = event.account
     incoming = PROVIDERS[account.provider].read_message(event.payload)
+    _lock_conversation(conversation_key(account, incoming.user_id))
     received = intake_receive(
         Arrival(
             channel=account.provider,
