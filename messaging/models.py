@@ -128,7 +128,8 @@ class OutboundMessage(models.Model):
     retries and backoff, then its delivery status as the provider reports it."""
 
     account = models.ForeignKey(ChannelAccount, on_delete=models.PROTECT, related_name="outbound")
-    message = models.OneToOneField("tickets.Message", on_delete=models.CASCADE, related_name="outbound")
+    message = models.ForeignKey("tickets.Message", on_delete=models.CASCADE, related_name="outbound")
+    part = models.PositiveSmallIntegerField(default=0, help_text=_("0: the text; 1, 2, …: its files, in order."))
     recipient = models.CharField(_("recipient"), max_length=100)
     payload = models.JSONField(_("request body"))
     status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices, default="queued")
@@ -142,10 +143,15 @@ class OutboundMessage(models.Model):
     class Meta:
         verbose_name = _("outbound message")
         verbose_name_plural = _("outbound messages")
+        constraints = [models.UniqueConstraint(fields=["message", "part"], name="msg_outbound_part_unique")]
         indexes = [models.Index(fields=["due_at", "id"], condition=Q(status="queued"), name="msg_outbound_due")]
 
     def __str__(self) -> str:
         return f"{self.account} → {self.recipient} ({self.status})"
+
+    @property
+    def file_name(self) -> str:
+        return str(self.payload.get("name", "")) if self.part else ""
 
 
 class MediaFetch(models.Model):

@@ -15,7 +15,7 @@ from tickets.panels import MessageMark
 
 from . import selectors
 from .forms import TemplateForm
-from .models import DeliveryStatus, Provider
+from .models import DeliveryStatus, OutboundMessage, Provider
 from .services import templates_for, window_closes_at
 
 STYLES = {
@@ -27,17 +27,25 @@ STYLES = {
 }
 
 
+def _delivery_mark(row: OutboundMessage) -> MessageMark:
+    status = DeliveryStatus(row.status)
+    title = row.error if status == DeliveryStatus.FAILED else ""
+    if status == DeliveryStatus.QUEUED and row.error:
+        title = _("Trying again: %(error)s") % {"error": row.error}
+    label = str(_("Not delivered") if status == DeliveryStatus.FAILED else status.label)
+    if row.part:
+        label = _("%(file)s: %(status)s") % {"file": row.file_name, "status": label}
+    return MessageMark(label, STYLES[status], title)
+
+
 def message_marks(messages: list[Any]) -> dict[int, list[MessageMark]]:
     ids = [m.pk for m in messages if m.channel in Provider.values]
     if not ids:
         return {}
     marks: dict[int, list[MessageMark]] = {}
-    for message_id, row in selectors.outbound_for_messages(ids).items():
-        title = row.error if row.status == DeliveryStatus.FAILED else ""
-        if row.status == DeliveryStatus.QUEUED and row.error:
-            title = _("Trying again: %(error)s") % {"error": row.error}
-        label = str(_("Not delivered") if row.status == DeliveryStatus.FAILED else DeliveryStatus(row.status).label)
-        marks.setdefault(message_id, []).append(MessageMark(label, STYLES[DeliveryStatus(row.status)], title))
+    for message_id, rows in selectors.outbound_for_messages(ids).items():
+        for row in rows:
+            marks.setdefault(message_id, []).append(_delivery_mark(row))
     for message_id, fetches in selectors.media_for_messages(ids).items():
         for fetch in fetches:
             text = _("File not received: %(name)s") if fetch.failed else _("Fetching file: %(name)s")

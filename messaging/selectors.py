@@ -14,8 +14,11 @@ from tickets.models import Customer, Message, MessageKind, Order, Ticket
 from .models import ChannelAccount, DeliveryStatus, InboundEvent, MediaFetch, OutboundMessage
 
 
-def outbound_for_messages(message_ids: list[int]) -> dict[int, OutboundMessage]:
-    return {row.message_id: row for row in OutboundMessage.objects.filter(message_id__in=message_ids)}
+def outbound_for_messages(message_ids: list[int]) -> dict[int, list[OutboundMessage]]:
+    found: dict[int, list[OutboundMessage]] = {}
+    for row in OutboundMessage.objects.filter(message_id__in=message_ids).order_by("message_id", "part"):
+        found.setdefault(row.message_id, []).append(row)
+    return found
 
 
 def media_for_messages(message_ids: list[int]) -> dict[int, list[MediaFetch]]:

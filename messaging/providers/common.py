@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -88,6 +89,37 @@ def maps_link(latitude: Any, longitude: Any) -> str:
     return f"https://www.google.com/maps?q={float(latitude):.6f},{float(longitude):.6f}"
 
 
+@dataclass(frozen=True)
+class FilePart:
+    field: str
+    name: str
+    content_type: str
+    content: bytes
+
+
+def _multipart(fields: dict[str, str], file: FilePart) -> tuple[bytes, str]:
+    boundary = secrets.token_hex(16)
+    lines: list[bytes] = []
+    for name, value in fields.items():
+        lines += [
+            f"--{boundary}".encode(),
+            f'Content-Disposition: form-data; name="{name}"'.encode(),
+            b"",
+            value.encode(),
+        ]
+    safe_name = file.name.replace('"', "").replace("\r", "").replace("\n", "")
+    lines += [
+        f"--{boundary}".encode(),
+        f'Content-Disposition: form-data; name="{file.field}"; filename="{safe_name}"'.encode(),
+        f"Content-Type: {file.content_type}".encode(),
+        b"",
+        file.content,
+        f"--{boundary}--".encode(),
+        b"",
+    ]
+    return b"\r\n".join(lines), f"multipart/form-data; boundary={boundary}"
+
+
 def http_call(
     method: str,
     url: str,
@@ -95,15 +127,21 @@ def http_call(
     token: str = "",
     body: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    file: FilePart | None = None,
 ) -> bytes:
-    """One request to a provider; the response body, or ProviderError (a 4xx other than 429 is not
-    worth retrying: the request itself is wrong)."""
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
+    """One request to a provider (JSON, or a form with one file); the response body, or ProviderError
+    (a 4xx other than 429 is not worth retrying: the request itself is wrong)."""
+    content_type = "application/json"
+    data: bytes | None
+    if file is not None:
+        data, content_type = _multipart({k: str(v) for k, v in (body or {}).items()}, file)
+    else:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 - the admin sets the base URL
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     if data is not None:
-        request.add_header("Content-Type", "application/json")
+        request.add_header("Content-Type", content_type)
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     try:

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from .common import (
     Event,
+    FilePart,
     Incoming,
     Media,
     PayloadError,
+    ProviderError,
     StatusUpdate,
     any_matches,
     hmac_sha256,
@@ -89,6 +91,10 @@ class Line:
         )
         sent = response_json(raw).get("sentMessages") or [{}]
         return str(sent[0].get("id") or "")
+
+    def send_file(self, account: Any, recipient: str, file: FilePart, *, key: str) -> str:
+        # LINE takes images and files only by a public HTTPS address, which the helpdesk does not give out.
+        raise ProviderError("LINE accepts files only from a public address: this file was not sent", retry=False)
 
     def fetch_media(self, account: Any, ref: str) -> bytes:
         base = (account.content_base_url or settings.MESSAGING_LINE_CONTENT_BASE_URL).rstrip("/")

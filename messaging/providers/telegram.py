@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .common import (
     Event,
+    FilePart,
     Incoming,
     Media,
     PayloadError,
@@ -86,6 +87,17 @@ class Telegram:
         answer = response_json(
             http_call("POST", f"{self._base(account)}/bot{account.access_token}/sendMessage", body=payload)
         )
+        if not answer.get("ok"):
+            raise ProviderError(str(answer.get("description") or "not ok"), retry=False)
+        return str((answer.get("result") or {}).get("message_id") or "")
+
+    def send_file(self, account: Any, recipient: str, file: FilePart, *, key: str) -> str:
+        method, field = (
+            ("sendPhoto", "photo") if file.content_type.startswith("image/") else ("sendDocument", "document")
+        )
+        url = f"{self._base(account)}/bot{account.access_token}/{method}"
+        upload = FilePart(field=field, name=file.name, content_type=file.content_type, content=file.content)
+        answer = response_json(http_call("POST", url, body={"chat_id": recipient}, file=upload))
         if not answer.get("ok"):
             raise ProviderError(str(answer.get("description") or "not ok"), retry=False)
         return str((answer.get("result") or {}).get("message_id") or "")

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.tasking import enqueue
-from tickets.models import Message
+from tickets.models import Attachment, Message
 from tickets.services import AttachmentInput, message_attach_files
 
 from ..models import ChannelAccount, DeliveryStatus, MediaFetch, OutboundMessage
-from ..providers import PROVIDERS, ProviderError
+from ..providers import PROVIDERS, FilePart, ProviderError
 from .common import account_error, backoff
 
 LEASE = timedelta(minutes=5)
@@ -26,13 +26,22 @@ LEASE = timedelta(minutes=5)
 
 def outbound_queue(
     *, account: ChannelAccount, message: Message, recipient: str, payload: dict[str, Any]
-) -> OutboundMessage:
-    """A reply to send (from the channel's adapter, inside the reply's transaction): sent after commit."""
-    row = OutboundMessage.objects.create(
-        account=account, message=message, recipient=recipient, payload=payload, due_at=timezone.now()
-    )
-    enqueue("messaging.tasks.send_outbound", row.pk)
-    return row
+) -> list[OutboundMessage]:
+    """A reply to send (from the channel's adapter, inside the reply's transaction), sent after
+    commit: its text, then each of its files as a part of its own."""
+    now = timezone.now()
+    rows = [OutboundMessage(account=account, message=message, recipient=recipient, payload=payload, due_at=now)]
+    for number, attachment in enumerate(message.attachments.order_by("pk"), start=1):
+        file = {"attachment": attachment.pk, "name": attachment.original_name}
+        rows.append(
+            OutboundMessage(
+                account=account, message=message, part=number, recipient=recipient, payload=file, due_at=now
+            )
+        )
+    for row in rows:
+        row.save()
+        enqueue("messaging.tasks.send_outbound", row.pk)
+    return rows
 
 
 def _claim(model: Any, pk: int, **state: Any) -> Any:
@@ -60,13 +69,25 @@ def outbound_send(*, outbound_id: int) -> str:
     try:
         if not row.account.active:
             raise ProviderError("the account is not active", retry=False)
-        provider_id = provider.send(row.account, row.payload, key=key)
+        if row.part:
+            provider_id = provider.send_file(row.account, row.recipient, _file(row), key=key)
+        else:
+            provider_id = provider.send(row.account, row.payload, key=key)
     except ProviderError as error:
         return _send_failed(row, str(error), retry=error.retry)
     OutboundMessage.objects.filter(pk=row.pk, status=DeliveryStatus.QUEUED).update(
         status=DeliveryStatus.SENT, provider_message_id=provider_id, due_at=None, error="", status_at=timezone.now()
     )
     return "sent"
+
+
+def _file(row: OutboundMessage) -> FilePart:
+    attachment = Attachment.objects.filter(pk=row.payload.get("attachment")).first()
+    if attachment is None:
+        raise ProviderError("the file was deleted before it was sent", retry=False)
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    return FilePart(field="file", name=attachment.original_name, content_type=attachment.content_type, content=content)
 
 
 def _send_failed(row: OutboundMessage, error: str, *, retry: bool) -> str:

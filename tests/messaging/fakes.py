@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -32,6 +34,7 @@ class FakeProviders:
     requests: list[Received] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=dict)
     media: dict[str, bytes] = field(default_factory=dict)
+    uploads: dict[str, Any] = field(default_factory=dict)
     counter: int = 0
 
     def fail_next(self, path_part: str, times: int = 1) -> None:
@@ -39,6 +42,18 @@ class FakeProviders:
 
     def sent(self, path_part: str) -> list[Received]:
         return [r for r in self.requests if path_part in r.path and r.method == "POST"]
+
+
+def form_data(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A multipart/form-data body as {field: text, or (file name, content type, bytes)}."""
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True)
+        filename = part.get_filename()
+        fields[name] = (filename, part.get_content_type(), content) if filename else content.decode()
+    return fields
 
 
 def _problem(condition: bool, message: str) -> str | None:
@@ -63,10 +78,14 @@ class Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw
+        content_type = self.headers.get("Content-Type") or ""
+        if content_type.startswith("multipart/form-data"):
+            body: Any = form_data(content_type, raw)
+        else:
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw
         self.state.requests.append(Received(method, self.path, dict(self.headers), body))
         for part, times in list(self.state.failures.items()):
             if part in self.path and times > 0:
@@ -91,6 +110,16 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization") != f"Bearer {WA_TOKEN}":
             self._answer(401, {"error": {"message": "Invalid OAuth access token", "code": 190}})
             return True
+        if method == "POST" and self.path == f"/v21.0/{WA_PHONE_ID}/media":
+            file = (body or {}).get("file") if isinstance(body, dict) else None
+            if not (
+                body.get("messaging_product") == "whatsapp" and isinstance(file, tuple) and body.get("type") == file[1]
+            ):
+                self._answer(400, {"error": {"message": "messaging_product, type and file are required", "code": 100}})
+                return True
+            self.state.uploads[f"up{len(self.state.uploads) + 1}"] = file
+            self._answer(200, {"id": f"up{len(self.state.uploads)}"})
+            return True
         if method == "POST" and self.path == f"/v21.0/{WA_PHONE_ID}/messages":
             problem = _problem(isinstance(body, dict), "not JSON") or _problem(
                 body.get("messaging_product") == "whatsapp" and bool(body.get("to")), "messaging_product and to"
@@ -104,6 +133,8 @@ class Handler(BaseHTTPRequestHandler):
                     bool(template.get("name")) and bool((template.get("language") or {}).get("code")),
                     "template name and language.code",
                 )
+            elif problem is None and kind in ("image", "document"):
+                problem = _problem((body.get(kind) or {}).get("id") in self.state.uploads, f"{kind}.id of an upload")
             elif problem is None:
                 problem = f"unexpected type {kind}"
             if problem:
@@ -206,6 +237,32 @@ class Handler(BaseHTTPRequestHandler):
                         "chat": {"id": body["chat_id"], "type": "private"},
                         "date": 1700000000,
                         "text": body["text"],
+                    },
+                },
+            )
+            return True
+        if method == "POST" and call in ("sendPhoto", "sendDocument"):
+            field_name = "photo" if call == "sendPhoto" else "document"
+            if not (isinstance(body, dict) and body.get("chat_id") and isinstance(body.get(field_name), tuple)):
+                self._answer(
+                    400,
+                    {
+                        "ok": False,
+                        "error_code": 400,
+                        "description": f"Bad Request: there is no {field_name} in the request",
+                    },
+                )
+                return True
+            self.state.uploads[f"tg{len(self.state.uploads) + 1}"] = body[field_name]
+            self.state.counter += 1
+            self._answer(
+                200,
+                {
+                    "ok": True,
+                    "result": {
+                        "message_id": self.state.counter,
+                        "chat": {"id": int(body["chat_id"])},
+                        "date": 1700000000,
                     },
                 },
             )

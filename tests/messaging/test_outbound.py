@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from messaging.models import OutboundMessage
@@ -13,7 +14,7 @@ from messaging.tasks import sweep
 from tickets.models import Ticket
 
 from . import payloads as p
-from .fakes import LINE_TOKEN, WA_TOKEN
+from .fakes import LINE_TOKEN, PDF, WA_TOKEN
 from .scenarios import SCENARIOS, post_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -144,3 +145,45 @@ def test_a_reply_by_the_api_goes_out_the_same_way(post, accounts, actors, fake, 
 
     assert response.status_code == 201
     assert fake.state.sent("/v2/bot/message/push")[0].body["messages"][0]["text"] == "Thanks!"
+
+
+@pytest.mark.parametrize("provider", ["whatsapp", "telegram"])
+def test_an_agents_file_is_uploaded_and_sent_after_the_text(
+    client, post, accounts, actors, fake, provider, django_capture_on_commit_callbacks
+):
+    ticket = conversation(post, provider)
+    client.force_login(actors.admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/tickets/{ticket.pk}/reply/",
+            {"reply-body": "Here is the label.", "reply-attachments": SimpleUploadedFile("label.pdf", PDF)},
+        )
+
+    (upload,) = fake.state.uploads.values()
+    assert upload[2] == PDF and upload[0] == "label.pdf"
+    if provider == "whatsapp":
+        text, document = fake.state.sent("/messages")
+        assert text.body["type"] == "text"
+        assert document.body["type"] == "document" and document.body["document"]["filename"] == "label.pdf"
+    else:
+        assert fake.state.sent("/sendDocument")[0].body["chat_id"] == str(p.TG_CHAT)
+    assert list(OutboundMessage.objects.order_by("part").values_list("status", flat=True)) == ["sent", "sent"]
+    assert "label.pdf: Sent" in client.get(ticket.get_absolute_url()).content.decode()
+
+
+def test_a_file_on_line_is_shown_as_not_delivered(
+    client, post, accounts, actors, fake, django_capture_on_commit_callbacks
+):
+    ticket = conversation(post, "line")
+    client.force_login(actors.admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/tickets/{ticket.pk}/reply/",
+            {"reply-body": "Here is the label.", "reply-attachments": SimpleUploadedFile("label.pdf", PDF)},
+        )
+
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "label.pdf: Not delivered" in page and "LINE accepts files only from a public address" in page
+    assert len(fake.state.sent("/v2/bot/message/push")) == 1  # the text went
