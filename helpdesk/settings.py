@@ -283,6 +283,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "messaging.tasks.sweep",
         "schedule": timedelta(seconds=env.int("MESSAGING_SWEEP_SECONDS", default=30)),
     },
+    "messaging-purge-events": {"task": "messaging.tasks.purge_events", "schedule": crontab(hour=3, minute=45)},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),
@@ -312,6 +313,7 @@ MESSAGING_RETRY_BASE_SECONDS: int = env.int("MESSAGING_RETRY_BASE_SECONDS", defa
 MESSAGING_RETRY_MAX_SECONDS = 3600
 MESSAGING_WEBHOOK_MAX_BYTES: int = env.int("MESSAGING_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 MESSAGING_MAX_MEDIA_BYTES = 20 * 1024 * 1024
+MESSAGING_EVENT_RETENTION_DAYS: int = env.int("MESSAGING_EVENT_RETENTION_DAYS", default=30)  # raw bodies kept
 
 # --- Inbound email and the public web form.
 INBOUND_EMAIL_TOKEN: str = env.str("INBOUND_EMAIL_TOKEN", default="")  # empty: the HTTP endpoint refuses all

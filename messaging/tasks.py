@@ -30,3 +30,8 @@ def sweep() -> dict[str, int]:
         "sent": services.outbound_send_due(),
         "media": services.media_fetch_due(),
     }
+
+
+@shared_task(name="messaging.tasks.purge_events")
+def purge_events() -> int:
+    return services.events_purge()

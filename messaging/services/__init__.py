@@ -3,7 +3,7 @@
 from .common import account_of, conversation_key, conversation_parts
 from .inbound import Answer, webhook_receive
 from .outbound import media_fetch, media_fetch_due, outbound_queue, outbound_send, outbound_send_due
-from .processing import event_process, events_process_waiting, status_apply
+from .processing import event_process, events_process_waiting, events_purge, status_apply
 from .window import (
     template_being_sent,
     templates_for,
@@ -20,6 +20,7 @@ __all__ = [
     "conversation_parts",
     "event_process",
     "events_process_waiting",
+    "events_purge",
     "media_fetch",
     "media_fetch_due",
     "outbound_queue",

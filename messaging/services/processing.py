@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from helpdesk.tasking import enqueue
 from tickets.services import Arrival, Sender, intake_receive
 
-from ..models import STATUS_RANK, InboundEvent, MediaFetch, OutboundMessage, Provider
+from ..models import STATUS_RANK, ChannelAccount, InboundEvent, MediaFetch, OutboundMessage, Provider
 from ..providers import PROVIDERS, Incoming, StatusUpdate
 from .common import account_error, conversation_key
 
@@ -40,8 +40,21 @@ def _lock_conversation(key: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
 
 
-def _receive_message(event: InboundEvent) -> int:
+def _account_of(event: InboundEvent) -> ChannelAccount:
+    """WhatsApp sends every number of an app to the app's one webhook: the number written to
+    (metadata.phone_number_id) names the account, where one has it."""
     account = event.account
+    phone_number_id = str((event.payload.get("metadata") or {}).get("phone_number_id") or "")
+    if account.provider == Provider.WHATSAPP and phone_number_id and phone_number_id != account.sender_id:
+        routed = ChannelAccount.objects.filter(
+            provider=Provider.WHATSAPP, sender_id=phone_number_id, active=True
+        ).first()
+        return routed or account
+    return account
+
+
+def _receive_message(event: InboundEvent) -> int:
+    account = _account_of(event)
     incoming = PROVIDERS[account.provider].read_message(event.payload)
     _lock_conversation(conversation_key(account, incoming.user_id))
     received = intake_receive(
@@ -68,11 +81,12 @@ def _receive_message(event: InboundEvent) -> int:
     return received.message.pk
 
 
-def status_apply(*, account_id: int, update: StatusUpdate) -> bool:
-    """The provider says what became of a reply; a status never goes back (a late 'delivered' after 'read')."""
+def status_apply(*, provider: str, update: StatusUpdate) -> bool:
+    """The provider says what became of a reply (its message ids are unique to the provider, whichever
+    of its accounts sent it); a status never goes back (a late 'delivered' after 'read')."""
     row = (
         OutboundMessage.objects.select_for_update()
-        .filter(account_id=account_id, provider_message_id=update.provider_message_id)
+        .filter(account__provider=provider, provider_message_id=update.provider_message_id)
         .first()
     )
     if row is None or STATUS_RANK[update.status] <= STATUS_RANK[row.status]:  # type: ignore[index]
@@ -102,7 +116,7 @@ def event_process(*, event_id: int) -> str:
             elif event.kind == InboundEvent.Kind.STATUS:
                 update = PROVIDERS[event.account.provider].read_status(event.payload)
                 if update is not None:
-                    status_apply(account_id=event.account_id, update=update)
+                    status_apply(provider=event.account.provider, update=update)
     except Exception as error:  # kept on the event and the account; the sweep tries again
         logger.warning("messaging event %s failed: %s", event.pk, error)
         event.attempts += 1
@@ -126,3 +140,19 @@ def events_process_waiting() -> int:
         .values_list("pk", flat=True)[:200]
     )
     return sum(event_process(event_id=pk) == "processed" for pk in ids)
+
+
+def events_purge() -> int:
+    """Processed events older than MESSAGING_EVENT_RETENTION_DAYS: their raw bodies are no longer needed
+    (the messages they became stay). In batches, so a large backlog never holds a long lock."""
+    cutoff = timezone.now() - timedelta(days=settings.MESSAGING_EVENT_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        ids = list(
+            InboundEvent.objects.filter(processed_at__lt=cutoff)
+            .order_by("processed_at")
+            .values_list("pk", flat=True)[:1000]
+        )
+        if not ids:
+            return deleted
+        deleted += InboundEvent.objects.filter(pk__in=ids).delete()[0]

@@ -162,3 +162,37 @@ def test_locations_and_stickers_are_shown_as_what_they_are(post, accounts, fake)
     assert "https://www.google.com/maps?q=37.483307,122.148981" in location.body
     assert sticker.body == "[sticker]"
     assert sticker.attachments.get().content_type == "image/webp"
+
+
+def test_whatsapp_routes_by_the_number_written_to_when_an_app_has_several(post, accounts):
+    second = ChannelAccount.objects.create(
+        provider="whatsapp",
+        name="Outlet",
+        slug="outlet-wa",
+        webhook_secret="other-secret",
+        access_token="x",
+        sender_id="200000000000001",
+    )
+    body = p.wa_body(messages=[p.wa_text("wamid.to-outlet", "Hello outlet")]).replace(
+        p.WA_PHONE_ID.encode(), b"200000000000001"
+    )
+
+    post("whatsapp", "shop-wa", body, p.wa_sign(body))  # the app's one webhook, signed with its secret
+
+    assert Ticket.objects.get().conversation_key == f"whatsapp:{second.slug}:{p.WA_ID}"
+
+
+def test_processed_events_are_purged_after_the_retention_and_their_messages_stay(post, accounts, clock, settings):
+    from datetime import timedelta
+
+    from messaging.tasks import purge_events
+
+    post_text(post, SCENARIOS["telegram"], 1, "Old news")
+    clock.shift(timedelta(days=settings.MESSAGING_EVENT_RETENTION_DAYS - 1))
+    post_text(post, SCENARIOS["telegram"], 2, "Recent news")
+    clock.shift(timedelta(days=2))
+
+    assert purge_events() == 1
+
+    assert list(InboundEvent.objects.values_list("event_id", flat=True)) == ["902"]
+    assert Message.objects.count() == 2
