@@ -74,4 +74,6 @@ def webhook_receive(*, provider: str, slug: str, body: bytes, meta: dict[str, An
             stored += 1
             if event.kind != InboundEvent.Kind.OTHER:
                 enqueue("messaging.tasks.process_event", row.pk)
+    if not events:  # nothing in it for us (LINE's check of a new webhook address sends no events)
+        return Answer(200, {"status": "nothing to store", "stored": 0})
     return Answer(200, {"status": "accepted" if stored else "duplicate", "stored": stored}, stored)
