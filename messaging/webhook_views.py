@@ -1,6 +1,6 @@
 """The webhook endpoints, one per account: /webhooks/messaging/<provider>/<slug>/. Thin: the raw body
 (size-limited) goes to `webhook_receive`. Answers: 200 stored or already known, 401 unsigned or
-wrong, 400 not the provider's shape, 404 unknown account, 413 too large; WhatsApp's GET handshake."""
+wrong (or an unknown account), 400 not the provider's shape, 413 too large; WhatsApp's GET handshake."""
 
 from __future__ import annotations
 

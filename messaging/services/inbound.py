@@ -41,8 +41,8 @@ def webhook_receive(*, provider: str, slug: str, body: bytes, meta: dict[str, An
     """Check, store and enqueue one webhook delivery; see the module's description."""
     reader = PROVIDERS.get(provider)
     account = ChannelAccount.objects.filter(provider=provider, slug=slug, active=True).first()
-    if reader is None or account is None:
-        return Answer(404, {"error": "unknown account"})
+    if reader is None or account is None:  # no secret to check it with; which accounts exist is not told
+        return Answer(401, {"error": "invalid or missing signature"})
     signature = str(meta.get(reader.signature_header, ""))
     if not signature or not reader.verify(body=body, signature=signature, secrets=account.secrets()):
         return Answer(401, {"error": "invalid or missing signature"})

@@ -145,10 +145,15 @@ def test_whatsapp_verify_handshake_echoes_the_challenge_only_for_the_right_token
     assert bad.status_code == 403
 
 
-def test_an_unknown_account_is_not_found(post, accounts):
+def test_an_unknown_or_inactive_account_is_refused_like_a_wrong_signature(post, accounts):
     body = p.wa_body(messages=[p.wa_text("wamid.1", "Hi")])
+    accounts.line.active = False
+    accounts.line.save()
+    line_body = p.line_body(p.line_event("01HINACTIVE000000000000000", p.line_text("9", "Hi")))
 
-    assert post("whatsapp", "no-such", body, p.wa_sign(body)).status_code == 404
+    assert post("whatsapp", "no-such", body, p.wa_sign(body)).status_code == 401
+    assert post("line", "shop-line", line_body, p.line_sign(line_body)).status_code == 401
+    assert not InboundEvent.objects.exists()
 
 
 def test_locations_and_stickers_are_shown_as_what_they_are(post, accounts, fake):
