@@ -99,6 +99,7 @@ class InboundEvent(models.Model):
                 fields=["received_at", "id"], condition=Q(processed_at__isnull=True), name="msg_event_waiting"
             ),
             models.Index(fields=["account", "-received_at"], name="msg_event_account"),
+            models.Index(fields=["message_id"], condition=Q(message_id__isnull=False), name="msg_event_message"),
         ]
 
     def __str__(self) -> str:

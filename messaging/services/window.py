@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from helpdesk.errors import ServiceError
 from tickets.models import Message, MessageKind, Ticket
 from tickets.services import message_add_reply
 
-from ..models import Provider, WhatsAppTemplate
+from ..models import InboundEvent, Provider, WhatsAppTemplate
 from .common import account_of
 
 PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
@@ -40,6 +40,17 @@ def template_being_sent() -> TemplateChoice | None:
     return _SENDING_TEMPLATE.get()
 
 
+def _sent_at(message_id: int, received: datetime) -> datetime:
+    """When the customer sent it, by WhatsApp's own timestamp where the event has one: a message
+    processed late (a broker outage) must not stretch the window past what WhatsApp allows."""
+    payload = InboundEvent.objects.filter(message_id=message_id).values_list("payload", flat=True).first() or {}
+    try:
+        sent = datetime.fromtimestamp(int(payload["message"]["timestamp"]), tz=UTC)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return received
+    return min(sent, received)
+
+
 def window_closes_at(ticket: Ticket) -> datetime | None:
     """When free text stops being allowed: 24 hours after the customer's last message in this
     conversation (any ticket of it), or None when they never wrote."""
@@ -50,10 +61,12 @@ def window_closes_at(ticket: Ticket) -> datetime | None:
             kind=MessageKind.CUSTOMER,
         )
         .order_by("-created_at")
-        .values_list("created_at", flat=True)
+        .values_list("pk", "created_at")
         .first()
     )
-    return last + timedelta(hours=settings.MESSAGING_WHATSAPP_WINDOW_HOURS) if last else None
+    if last is None:
+        return None
+    return _sent_at(*last) + timedelta(hours=settings.MESSAGING_WHATSAPP_WINDOW_HOURS)
 
 
 def window_is_open(ticket: Ticket) -> bool:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from typing import Any
 
 from .fakes import WA_PHONE_ID
@@ -45,22 +46,26 @@ def wa_body(
     )
 
 
-def wa_text(message_id: str, text: str, timestamp: str = "1749416383") -> dict[str, Any]:
-    return {"from": WA_ID, "id": message_id, "timestamp": timestamp, "type": "text", "text": {"body": text}}
+def now() -> str:
+    return str(int(time.time()))  # the test's clock: WhatsApp stamps each message with when it was sent
+
+
+def wa_text(message_id: str, text: str, timestamp: str | None = None) -> dict[str, Any]:
+    return {"from": WA_ID, "id": message_id, "timestamp": timestamp or now(), "type": "text", "text": {"body": text}}
 
 
 def wa_image(message_id: str, media_id: str, caption: str = "") -> dict[str, Any]:
     image: dict[str, Any] = {"mime_type": "image/jpeg", "sha256": "abc", "id": media_id}
     if caption:
         image["caption"] = caption
-    return {"from": WA_ID, "id": message_id, "timestamp": "1749416383", "type": "image", "image": image}
+    return {"from": WA_ID, "id": message_id, "timestamp": now(), "type": "image", "image": image}
 
 
 def wa_location(message_id: str) -> dict[str, Any]:
     return {
         "from": WA_ID,
         "id": message_id,
-        "timestamp": "1749416383",
+        "timestamp": now(),
         "type": "location",
         "location": {
             "latitude": 37.483307,
@@ -75,7 +80,7 @@ def wa_sticker(message_id: str, media_id: str) -> dict[str, Any]:
     return {
         "from": WA_ID,
         "id": message_id,
-        "timestamp": "1749416383",
+        "timestamp": now(),
         "type": "sticker",
         "sticker": {"mime_type": "image/webp", "sha256": "x", "id": media_id, "animated": False},
     }

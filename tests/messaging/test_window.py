@@ -168,3 +168,18 @@ def test_a_new_customer_message_opens_the_window_again(
 
     assert response.status_code == 302
     assert len(fake.state.sent("/messages")) == 1
+
+
+def test_the_window_counts_from_when_whatsapp_says_the_message_was_sent(post, accounts, actors, clock):
+    # given a message sent an hour before it reached us (a delivery delayed by an outage)
+    sent = str(int(p.now()) - 3600)
+    body = p.wa_body(messages=[p.wa_text("wamid.late", GERMAN, timestamp=sent)])
+    post("whatsapp", "shop-wa", body, p.wa_sign(body))
+    ticket = Ticket.objects.get()
+    api = APIClient()
+    api.force_authenticate(actors.admin)
+    clock.shift(timedelta(hours=23, minutes=30))  # 24.5 hours after it was sent
+
+    response = api.post(f"/api/v1/tickets/{ticket.pk}/messages/", {"kind": "reply", "body": "Hallo"}, format="json")
+
+    assert response.status_code == 400
