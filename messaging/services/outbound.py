@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from helpdesk.tasking import enqueue
 from tickets.models import Attachment, Message
-from tickets.services import AttachmentInput, message_attach_files
+from tickets.services import AttachmentInput, message_attach_files, ticket_event_record
 
+from ..history import MessagingEventKind
 from ..models import ChannelAccount, DeliveryStatus, MediaFetch, OutboundMessage
 from ..providers import PROVIDERS, FilePart, ProviderError
 from .common import account_error, backoff
@@ -94,11 +95,25 @@ def _send_failed(row: OutboundMessage, error: str, *, retry: bool) -> str:
     if retry and row.attempts < settings.MESSAGING_MAX_ATTEMPTS:
         OutboundMessage.objects.filter(pk=row.pk).update(due_at=backoff(row.attempts), error=error[:2000])
         return "retry"
-    OutboundMessage.objects.filter(pk=row.pk).update(
-        status=DeliveryStatus.FAILED, due_at=None, error=error[:2000], status_at=timezone.now()
-    )
-    account_error(row.account_id, error)
+    outbound_failed(row=row, error=error)
     return "failed"
+
+
+@transaction.atomic
+def outbound_failed(*, row: OutboundMessage, error: str) -> None:
+    """A reply the provider will not deliver: shown on its message and in the ticket's history."""
+    changed = (
+        OutboundMessage.objects.filter(pk=row.pk)
+        .exclude(status=DeliveryStatus.FAILED)
+        .update(status=DeliveryStatus.FAILED, due_at=None, error=error[:2000], status_at=timezone.now())
+    )
+    if changed:
+        message = Message.objects.select_related("ticket").get(pk=row.message_id)
+        what = row.file_name or message.body.split("\n", 1)[0][:80]
+        ticket_event_record(
+            ticket=message.ticket, kind=MessagingEventKind.REPLY_NOT_DELIVERED, data={"old": what, "new": error[:200]}
+        )
+        account_error(row.account_id, error)
 
 
 def media_fetch(*, fetch_id: int) -> str:

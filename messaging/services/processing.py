@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from helpdesk.tasking import enqueue
 from tickets.services import Arrival, Sender, intake_receive
 
-from ..models import STATUS_RANK, ChannelAccount, InboundEvent, MediaFetch, OutboundMessage, Provider
+from ..models import STATUS_RANK, ChannelAccount, DeliveryStatus, InboundEvent, MediaFetch, OutboundMessage, Provider
 from ..providers import PROVIDERS, Incoming, StatusUpdate
 from .common import account_error, conversation_key
+from .outbound import outbound_failed
 
 logger = logging.getLogger(__name__)
 
@@ -89,13 +90,14 @@ def status_apply(*, provider: str, update: StatusUpdate) -> bool:
         .filter(account__provider=provider, provider_message_id=update.provider_message_id)
         .first()
     )
-    if row is None or STATUS_RANK[update.status] <= STATUS_RANK[row.status]:  # type: ignore[index]
+    if row is None or STATUS_RANK[DeliveryStatus(update.status)] <= STATUS_RANK[DeliveryStatus(row.status)]:
         return False
+    if update.status == DeliveryStatus.FAILED:
+        outbound_failed(row=row, error=update.error or str(DeliveryStatus.FAILED.label))
+        return True
     row.status = update.status
     row.status_at = timezone.now()
-    if update.error:
-        row.error = update.error
-    row.save(update_fields=["status", "status_at", "error"])
+    row.save(update_fields=["status", "status_at"])
     return True
 
 

@@ -187,3 +187,19 @@ def test_a_file_on_line_is_shown_as_not_delivered(
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert "label.pdf: Not delivered" in page and "LINE accepts files only from a public address" in page
     assert len(fake.state.sent("/v2/bot/message/push")) == 1  # the text went
+
+
+def test_a_reply_not_delivered_is_written_in_the_tickets_history(
+    client, post, accounts, actors, django_capture_on_commit_callbacks
+):
+    ticket = conversation(post, "whatsapp")
+    reply(client, actors.admin, ticket, "On its way.", django_capture_on_commit_callbacks)
+    wamid = OutboundMessage.objects.get().provider_message_id
+    body = p.wa_body(statuses=[p.wa_status(wamid, "failed", [{"code": 131047, "title": "Re-engagement message"}])])
+
+    post("whatsapp", "shop-wa", body, p.wa_sign(body))
+    post("whatsapp", "shop-wa", body, p.wa_sign(body))  # the same failure again: one entry
+
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert page.count("Reply not delivered") == 1
+    assert "131047 Re-engagement message" in page
