@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from helpdesk import jsonsafe
 from helpdesk.tasking import enqueue
 
 from ..models import ChannelAccount, InboundEvent
@@ -46,12 +47,20 @@ def webhook_receive(*, provider: str, slug: str, body: bytes, meta: dict[str, An
     signature = str(meta.get(reader.signature_header, ""))
     if not signature or not reader.verify(body=body, signature=signature, secrets=account.secrets()):
         return Answer(401, {"error": "invalid or missing signature"})
-    try:
-        events = reader.split(body)
-    except PayloadError as error:
+    # Refused once the signature is known good: JSON PostgreSQL cannot store (a NUL, a lone
+    # surrogate, too deep), or not the shape the provider documents.
+    problem = jsonsafe.problem(body)
+    if problem is None:
+        try:
+            events = reader.split(body)
+        except PayloadError as error:
+            problem = str(error)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            problem = "the body is not in the provider's documented shape"
+    if problem is not None:
         ChannelAccount.objects.filter(pk=account.pk).update(rejected_count=F("rejected_count") + 1)
-        account_error(account.pk, f"refused delivery: {error}")
-        return Answer(400, {"error": str(error)})
+        account_error(account.pk, f"refused delivery: {problem}")
+        return Answer(400, {"error": problem})
     headers = _headers(meta, reader.signature_header)
     now = timezone.now()
     stored = 0

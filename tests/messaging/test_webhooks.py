@@ -201,3 +201,24 @@ def test_processed_events_are_purged_after_the_retention_and_their_messages_stay
 
     assert list(InboundEvent.objects.values_list("event_id", flat=True)) == ["902"]
     assert Message.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("provider", "body"),
+    [
+        (
+            "line",
+            b'{"events": [{"webhookEventId": "01H", "source": "not an object", "type": "message"}]}',
+        ),
+        ("telegram", b'{"update_id": 5, "message": {"chat": {"id": 1}, "text": "a\\u0000b"}}'),
+        ("whatsapp", b'{"object": "whatsapp_business_account", "entry": [{"changes": ["not an object"]}]}'),
+    ],
+    ids=["line-shape", "telegram-nul", "whatsapp-shape"],
+)
+def test_a_signed_body_of_the_wrong_shape_or_unstorable_is_answered_400(post, accounts, provider, body):
+    s = SCENARIOS[provider]
+
+    response = post(provider, s.slug, body, s.sign(body))
+
+    assert response.status_code == 400 and response.json()["error"]
+    assert not InboundEvent.objects.exists()
