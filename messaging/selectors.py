@@ -23,7 +23,11 @@ def outbound_for_messages(message_ids: list[int]) -> dict[int, list[OutboundMess
 
 def media_for_messages(message_ids: list[int]) -> dict[int, list[MediaFetch]]:
     found: dict[int, list[MediaFetch]] = {}
-    for row in MediaFetch.objects.filter(message_id__in=message_ids, fetched_at__isnull=True).order_by("pk"):
+    for row in (
+        MediaFetch.objects.filter(message_id__in=message_ids)
+        .exclude(failed=False, fetched_at__isnull=False)
+        .order_by("pk")
+    ):
         found.setdefault(row.message_id, []).append(row)
     return found
 

@@ -134,8 +134,11 @@ def media_fetch(*, fetch_id: int) -> str:
     with transaction.atomic():
         message = Message.objects.select_related("ticket").get(pk=row.message_id)
         notes = message_attach_files(message=message, files=[AttachmentInput(name=row.filename, content=content)])
-        MediaFetch.objects.filter(pk=row.pk).update(fetched_at=timezone.now(), due_at=None, error="; ".join(notes))
-    return "fetched"
+        # A file of a type the helpdesk does not keep (a voice note) stays listed as not received, with why.
+        MediaFetch.objects.filter(pk=row.pk).update(
+            fetched_at=timezone.now(), due_at=None, error="; ".join(notes), failed=bool(notes)
+        )
+    return "refused" if notes else "fetched"
 
 
 def _due(model: Any, **state: Any) -> list[int]:

@@ -76,3 +76,36 @@ def test_a_telegram_document_arrives_with_its_name(post, accounts, fake):
     message = Message.objects.get()
     assert message.body == "[file: invoice.pdf]"
     assert message.attachments.get().original_name.endswith(".pdf")
+
+
+def test_expired_line_content_is_shown_as_not_received(client, post, accounts, actors):
+    body = p.line_body(
+        p.line_event("01HEXPIRED000000000000000000", p.line_image("99999"))
+    )  # the fake has no such content
+
+    post("line", "shop-line", body, p.line_sign(body))
+
+    fetch = MediaFetch.objects.get()
+    assert fetch.failed and "HTTP 404" in fetch.error
+    client.force_login(actors.admin)
+    assert "File not received: image-99999" in client.get(fetch.message.ticket.get_absolute_url()).content.decode()
+
+
+def test_a_file_of_a_type_not_kept_is_shown_as_not_received_with_why(client, post, accounts, actors, fake):
+    fake.state.media["voice-1"] = b"OggS\x00\x02" + b"\x00" * 40
+    message = {
+        "from": p.WA_ID,
+        "id": "wamid.voice",
+        "timestamp": p.now(),
+        "type": "audio",
+        "audio": {"id": "voice-1", "mime_type": "audio/ogg"},
+    }
+    body = p.wa_body(messages=[message])
+
+    post("whatsapp", "shop-wa", body, p.wa_sign(body))
+
+    fetch = MediaFetch.objects.get()
+    assert fetch.failed and "not an accepted file type" in fetch.error
+    client.force_login(actors.admin)
+    page = client.get(fetch.message.ticket.get_absolute_url()).content.decode()
+    assert "File not received: audio-voice-1" in page
