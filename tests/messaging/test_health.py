@@ -25,7 +25,7 @@ def test_supervisors_see_each_accounts_last_event_errors_and_failures(client, po
     wa_row = page[page.index('id="account-shop-wa"') :].split("</tr>")[0]
     line_row = page[page.index('id="account-shop-line"') :].split("</tr>")[0]
     assert 'datetime="2026-03-02T16:00:00+08:00"' in wa_row  # the viewer's time zone
-    assert "none yet" in line_row and "refused delivery: the body is not valid JSON" in line_row
+    assert "none yet" in line_row and "refused delivery: The body is not valid JSON" in line_row
     assert "<td>1</td>" in line_row  # one refused delivery
 
 
