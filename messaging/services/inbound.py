@@ -34,8 +34,10 @@ class Answer:
     stored: int = 0
 
 
-def _headers(meta: dict[str, Any], signature_header: str) -> dict[str, str]:
-    return {name: str(meta[name]) for name in (*KEPT_HEADERS, signature_header) if name in meta}
+def _headers(meta: dict[str, Any], signature_header: str, *, shared_secret: bool) -> dict[str, str]:
+    """The headers worth keeping with the body: a signature, but never a secret sent as it is (Telegram's)."""
+    names = KEPT_HEADERS if shared_secret else (*KEPT_HEADERS, signature_header)
+    return {name: str(meta[name]) for name in names if name in meta}
 
 
 def webhook_receive(*, provider: str, slug: str, body: bytes, meta: dict[str, Any]) -> Answer:
@@ -61,7 +63,7 @@ def webhook_receive(*, provider: str, slug: str, body: bytes, meta: dict[str, An
         ChannelAccount.objects.filter(pk=account.pk).update(rejected_count=F("rejected_count") + 1)
         account_error(account.pk, f"refused delivery: {problem}")
         return Answer(400, {"error": problem})
-    headers = _headers(meta, reader.signature_header)
+    headers = _headers(meta, reader.signature_header, shared_secret=reader.name == "telegram")
     now = timezone.now()
     stored = 0
     with transaction.atomic():

@@ -31,6 +31,9 @@ def test_a_signed_message_opens_a_ticket_and_the_next_threads_into_it(post, acco
     assert [m.body for m in ticket.messages.order_by("pk")] == ["Where is my order 1001?", "It was due yesterday."]
     assert ticket.customer.external_ids[provider] == s.key_user
     assert InboundEvent.objects.filter(processed_at__isnull=False).count() == 2
+    stored = InboundEvent.objects.first()
+    assert bytes(stored.body) == s.text(1, "Where is my order 1001?")  # the raw body, byte for byte
+    assert p.TG_SECRET not in str(stored.headers)  # Telegram's secret is not kept with it
 
 
 def test_whatsapp_customers_are_known_by_their_phone_number(post, accounts):
