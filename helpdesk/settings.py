@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "logistics",
     "feedback",
     "returns",
+    "messaging",
     "reports",
     "privacy",  # customer data: export, erasure, retention
     "demo",  # demo data and the commands that load it (seed_demo, post_sample_delivery)
@@ -283,6 +284,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "privacy-retention-sweep": {"task": "privacy.tasks.retention_sweep", "schedule": crontab(hour=4, minute=10)},
     "logistics-purge-deliveries": {"task": "logistics.tasks.purge_deliveries", "schedule": crontab(hour=3, minute=30)},
     "returns-expire-sweep": {"task": "returns.tasks.expire_due_returns", "schedule": timedelta(minutes=30)},
+    "messaging-sweep": {
+        "task": "messaging.tasks.sweep",
+        "schedule": timedelta(seconds=env.int("MESSAGING_SWEEP_SECONDS", default=30)),
+    },
+    "messaging-purge-events": {"task": "messaging.tasks.purge_events", "schedule": crontab(hour=3, minute=45)},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),
@@ -302,6 +308,22 @@ EXCHANGE_RATES_URL: str = env.str(
 EXCHANGE_RATES_TIMEOUT = 20  # seconds per fetch
 # A request uses the rate of the support centre's day, else the latest at most this many days older.
 EXCHANGE_RATE_MAX_AGE_DAYS: int = env.int("EXCHANGE_RATE_MAX_AGE_DAYS", default=7)
+
+# --- Messaging apps (WhatsApp Cloud API, LINE, Telegram). Each account may name its own base URL
+# (admin); these are the providers' own.
+MESSAGING_WHATSAPP_BASE_URL: str = env.str("MESSAGING_WHATSAPP_BASE_URL", default="https://graph.facebook.com")
+MESSAGING_WHATSAPP_API_VERSION: str = env.str("MESSAGING_WHATSAPP_API_VERSION", default="v21.0")
+MESSAGING_WHATSAPP_WINDOW_HOURS = 24  # WhatsApp's customer-service window
+MESSAGING_LINE_BASE_URL: str = env.str("MESSAGING_LINE_BASE_URL", default="https://api.line.me")
+MESSAGING_LINE_CONTENT_BASE_URL: str = env.str("MESSAGING_LINE_CONTENT_BASE_URL", default="https://api-data.line.me")
+MESSAGING_TELEGRAM_BASE_URL: str = env.str("MESSAGING_TELEGRAM_BASE_URL", default="https://api.telegram.org")
+MESSAGING_HTTP_TIMEOUT = 15  # seconds per call to a provider
+MESSAGING_MAX_ATTEMPTS: int = env.int("MESSAGING_MAX_ATTEMPTS", default=6)  # sends, media fetches, event processing
+MESSAGING_RETRY_BASE_SECONDS: int = env.int("MESSAGING_RETRY_BASE_SECONDS", default=15)  # then doubling
+MESSAGING_RETRY_MAX_SECONDS = 3600
+MESSAGING_WEBHOOK_MAX_BYTES: int = env.int("MESSAGING_WEBHOOK_MAX_BYTES", default=1024 * 1024)
+MESSAGING_MAX_MEDIA_BYTES = 20 * 1024 * 1024
+MESSAGING_EVENT_RETENTION_DAYS: int = env.int("MESSAGING_EVENT_RETENTION_DAYS", default=30)  # raw bodies kept
 
 # --- Inbound email and the public web form.
 INBOUND_EMAIL_TOKEN: str = env.str("INBOUND_EMAIL_TOKEN", default="")  # empty: the HTTP endpoint refuses all

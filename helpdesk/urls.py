@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("logistics.urls")),
     path("", include("feedback.urls")),
     path("", include("returns.urls")),
+    path("", include("messaging.urls")),
     path("", include("tickets.urls")),
 ]

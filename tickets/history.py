@@ -40,6 +40,7 @@ class TicketEventKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up opened")
     TAGS = "tags", _("Tags")
     MACRO = "macro", _("Macro applied")
+    CUSTOMER_MERGED = "customer_merged", _("Customer merged")
 
 
 _LABELS: dict[str, Any] = {}

@@ -6,6 +6,12 @@ An app registers a panel in its AppConfig.ready():
     register_panel("compensation", template="policies/panel.html", context=compensation_context, order=30)
 
 `context(request, ticket)` returns the template's context, or None to hide the panel.
+
+An app may also mark messages of the thread (e.g. a messaging app's delivery status):
+
+    register_message_marks("messaging", marks_for_messages)
+
+`marks(messages)` returns {message id: [MessageMark, ...]} for the messages it knows, in one query.
 """
 
 from __future__ import annotations
@@ -27,7 +33,32 @@ class Panel:
     order: int
 
 
+@dataclass(frozen=True)
+class MessageMark:
+    """A short label shown on a message in the thread, with a style (ok, warn, bad) and a longer title."""
+
+    label: str
+    style: str = ""
+    title: str = ""
+
+
 _PANELS: dict[str, Panel] = {}
+_MARKS: dict[str, Callable[[list[Any]], dict[int, list[MessageMark]]]] = {}
+
+
+def register_message_marks(name: str, marks: Callable[[list[Any]], dict[int, list[MessageMark]]]) -> None:
+    _MARKS[name] = marks
+
+
+def mark_messages(messages: list[Any]) -> list[Any]:
+    """Each message with `marks`, the list of what the registered apps say about it."""
+    found: dict[int, list[MessageMark]] = {}
+    for name in sorted(_MARKS):
+        for pk, marks in _MARKS[name](messages).items():
+            found.setdefault(pk, []).extend(marks)
+    for message in messages:
+        message.marks = found.get(message.pk, [])
+    return messages
 
 
 def register_panel(

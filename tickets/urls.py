@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, attachments, bulk, create, macros, queue, ticket, workflow
+from .views import actions, attachments, bulk, create, customers, macros, queue, ticket, workflow
 
 app_name = "tickets"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("macros/new/", macros.macro_edit, name="macro_new"),
     path("macros/<int:pk>/", macros.macro_edit, name="macro_edit"),
     path("macros/<int:pk>/delete/", macros.macro_delete, name="macro_delete"),
+    path("tickets/<int:pk>/customer/merge/", customers.customer_merge, name="customer_merge"),
     path(
         "tickets/<int:pk>/set/<str:name>/",
         actions.change_property,

@@ -26,7 +26,12 @@ pytestmark = pytest.mark.django_db
 
 # Views that take no browser session, so a forged cross-site request has nothing to ride on:
 # each authenticates its caller by a secret of its own (bearer token, webhook signature).
-CSRF_EXEMPT = {"public:inbound_email", "logistics:webhook_aftership", "logistics:webhook_17track"}
+CSRF_EXEMPT = {
+    "public:inbound_email",
+    "logistics:webhook_aftership",
+    "logistics:webhook_17track",
+    "messaging:webhook",
+}
 # GETs that write, each for a reason that is no state change an attacker could want.
 GET_WRITES: dict[str, set[str]] = {
     # The first visit creates the (unconfirmed) authenticator whose secret the QR code shows; a

@@ -1,12 +1,12 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
 from .channel_registry import ChannelAdapter, channel_adapter, channel_choices, channel_label, register_channel
-from .customers import customer_get_or_create, order_create
+from .customers import customer_find, customer_get_or_create, customer_merge, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
 from .events import ticket_event_record
 from .intake import Arrival, Received, Sender, intake_receive, message_receive_from_customer, ticket_create
 from .macros import MacroResult, macro_apply, macro_delete, macro_save, macros_editable_by, macros_visible_to
-from .messages import AttachmentInput, message_add_note, message_add_reply, message_add_system
+from .messages import AttachmentInput, message_add_note, message_add_reply, message_add_system, message_attach_files
 from .routing import agents_on_shift, is_on_shift
 from .sla import target_for
 from .sla_escalation import sla_sweep
@@ -36,7 +36,9 @@ __all__ = [
     "channel_adapter",
     "channel_choices",
     "channel_label",
+    "customer_find",
     "customer_get_or_create",
+    "customer_merge",
     "email_queue",
     "email_send",
     "emails_recover_interrupted",
@@ -52,6 +54,7 @@ __all__ = [
     "message_add_note",
     "message_add_reply",
     "message_add_system",
+    "message_attach_files",
     "message_receive_from_customer",
     "missing_facts",
     "order_create",

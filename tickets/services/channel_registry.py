@@ -31,6 +31,10 @@ class ChannelAdapter:
     # The channel recorded on the replies it sends.
     reply_channel: str = Channel.EMAIL
 
+    def check_reply(self, *, ticket: Ticket, body: str) -> None:
+        """Refuse (raise ServiceError) a reply the channel cannot deliver now, before anything is stored;
+        e.g. free text outside WhatsApp's customer-service window."""
+
     def send_reply(self, *, ticket: Ticket, message: Message) -> None:
         """Deliver an agent's public reply to the customer (after commit)."""
         if ticket.customer.email:

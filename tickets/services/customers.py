@@ -11,12 +11,16 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from helpdesk import roles
 from helpdesk.errors import ServiceError
 from helpdesk.language import normalise_language
+from workspace.audit import audit_record
 
-from ..models import Customer, Order
+from ..history import TicketEventKind
+from ..models import Customer, Order, Ticket
+from ._common import record_events
 
-__all__ = ["customer_get_or_create", "normalise_language", "order_create"]
+__all__ = ["customer_find", "customer_get_or_create", "customer_merge", "normalise_language", "order_create"]
 
 
 def _clean_email(email: str) -> str:
@@ -124,6 +128,67 @@ def customer_get_or_create(
         if found is None:
             raise
         return found
+
+
+def customer_find(identity: str) -> Customer | None:
+    """The customer known by this email address (any case) or phone number, or None."""
+    identity = (identity or "").strip()
+    if "@" in identity:
+        return Customer.objects.filter(email__iexact=identity).first()
+    try:
+        phone = _clean_phone(identity)
+    except ServiceError:
+        return None
+    return Customer.objects.filter(phone=phone).order_by("pk").first() if phone else None
+
+
+def _label(customer: Customer) -> str:
+    return f"{customer.name} <{customer.email or customer.phone or customer.pk}>"
+
+
+@transaction.atomic
+def customer_merge(*, source: Customer, target: Customer, actor: Any) -> Customer:
+    """Two records of one person (a WhatsApp number and the email they shop with) become one.
+    Everything that points at `source` (tickets, orders, compensation requests: every relation to
+    customers, whichever app holds it) moves to `target`, which learns the email, phone and app ids
+    it lacked (its own win where both have one); each moved ticket records the merge in its history,
+    its earlier events kept; the audit trail records who merged whom; `source` is then deleted."""
+    roles.require(actor, roles.WORK_TICKETS)
+    if source.pk == target.pk:
+        raise ServiceError(_("A customer cannot be merged into itself."))
+    locked = {
+        c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+    }
+    if len(locked) != 2:
+        raise ServiceError(_("This customer no longer exists."))
+    source, target = locked[source.pk], locked[target.pk]
+    ticket_ids = list(Ticket.objects.filter(customer=source).values_list("pk", flat=True))
+    for relation in Customer._meta.related_objects:
+        if relation.many_to_one or relation.one_to_many:
+            model: Any = relation.related_model
+            model._default_manager.filter(**{relation.field.name: source}).update(**{relation.field.name: target})
+    old_label, source_email = _label(source), source.email
+    changes: dict[str, Any] = {"external_ids": {**source.external_ids, **target.external_ids}}
+    if source.phone and not target.phone:
+        changes["phone"] = source.phone
+    if source_email and not target.email:
+        source.email = ""  # the address is unique: freed before the target takes it
+        source.save(update_fields=["email"])
+        changes["email"] = source_email
+    for field, value in changes.items():
+        setattr(target, field, value)
+    target.save(update_fields=list(changes))
+    record_events((pk, TicketEventKind.CUSTOMER_MERGED, old_label, _label(target)) for pk in ticket_ids)
+    audit_record(
+        action="customer_merged",
+        actor=actor,
+        target=target,
+        merged=old_label,
+        merged_id=source.pk,
+        tickets=len(ticket_ids),
+    )
+    source.delete()
+    return target
 
 
 def _money(amount: Any, currency: str) -> tuple[Decimal, str]:

@@ -159,6 +159,7 @@ def message_add_reply(
     if ticket.status == Status.CLOSED:
         raise ServiceError(_("A closed ticket cannot be replied to."))
     adapter = channel_adapter(ticket.channel)
+    adapter.check_reply(ticket=ticket, body=body)
     message = _add_message(
         ticket, MessageKind.REPLY, body, author, attachments, channel=adapter.reply_channel, is_automatic=is_automatic
     )
@@ -172,6 +173,15 @@ def message_add_reply(
         ticket_mark_opened(ticket, author)
     adapter.send_reply(ticket=ticket, message=message)
     return message
+
+
+@transaction.atomic
+def message_attach_files(*, message: Message, files: Iterable[Any]) -> list[str]:
+    """Files that reached us after their message was stored (a messaging app's media, fetched from the
+    provider later) added to it; the reasons for any refused file are returned, nothing else changes."""
+    accepted, notes = accept_attachments(files, keep_refused_as_notes=True)
+    _store_attachments(message, accepted)
+    return notes
 
 
 @transaction.atomic

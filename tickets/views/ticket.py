@@ -81,7 +81,8 @@ def _form_context(
 def _message_posted(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     ticket = selectors.ticket_for_user(request.user, pk)
     if kind == "reply":
-        notice = _("Reply sent to %(email)s.") % {"email": ticket.customer.email}
+        customer = ticket.customer
+        notice = _("Reply sent to %(email)s.") % {"email": customer.email or customer.phone or customer.name}
     else:
         notice = _("Note added. It is never shown to the customer.")
     if not wants_fragment(request):

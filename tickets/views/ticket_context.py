@@ -21,12 +21,12 @@ from ..forms import (
 )
 from ..history import event_rows
 from ..models import Attachment, CategoryField, FactType, Ticket
-from ..panels import render_panels
+from ..panels import mark_messages, render_panels
 from .workflow import workflow_context
 
 
 def thread_context(ticket: Ticket) -> dict[str, Any]:
-    return {"thread": selectors.ticket_thread(ticket)}
+    return {"thread": mark_messages(selectors.ticket_thread(ticket))}
 
 
 def summary_context(ticket: Ticket) -> dict[str, Any]:
