@@ -27,6 +27,7 @@ from logistics.models import (
     TrackingEvent,
     WebhookDelivery,
 )
+from messaging.models import InboundEvent, MediaFetch, OutboundMessage
 from policies.models import CompensationGrant, CompensationRequest, DecisionLog
 from returns.models import ReturnEvent, ReturnRequest
 from tickets.models import Attachment, Customer, InboundEmail, Message, Order, OutboundEmail, Ticket, TicketEvent
@@ -48,6 +49,12 @@ def _ticket_search_reset(tickets: QuerySet[Any]) -> None:
 def _case_search_reset(cases: QuerySet[Any]) -> None:
     if connection.vendor == "postgresql":
         cases.update(search_vector=SearchVector("problem", "solution", config="simple"))
+
+
+def _app_events(customer: Any) -> QuerySet[Any]:
+    """The raw messaging-app events that became one of their messages (linked by the message's id)."""
+    messages = Message.objects.filter(ticket__customer=customer).values("pk")
+    return InboundEvent.objects.filter(message_id__in=messages)
 
 
 def _inbound_emails(customer: Any) -> QuerySet[Any]:
@@ -110,6 +117,21 @@ def register_all() -> None:
         scrub={"to": "", "subject": ERASED, "body_text": ERASED, "body_html": "", "last_error": ""},
     )
     register_holding(InboundEmail, customer=_inbound_emails, ticket="ticket", scrub={"raw": b"", "reason": ""})
+    # A messaging app's raw event (their words, their number) is emptied; what was sent to them keeps
+    # its delivery status without the text or the address; a file's name and reference go.
+    register_holding(InboundEvent, customer=_app_events, scrub={"body": b"", "headers": {}, "payload": {}, "error": ""})
+    register_holding(
+        OutboundMessage,
+        customer="message__ticket__customer",
+        ticket="message__ticket",
+        scrub={"recipient": "", "payload": {}, "error": ""},
+    )
+    register_holding(
+        MediaFetch,
+        customer="message__ticket__customer",
+        ticket="message__ticket",
+        scrub={"filename": "", "media_ref": "", "error": ""},
+    )
     register_holding(
         CompensationRequest,
         customer="customer",
