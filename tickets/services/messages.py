@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type, stored_name
+from workspace.live.streams import publish_many
 
 from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
-from ._common import append_search_text, ensure_can_work
+from ._common import append_search_text, ensure_can_work, ticket_changes
 from .channel_registry import channel_adapter
 from .sla import sla_first_response, sla_reviewed
 from .tickets import ticket_mark_opened, ticket_mark_pending
@@ -133,6 +134,9 @@ def message_store(
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=message.created_at)
     ticket.last_activity_at = message.created_at
     append_search_text(ticket, message.body)
+    publish_many(
+        ticket_changes(ticket.pk, [ticket.team_id], "message", message=message.pk, message_kind=str(message.kind))
+    )
     return message
 
 

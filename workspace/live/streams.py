@@ -59,7 +59,7 @@ def publish_many(changes: Iterable[Change]) -> None:
     if not rows:
         return
     counts = Counter(stream for stream, _kind, _payload in rows)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's transaction, if any: no savepoint
         last = _advance(counts)
         next_seq = {name: last[name] - count + 1 for name, count in counts.items()}
         events = []
