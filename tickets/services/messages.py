@@ -146,6 +146,19 @@ def _add_message(
     return message_store(ticket, kind, body, author, accept_attachments(attachments)[0], **extra)
 
 
+class ReplyCrossed(ServiceError):
+    """The customer wrote after the last message the agent saw: the reply may answer an old question."""
+
+    def __init__(self, newer: list[Message]) -> None:
+        super().__init__(
+            _(
+                "The customer wrote again while you were writing. Read the new message, "
+                "then send anyway or change your reply."
+            ),
+        )
+        self.newer = newer
+
+
 @transaction.atomic
 def message_add_reply(
     *,
@@ -155,12 +168,23 @@ def message_add_reply(
     attachments: Iterable[Any] = (),
     set_pending: bool = False,
     is_automatic: bool = False,
+    seen_message_id: int | None = None,
 ) -> Message:
     """A public reply: recorded on the ticket and sent to the customer (after commit) by the
-    ticket's channel."""
+    ticket's channel. Given the last message the agent saw (`seen_message_id`), a newer message
+    from the customer refuses the reply (ReplyCrossed, with those messages); sending again with
+    the newest one seen goes through."""
     ensure_can_work(author, ticket)
     if ticket.status == Status.CLOSED:
         raise ServiceError(_("A closed ticket cannot be replied to."))
+    if seen_message_id is not None:
+        newer = list(
+            Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER, pk__gt=seen_message_id)
+            .select_related("author")
+            .order_by("pk")[:5]
+        )
+        if newer:
+            raise ReplyCrossed(newer)
     adapter = channel_adapter(ticket.channel)
     message = _add_message(
         ticket, MessageKind.REPLY, body, author, attachments, channel=adapter.reply_channel, is_automatic=is_automatic

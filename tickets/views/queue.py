@@ -104,6 +104,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "waiting_by_team": selectors.waiting_by_team(user) if roles.is_supervisor(user) else [],
         "page_sizes": PAGE_SIZES,
         "oob_tabs": wants_fragment(request),
+        "live_streams": [f"queue:team:{team_id}"] if team_id else [],  # the live page watches its team's queue
     }
     template = "tickets/queue/_results.html" if context["oob_tabs"] else "tickets/queue/page.html"
     return vary_on_htmx(render(request, template, context))
