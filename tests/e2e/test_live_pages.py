@@ -204,3 +204,29 @@ def test_a_page_that_lost_its_socket_and_redis_recovers_every_update_once(agent_
     expect(bruno.locator("#thread article.msg")).to_have_count(5)  # the customer's first message and 4 notes
     assert re.search(r"After the outage$", notes.last.inner_text().strip().splitlines()[-1])
     assert not_reloaded(bruno)
+
+
+def test_the_queue_rows_and_the_bell_update_themselves(agent_page, ticket, actors):
+    from tickets.models import Priority
+    from workspace.notifications import notify
+
+    anna = agent_page(actors.l1, "/queue/?view=team&status=new")
+    rows = anna.locator("#queue-results tbody tr")
+    expect(rows).to_have_count(1)
+    expect(anna.locator("#bell .count")).to_have_count(0)
+
+    arrived = services.ticket_create(
+        customer=actors.customer, subject="Wrong size delivered", body="I ordered M.", channel=Channel.WEB
+    )
+    expect(anna.locator(f'tr[data-ticket="{arrived.pk}"]')).to_contain_text("Wrong size delivered")  # comes
+
+    services.ticket_set_priority(ticket=arrived, priority=Priority.URGENT, actor=actors.l2)
+    expect(anna.locator(f'tr[data-ticket="{arrived.pk}"] .badge.prio-{Priority.URGENT}')).to_be_visible()  # changes
+
+    services.ticket_set_status(ticket=ticket, status=Status.PENDING, actor=actors.l2)
+    expect(anna.locator(f'tr[data-ticket="{ticket.pk}"]')).to_have_count(0)  # goes: no longer new
+    expect(rows).to_have_count(1)
+
+    notify(users=[actors.l1], key="test:bell", text="Something for Anna")
+    expect(anna.locator("#bell .count")).to_have_text("1")
+    assert not_reloaded(anna)
