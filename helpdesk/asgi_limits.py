@@ -14,7 +14,6 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TOO_LARGE = 413
 
@@ -30,7 +29,7 @@ def _content_length(scope: Scope) -> int | None:
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: Any) -> None:  # Django's handler types its messages more narrowly
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
