@@ -230,3 +230,44 @@ def test_the_queue_rows_and_the_bell_update_themselves(agent_page, ticket, actor
     notify(users=[actors.l1], key="test:bell", text="Something for Anna")
     expect(anna.locator("#bell .count")).to_have_text("1")
     assert not_reloaded(anna)
+
+
+def test_the_approvals_page_shows_requests_as_they_come_and_drops_them_when_decided(agent_page, actors, teams):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from helpdesk import roles
+    from policies import services as compensation
+    from policies.models import Decision, ExchangeRate
+    from policies.services.rates import rate_day
+    from tests.factories import OrderFactory, TicketFactory, make_staff
+
+    other_supervisor = make_staff(team=teams.europe, tier="L3", group=roles.SUPERVISOR_GROUP, username="super2")
+    ExchangeRate.objects.create(currency="EUR", date=rate_day(), units_per_usd=Decimal("0.8"))
+    order = OrderFactory(customer=actors.customer, currency="EUR", total=Decimal("500.00"), placed_at=timezone.now())
+    late = TicketFactory(customer=actors.customer, team=teams.europe, order=order, language="de")
+    sofia = agent_page(actors.supervisor, "/approvals/")
+    cards = sofia.locator("#approvals-list article.approval")
+    expect(sofia.locator("[data-approvals-empty]")).to_be_visible()
+
+    waiting = compensation.compensation_request_create(
+        ticket=late,
+        actor=actors.l1,
+        kind="partial_refund",
+        reason="late",
+        amount="74.00",  # USD 92.50: over L1's
+    )
+    expect(cards).to_have_count(1)  # comes
+    expect(sofia.locator(f"#approval-{waiting.pk}")).to_contain_text(late.reference)
+    expect(sofia.locator("#approvals-count")).to_have_text("1")
+    expect(sofia.locator("[data-approvals-empty]")).to_have_count(0)
+    expect(sofia.locator("#bell .count")).to_have_text("1")  # and her bell says so
+
+    compensation.compensation_request_decide(
+        request=waiting, actor=other_supervisor, decision=Decision.APPROVED, comment="Late by three weeks."
+    )
+    expect(cards).to_have_count(0)  # goes: decided by someone else
+    expect(sofia.locator("[data-approvals-empty]")).to_be_visible()
+    expect(sofia.locator("#approvals-count")).to_have_text("0")
+    assert not_reloaded(sofia)

@@ -206,3 +206,17 @@ def test_others_on_the_ticket_hear_who_is_viewing_and_typing(client, actors):
     ]
     assert all(p["ticket"] == ticket.pk for p in heard)
     assert anna_hears_nothing
+
+
+def test_a_supervisor_who_has_not_confirmed_a_code_gets_no_socket_where_two_factor_is_required(
+    client, actors, settings
+):
+    settings.TWO_FACTOR_REQUIRED = True
+
+    async def scenario() -> Any:
+        socket = socket_for(client, actors.supervisor)
+        connected, code = await socket.connect()
+        await socket.disconnect()
+        return connected, code
+
+    assert run(scenario) == (False, 4403)
