@@ -67,7 +67,7 @@
     if (message.presence) return presence.heard(message.presence);
     const stream = message.stream;
     if (!streams.includes(stream)) return;
-    if (message.reload) return location.reload();
+    if (message.reload) return reloadOnce();
     if (message.subscribed) {
       if (last[stream] === undefined || message.seq > last[stream]) remember(stream, message.seq);
       if (stream.startsWith("ticket:")) presence.announce();
@@ -77,6 +77,20 @@
     if (last[stream] !== undefined && message.seq <= last[stream]) return; // already applied
     remember(stream, message.seq);
     pending = pending.then(() => apply(stream, message)).catch(() => undefined);
+  }
+
+  // A page told to reload reloads, but not again within a minute: a page that keeps missing too
+  // much says it is paused instead of reloading in a loop.
+  function reloadOnce() {
+    const last = Number.parseInt(sessionStorage.getItem("live:reloaded") || "0", 10);
+    if (Date.now() - last < 60000) return showPaused(true);
+    try {
+      sessionStorage.setItem("live:reloaded", String(Date.now()));
+    } catch (_error) {
+      // without storage the reload still happens
+    }
+    location.reload();
+    return undefined;
   }
 
   function apply(stream, message) {

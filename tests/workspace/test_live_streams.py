@@ -151,3 +151,17 @@ def test_redis_out_of_reach_loses_no_change(settings, caplog):
 
     assert seqs("ticket:31") == [1]
     assert "live doorbell not sent for ticket:31" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_page_just_rendered_starts_at_most_a_replay_behind_the_newest(clock):
+    from workspace.live.streams import start_for_page
+
+    rendered = timezone.now() - timedelta(seconds=1)
+    for _ in range(10):  # a busy queue while the page was on its way
+        publish("queue:team:5", "row", {"ticket": 1})
+
+    assert start_for_page("queue:team:5", rendered, cap=3) == 7  # not 0: it would only be told to reload
+    assert start_for_page("queue:team:5", rendered, cap=50) == 0
+    assert start_for_page("queue:team:5", timezone.now() + timedelta(seconds=1), cap=50) == 10
+    assert start_for_page("queue:team:6", rendered, cap=3) == 0

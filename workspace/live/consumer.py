@@ -26,7 +26,7 @@ from helpdesk.names import person_name
 
 from ..two_factor import requires_two_factor
 from .access import may_watch
-from .streams import check_stream, events_after, group_name, seq_before
+from .streams import check_stream, events_after, group_name, start_for_page
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if since is None or since.tzinfo is None:
             return None
         moment: datetime = since - SINCE_MARGIN
-        return int(await database_sync_to_async(seq_before)(stream, moment))
+        return int(await database_sync_to_async(start_for_page)(stream, moment, cap=settings.LIVE_REPLAY_MAX))
 
     async def live_doorbell(self, event: dict[str, Any]) -> None:
         stream = event.get("stream", "")
