@@ -220,3 +220,20 @@ def test_a_supervisor_who_has_not_confirmed_a_code_gets_no_socket_where_two_fact
         return connected, code
 
     assert run(scenario) == (False, 4403)
+
+
+def test_a_page_ahead_of_the_stream_is_told_to_reload(client, actors):
+    """Numbers the stream never reached (the database restored from an older backup): the page's
+    state cannot be trusted, so it renders afresh."""
+    with transaction.atomic():
+        publish(f"user:{actors.l1.pk}", "notice")
+
+    async def scenario() -> dict[str, Any]:
+        socket = socket_for(client, actors.l1)
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"subscribe": f"user:{actors.l1.pk}", "after": 40})
+        answer = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return answer
+
+    assert run(scenario) == {"stream": f"user:{actors.l1.pk}", "reload": True}

@@ -26,7 +26,7 @@ from helpdesk.names import person_name
 
 from ..two_factor import requires_two_factor
 from .access import may_watch
-from .streams import check_stream, events_after, group_name, start_for_page
+from .streams import check_stream, events_after, group_name, newest_seq, start_for_page
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if after is None:
             await self.send_json({"stream": stream, "refused": True})
             return
+        if after < 0:
+            await self.send_json({"stream": stream, "reload": True})
+            return
         # Join first, then read: a doorbell rung meanwhile waits behind this handler and finds nothing new.
         await self.channel_layer.group_add(group_name(stream), self.channel_name)
         self.last[stream] = after
@@ -96,7 +99,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def _start_after(self, content: dict[str, Any], stream: str) -> int | None:
         after = content.get("after")
         if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
-            return after
+            # A number the stream never reached (its data restored from an older backup): start afresh.
+            return after if after <= await database_sync_to_async(newest_seq)(stream) else -1
         since = parse_datetime(str(content.get("since", "")))
         if since is None or since.tzinfo is None:
             return None

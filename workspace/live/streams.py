@@ -137,12 +137,15 @@ def events_after(stream: str, after: int, *, limit: int) -> list[LiveEvent]:
     return list(LiveEvent.objects.filter(stream=stream, seq__gt=after).order_by("seq")[:limit])
 
 
+def newest_seq(stream: str) -> int:
+    return int(LiveStream.objects.filter(name=stream).values_list("last_seq", flat=True).first() or 0)
+
+
 def start_for_page(stream: str, rendered: datetime, *, cap: int) -> int:
     """Where a page rendered at `rendered` starts: after the events created before it, and never
     more than `cap` behind the newest (a page just rendered shows what a busy stream said meanwhile;
     telling it to reload would only render it again)."""
-    newest = LiveStream.objects.filter(name=stream).values_list("last_seq", flat=True).first() or 0
-    return max(seq_before(stream, rendered), int(newest) - cap)
+    return max(seq_before(stream, rendered), newest_seq(stream) - cap)
 
 
 def seq_before(stream: str, moment: datetime) -> int:
