@@ -152,9 +152,19 @@
     }
   }
 
+  // The summary, properties and history of the ticket, each replacing the element of its id.
   async function refreshSummary() {
     const anchor = document.getElementById("presence");
-    if (anchor) swapIn(document.getElementById("ticket-summary"), await fragment(anchor.dataset.summaryUrl));
+    const html = anchor && (await fragment(anchor.dataset.summaryUrl));
+    if (!html) return;
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    [...template.content.children].forEach((fresh) => {
+      const old = fresh.id && document.getElementById(fresh.id);
+      if (!old) return;
+      old.replaceWith(fresh);
+      if (window.htmx) window.htmx.process(fresh);
+    });
   }
 
   async function refreshRow(id) {

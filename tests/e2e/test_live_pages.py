@@ -197,6 +197,7 @@ def test_a_page_that_lost_its_socket_and_redis_recovers_every_update_once(agent_
     for text in ("Before the outage", "During the outage, first", "During the outage, second"):
         expect(bruno.locator("#thread article.msg.note", has_text=text)).to_have_count(1)
     expect(bruno.locator("#ticket-summary .badge.status-pending")).to_be_visible()
+    expect(bruno.locator("#prop-status")).to_have_value("pending")  # the side panel follows too
     expect(bruno.locator("#live-status")).to_be_hidden()
 
     services.message_add_note(ticket=ticket, author=actors.l1, body="After the outage")  # live again

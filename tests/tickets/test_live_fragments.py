@@ -102,17 +102,20 @@ def test_another_teams_agent_gets_no_fragment(client, actors):
     assert client.get(reverse("tickets:summary", args=[ticket.pk])).status_code == 404
 
 
-def test_the_summary_fragment_shows_the_new_status_and_assignee(client, actors):
+def test_the_changed_fragment_shows_the_new_status_and_assignee_with_properties_and_history(client, actors):
     ticket = new_ticket(actors)
     services.ticket_assign(ticket=ticket, assignee=actors.l2, actor=actors.l1)
     services.ticket_set_status(ticket=ticket, status=Status.PENDING, actor=actors.l1)
     client.force_login(actors.l1)
 
-    html = client.get(reverse("tickets:summary", args=[ticket.pk])).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("tickets:summary", args=[ticket.pk])).content.decode()
 
-    assert 'id="ticket-summary"' in html
-    assert "status-pending" in html
-    assert actors.l2.get_username() in html or actors.l2.get_full_name() in html
+    assert 'id="ticket-summary"' in html and 'id="ticket-properties"' in html and 'id="ticket-history"' in html
+    summary = html[: html.index('id="ticket-properties"')]
+    assert "status-pending" in summary
+    assert actors.l2.get_username() in summary or actors.l2.get_full_name() in summary
+    assert len(queries) <= 12
 
 
 def test_a_queue_row_comes_while_listed_and_goes_when_not(client, actors):

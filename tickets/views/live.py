@@ -1,5 +1,5 @@
 """The fragments a live page fetches when its websocket says something changed: one message of a
-thread, a ticket's summary line, one row of a queue. Each reads a fixed number of rows."""
+thread, a ticket's summary, properties and history, one row of a queue. Each reads a fixed number of rows."""
 
 from __future__ import annotations
 
@@ -32,8 +32,11 @@ def message(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
 @staff_view()
 @require_GET
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a change of status, assignee, priority, tags... alters on the ticket page: the summary
+    line, the properties panel and the history, each put in place by its id."""
     ticket = selectors.ticket_for_user(request.user, pk)
-    return render(request, "tickets/ticket/_summary.html", ctx.summary_context(ticket))
+    context = {**ctx.summary_context(ticket), **ctx.properties_context(request, ticket), **ctx.history_context(ticket)}
+    return render(request, "tickets/ticket/_live_changed.html", context)
 
 
 @staff_view()
