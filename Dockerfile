@@ -11,4 +11,4 @@ RUN pip install -e . \
     && mkdir -p var/media && chown -R helpdesk var
 USER helpdesk
 EXPOSE 8000
-CMD ["gunicorn", "helpdesk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "helpdesk.asgi:application", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

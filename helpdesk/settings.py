@@ -79,6 +79,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
+ASGI_APPLICATION = "helpdesk.asgi.application"
+# The module whose `websocket_urlpatterns` the ASGI application routes (the project package imports no app).
+WEBSOCKET_URLCONF = "workspace.live.routing"
 
 TEMPLATES = [
     {
@@ -226,6 +229,22 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CACHES = {"default": env.cache_url("CACHE_URL", default=REDIS_URL.replace("redis://", "rediscache://", 1))}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "helpdesk.cache.HelpdeskRedisCache"  # the same, reusing its Redis clients
+# The live workspace's doorbells between server processes: Redis shared by them all. Only the quick
+# start without Redis (a filesystem broker) keeps them in memory, good for one process.
+CHANNEL_LAYERS: dict[str, dict[str, object]] = {
+    "default": (
+        {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        if CELERY_BROKER_URL.startswith("filesystem://")
+        else {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "helpdesk-live", "capacity": 500, "expiry": 30},
+        }
+    )
+}
+# Live streams: events kept this long for pages that reconnect; a page that missed more than
+# LIVE_REPLAY_MAX events of one stream reloads instead.
+LIVE_EVENTS_KEEP_HOURS: int = env.int("LIVE_EVENTS_KEEP_HOURS", default=24)
+LIVE_REPLAY_MAX: int = env.int("LIVE_REPLAY_MAX", default=200)
 # Rendered queue pages and ticket lists live this long at most; any ticket change expires them at once.
 PAGE_CACHE_SECONDS: int = env.int("PAGE_CACHE_SECONDS", default=30)
 CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -289,6 +308,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(seconds=env.int("MESSAGING_SWEEP_SECONDS", default=30)),
     },
     "messaging-purge-events": {"task": "messaging.tasks.purge_events", "schedule": crontab(hour=3, minute=45)},
+    "workspace-prune-live-events": {"task": "workspace.tasks.prune_live_events", "schedule": timedelta(hours=1)},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),

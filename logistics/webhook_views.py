@@ -8,6 +8,7 @@ Nothing is stored on any refusal.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -45,9 +46,10 @@ def _read_to_end(stream: object, limit: int) -> bytes:
 
 def read_body(request: HttpRequest, limit: int) -> bytes:
     """The body as received, at most `limit` bytes, whatever the transfer encoding. Django reads
-    only Content-Length bytes, so a chunked body (no Content-Length) would read as empty and its
-    signature fail: it is read from the server's stream to its end, which WSGI servers that decode
-    chunked bodies (gunicorn, uWSGI, mod_wsgi) say is safe with wsgi.input_terminated."""
+        only Content-Length bytes, so a chunked body (no Content-Length) would read as empty and its
+        signature fail: it is read from the server's stream to its end, which WSGI servers that decode
+        chunked bodies (gunicorn, uWSGI, mod_wsgi) say is safe with wsgi.input_terminated; under ASGI the
+    server has already decoded it and Django spooled it whole."""
     raw_length = request.META.get("CONTENT_LENGTH") or ""
     chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
     if raw_length or not chunked:
@@ -60,6 +62,9 @@ def read_body(request: HttpRequest, limit: int) -> bytes:
         body = request.read(limit + 1)
     elif request.META.get("wsgi.input_terminated"):
         body = _read_to_end(request.META["wsgi.input"], limit)
+    elif isinstance(request, ASGIRequest):
+        # The ASGI server (uvicorn) decoded the chunks and Django holds the whole body: read it all.
+        body = _read_to_end(request, limit)
     else:
         raise BodyUnreadable("this server cannot read a chunked body: send a Content-Length", 411)
     if len(body) > limit:

@@ -26,6 +26,7 @@ from . import selectors, services
 from .forms import CompensationRequestForm, DecisionForm
 from .models import RequestState
 from .panel import BOUND_FORM_ATTRIBUTE, compensation_panel, decision_context
+from .services.audience import APPROVALS_STREAM
 
 
 def _visible_ticket(request: HttpRequest, ticket_pk: int) -> Ticket:
@@ -44,7 +45,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "policies/queue.html",
-        {"rows": rows, "waiting": waiting, "capped": waiting > selectors.COUNT_CAP, "nav": "approvals"},
+        {
+            "rows": rows,
+            "waiting": waiting,
+            "capped": waiting > selectors.COUNT_CAP,
+            "nav": "approvals",
+            "live_streams": [APPROVALS_STREAM],
+        },
     )
 
 

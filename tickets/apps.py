@@ -7,7 +7,10 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
+        from workspace.live.access import register_stream_access
+
         from .adapters import BUILT_IN
+        from .live_access import may_watch_queue, may_watch_ticket
         from .panels import register_panel
         from .services.channel_registry import register_channel
         from .sla_panel import sla_panel_context
@@ -16,6 +19,8 @@ class TicketsConfig(AppConfig):
             register_channel(adapter)
 
         register_panel("sla", template="tickets/sla_panel.html", context=sla_panel_context, order=10)
+        register_stream_access("ticket", may_watch_ticket)
+        register_stream_access("queue", may_watch_queue)
         self._expire_cached_pages_on_change()
 
     def _expire_cached_pages_on_change(self) -> None:

@@ -108,6 +108,8 @@ class MessageForm(forms.Form):
 
 class ReplyForm(MessageForm):
     set_pending = forms.BooleanField(label=_("Set to pending (waiting on the customer)"), required=False)
+    # The newest message on the page when the agent wrote: a newer one from the customer holds the reply once.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -309,6 +309,17 @@ def queue_tickets(
     )
 
 
+def queue_row(user: Any, view: str, filters: QueueFilters, pk: int) -> Ticket | None:
+    """One ticket as a row of a queue view with its filters, or None when that view does not list it."""
+    tickets = _apply_status(_apply_filters(queue_base(user, view), filters), filters.status)
+    return (
+        tickets.select_related("customer", "category", "assignee", "team")
+        .defer("search_text", "search_vector", "facts", "customer__external_ids")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def count_capped(tickets: QuerySet[Ticket], cap: int = WAITING_CAP) -> tuple[int, bool]:
     """How many rows, counting at most cap + 1 (a COUNT over a LIMITed subquery)."""
     count = tickets.order_by().values("pk")[: cap + 1].count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, attachments, bulk, create, customers, macros, queue, ticket, workflow
+from .views import actions, attachments, bulk, create, customers, live, macros, queue, ticket, workflow
 
 app_name = "tickets"
 
@@ -9,11 +9,14 @@ urlpatterns = [
     path("queue/bulk/", bulk.apply, name="bulk"),
     path("queue/bulk/<int:pk>/", bulk.summary, name="bulk_summary"),
     path("queue/bulk/<int:pk>/undo/", bulk.undo, name="bulk_undo"),
+    path("queue/rows/<int:pk>/", live.queue_row, name="queue_row"),
     path("tickets/new/", create.create, name="create"),
     path("tickets/new/customer/", create.customer_lookup, name="customer_lookup"),
     path("tickets/<int:pk>/", ticket.detail, name="detail"),
     path("tickets/<int:pk>/reply/", ticket.reply, name="reply"),
     path("tickets/<int:pk>/note/", ticket.note, name="note"),
+    path("tickets/<int:pk>/summary/", live.summary, name="summary"),
+    path("tickets/<int:pk>/messages/<int:message_pk>/", live.message, name="message"),
     path("tickets/<int:pk>/facts/", actions.record_facts, name="facts"),
     path("tickets/<int:pk>/merge/", actions.merge, name="merge"),
     path("tickets/<int:pk>/tags/", workflow.change_tags, name="tags"),

@@ -1,4 +1,5 @@
-"""Worker heartbeats, in-app notifications and the audit trail: written by the system, read here, never edited."""
+"""Worker heartbeats, in-app notifications, the audit trail and the live pages' streams: written by the
+system, read here, never edited."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.admin_base import ReadOnlyAdmin
 from helpdesk.names import person_column
 
-from .models import AuditEntry, Notification, WorkerHeartbeat
+from .models import AuditEntry, LiveEvent, LiveStream, Notification, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -34,5 +35,24 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor_name", "ip", "action", "target_type", "target_id"]
     list_filter = ["action"]
     search_fields = ["actor_name", "ip", "target_id"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(LiveStream)
+class LiveStreamAdmin(ReadOnlyAdmin):
+    """How far each live stream has counted (a page that reconnects asks for what came after its number)."""
+
+    list_display = ["name", "last_seq"]
+    search_fields = ["name"]
+    show_full_result_count = False
+
+
+@admin.register(LiveEvent)
+class LiveEventAdmin(ReadOnlyAdmin):
+    """The numbered changes kept for pages that reconnect; pruned by the beat after LIVE_EVENTS_KEEP_HOURS."""
+
+    list_display = ["created_at", "stream", "seq", "kind", "payload"]
+    search_fields = ["stream"]
     date_hierarchy = "created_at"
     show_full_result_count = False

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class WorkerHeartbeat(models.Model):
@@ -69,3 +70,31 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit entries cannot be deleted")
+
+
+class LiveStream(models.Model):
+    """The last number given in one live stream (`ticket:12`, `queue:team:3`, `user:5`, ...): the
+    row a writer locks to number its events, so numbers come in commit order with no gaps."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_seq}"
+
+
+class LiveEvent(models.Model):
+    """One numbered change of a live stream, kept a while for the pages that reconnect and ask for
+    what they missed (the channel layer only rings the bell; this is the truth)."""
+
+    stream = models.CharField(max_length=100)
+    seq = models.BigIntegerField()
+    kind = models.CharField(max_length=32)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="live_event_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.stream}#{self.seq} {self.kind}"

@@ -12,3 +12,11 @@ def heartbeat(token: str = "") -> str:
     token = token or uuid.uuid4().hex
     WorkerHeartbeat.objects.get_or_create(token=token, defaults={"hostname": socket.gethostname()})
     return token
+
+
+@shared_task(name="workspace.tasks.prune_live_events")
+def prune_live_events() -> int:
+    """Drop live events past their retention (beat, hourly); safe to run twice."""
+    from .live.streams import live_events_prune
+
+    return live_events_prune()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from helpdesk.decorators import staff_view
 
+from .live.streams import publish
 from .models import Notification
 
 NOTIFICATIONS_SHOWN = 50
@@ -23,7 +25,11 @@ def notifications_bell(request: HttpRequest) -> HttpResponse:
 @staff_view()
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        Notification.objects.filter(user_id=request.user.pk or 0, read_at__isnull=True).update(read_at=timezone.now())
+        with transaction.atomic():
+            Notification.objects.filter(user_id=request.user.pk or 0, read_at__isnull=True).update(
+                read_at=timezone.now()
+            )
+            publish(f"user:{request.user.pk}", "read")
         return redirect("notifications")
     items = Notification.objects.filter(user_id=request.user.pk or 0).order_by("-created_at", "-id")[
         :NOTIFICATIONS_SHOWN

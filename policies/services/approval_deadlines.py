@@ -17,7 +17,7 @@ from tickets.services.events import ticket_event_record
 from workspace.notifications import notify
 
 from ..models import CompensationRequest, RequestState
-from .audience import staff_language, staff_time_zone, supervisors
+from .audience import approvals_changed, staff_language, staff_time_zone, supervisors
 from .outcome import describe
 
 
@@ -57,6 +57,7 @@ def _escalate(request: CompensationRequest) -> None:
     users = list(supervisors(with_admins=True).exclude(pk=request.requested_by_id))
     ticket_event_record(ticket=request.ticket, kind="compensation_escalated", data={"new": describe(request)})
     _tell(request, users, step="escalate")
+    approvals_changed(request)  # now any supervisor's to decide
 
 
 def _tell(request: CompensationRequest, users: Iterable[Any], *, step: str) -> None:

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from helpdesk import roles
 from tickets.scope import can_see_ticket
+from workspace.live.streams import publish
 
 from ..models import CompensationRequest
 
@@ -45,3 +46,16 @@ def staff_time_zone(user: Any) -> str:
     """Their profile's zone; empty (the support centre's) without a profile."""
     profile = getattr(user, "agent_profile", None)
     return profile.time_zone if profile is not None else ""
+
+
+APPROVALS_STREAM = "approvals:all"
+
+
+def approvals_changed(request: CompensationRequest) -> None:
+    """Supervisors' approvals pages refresh: a request waits, or was decided. One stream for all
+    (an escalated request is any supervisor's); each page shows only what its reader may decide."""
+    publish(APPROVALS_STREAM, "request", {"request": request.pk, "state": str(request.state)})
+
+
+def may_watch_approvals(user: Any, rest: str) -> bool:
+    return rest == "all" and roles.is_supervisor(user)

@@ -12,7 +12,7 @@ from helpdesk import roles
 from helpdesk.errors import Conflict, NotAllowed, NotFound, ServiceError
 
 from ..models import CompensationRequest, Decision, RequestState
-from .audience import may_decide_scope
+from .audience import approvals_changed, may_decide_scope
 from .outcome import record_decision
 
 MAX_COMMENT = 2000
@@ -55,4 +55,5 @@ def compensation_request_decide(
         raise Conflict(_("Another supervisor decided this request meanwhile."))
     request.refresh_from_db()  # the row as decided: final from here on (the model refuses to save it again)
     record_decision(request, actor=actor, decision=decision, comment=comment)
+    approvals_changed(request)
     return request

@@ -21,7 +21,7 @@ from workspace.audit import audit_record
 from workspace.notifications import notify
 
 from ..models import COUNTED_STATES, CompensationRequest, Decision, MessageMode, RequestState, TierAuthority
-from .audience import supervisors
+from .audience import approvals_changed, supervisors
 from .outcome import describe, record_decision
 from .rates import exchange_rate_for, rate_day, usd_value
 from .validation import clean_request
@@ -146,6 +146,7 @@ def compensation_request_create(
         ticket_event_record(ticket=ticket, kind="compensation_requested", actor=actor, data={"new": describe(request)})
         _audit_requested(request)
         _tell_team_supervisors(request)
+        approvals_changed(request)
         return request
     request.state = RequestState.APPROVED
     request.decided_by = actor

@@ -198,3 +198,16 @@ def test_an_agents_customers_and_orders_are_found_through_the_tickets_indexes(ac
     assert len(plans) == 3
     assert_indexed(plans, "tickets_ticket")
     assert all("Index" in plan for _sql, plan in plans), plans
+
+
+def test_a_live_page_reads_its_missed_events_and_the_beat_prunes_them_through_indexes(db):
+    from workspace.live.streams import events_after, live_events_prune, publish_many, start_for_page
+    from workspace.models import LiveEvent
+
+    publish_many((f"ticket:{n % 50}", "event", {}) for n in range(2000))
+    plans = plans_of(lambda: events_after("ticket:7", 10, limit=201), "workspace_liveevent")
+    plans += plans_of(lambda: start_for_page("ticket:7", timezone.now(), cap=200), "workspace_liveevent")
+    assert_indexed(plans, "workspace_liveevent")
+    pruned = plans_of(lambda: live_events_prune(older_than_hours=1), "workspace_liveevent", kinds=("SELECT", "DELETE"))
+    assert_indexed(pruned, "workspace_liveevent", limited_without_sort=False)
+    assert LiveEvent.objects.count() == 2000  # rolled back: the plans were only looked at

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 from pathlib import Path
 
 import pytest
 import requests
+from websockets.sync.client import connect
 
 from .conftest import PYTHON, free_port, running, wait_for
 
@@ -57,6 +59,16 @@ def test_make_run_serves_the_login_page_and_a_demo_agent_signs_in(tmp_path, work
         assert response.url.startswith(f"{base}/queue"), response.url
         assert "Anna Keller" in response.text
         assert "filesystem broker" in log.read_text()
+
+        # The same server speaks websocket: the queue page's live socket accepts the signed-in agent.
+        stream = re.search(r'data-live-streams="(user:\d+)', response.text).group(1)
+        cookie = f"sessionid={session.cookies['sessionid']}"
+        with connect(f"ws://127.0.0.1:{port}/ws/live/", additional_headers={"Cookie": cookie, "Origin": base}) as ws:
+            ws.send(json.dumps({"subscribe": stream, "after": 0}))
+            answer = json.loads(ws.recv(timeout=10))
+            while "subscribed" not in answer:
+                answer = json.loads(ws.recv(timeout=10))
+        assert answer["stream"] == stream
 
         # A tracking aggregator posts a signed sample delivery with chunked transfer encoding (no
         # Content-Length): the quick start's server reads it whole, and the signature holds.

@@ -6,7 +6,14 @@ from .email import email_queue, email_send, emails_recover_interrupted, emails_r
 from .events import ticket_event_record
 from .intake import Arrival, Received, Sender, intake_receive, message_receive_from_customer, ticket_create
 from .macros import MacroResult, macro_apply, macro_delete, macro_save, macros_editable_by, macros_visible_to
-from .messages import AttachmentInput, message_add_note, message_add_reply, message_add_system, message_attach_files
+from .messages import (
+    AttachmentInput,
+    ReplyCrossed,
+    message_add_note,
+    message_add_reply,
+    message_add_system,
+    message_attach_files,
+)
 from .routing import agents_on_shift, is_on_shift
 from .sla import target_for
 from .sla_escalation import sla_sweep
@@ -31,6 +38,7 @@ __all__ = [
     "ChannelAdapter",
     "MacroResult",
     "Received",
+    "ReplyCrossed",
     "Sender",
     "agents_on_shift",
     "channel_adapter",

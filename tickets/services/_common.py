@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from helpdesk import roles
 from helpdesk.bulk import insert_rows
 from helpdesk.errors import NotAllowed, NotFound
+from workspace.live.streams import Change, publish_many
 
 from ..history import is_event_kind
 from ..models import Ticket, TicketEvent
@@ -39,14 +40,26 @@ def _value(value: Any) -> str:
     return str(value if value is not None else "")[:255]
 
 
+def ticket_changes(ticket_id: int, team_ids: Iterable[int | None], kind: str, **payload: Any) -> list[Change]:
+    """What the live pages hear of a change to a ticket: its own stream, and the queue rows of its
+    team (of both teams when it moved)."""
+    changes: list[Change] = [(f"ticket:{ticket_id}", kind, payload)]
+    teams = sorted({team_id for team_id in team_ids if team_id})
+    changes += [(f"queue:team:{team_id}", "row", {"ticket": ticket_id}) for team_id in teams]
+    return changes
+
+
 def record_event(ticket: Ticket, actor: Any, kind: str, old: Any = "", new: Any = "") -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         kind=_checked_kind(kind),
         old_value=_value(old),
         new_value=_value(new),
     )
+    teams = [ticket.team_id, int(old)] if kind == "team" and str(old).isdigit() else [ticket.team_id]
+    publish_many(ticket_changes(ticket.pk, teams, "event", event=str(kind)))
+    return event
 
 
 def record_events(rows: Iterable[EventToRecord], *, created: datetime | None = None, actor: Any = None) -> None:
@@ -54,13 +67,17 @@ def record_events(rows: Iterable[EventToRecord], *, created: datetime | None = N
     one INSERT whatever their number."""
     created = created or timezone.now()
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    rows = [(ticket_id, _checked_kind(kind), old, new) for ticket_id, kind, old, new in rows]
     insert_rows(
         TicketEvent,
         ("ticket_id", "actor_id", "kind", "old_value", "new_value", "created_at"),
-        [
-            (ticket_id, actor_id, _checked_kind(kind), _value(old), _value(new), created)
-            for ticket_id, kind, old, new in rows
-        ],
+        [(ticket_id, actor_id, kind, _value(old), _value(new), created) for ticket_id, kind, old, new in rows],
+    )
+    teams = dict(Ticket.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "team_id"))
+    publish_many(
+        change
+        for ticket_id, kind, _old, _new in rows
+        for change in ticket_changes(ticket_id, [teams.get(ticket_id)], "event", event=kind)
     )
 
 

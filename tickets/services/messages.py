@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type, stored_name
+from workspace.live.streams import publish_many
 
 from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
 from ..redaction import redact
-from ._common import append_search_text, ensure_can_work
+from ._common import append_search_text, ensure_can_work, ticket_changes
 from .channel_registry import channel_adapter
 from .sla import sla_first_response, sla_reviewed
 from .tickets import ticket_mark_opened, ticket_mark_pending
@@ -134,6 +135,9 @@ def message_store(
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=message.created_at)
     ticket.last_activity_at = message.created_at
     append_search_text(ticket, message.body)
+    publish_many(
+        ticket_changes(ticket.pk, [ticket.team_id], "message", message=message.pk, message_kind=str(message.kind))
+    )
     return message
 
 
@@ -141,6 +145,19 @@ def _add_message(
     ticket: Ticket, kind: str, body: str, author: Any, attachments: Iterable[Any], **extra: Any
 ) -> Message:
     return message_store(ticket, kind, body, author, accept_attachments(attachments)[0], **extra)
+
+
+class ReplyCrossed(ServiceError):
+    """The customer wrote after the last message the agent saw: the reply may answer an old question."""
+
+    def __init__(self, newer: list[Message]) -> None:
+        super().__init__(
+            _(
+                "The customer wrote again while you were writing. Read the new message, "
+                "then send anyway or change your reply."
+            ),
+        )
+        self.newer = newer
 
 
 @transaction.atomic
@@ -152,12 +169,23 @@ def message_add_reply(
     attachments: Iterable[Any] = (),
     set_pending: bool = False,
     is_automatic: bool = False,
+    seen_message_id: int | None = None,
 ) -> Message:
     """A public reply: recorded on the ticket and sent to the customer (after commit) by the
-    ticket's channel."""
+    ticket's channel. Given the last message the agent saw (`seen_message_id`), a newer message
+    from the customer refuses the reply (ReplyCrossed, with those messages); sending again with
+    the newest one seen goes through."""
     ensure_can_work(author, ticket)
     if ticket.status == Status.CLOSED:
         raise ServiceError(_("A closed ticket cannot be replied to."))
+    if seen_message_id is not None:
+        newer = list(
+            Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER, pk__gt=seen_message_id)
+            .select_related("author")
+            .order_by("pk")[:5]
+        )
+        if newer:
+            raise ReplyCrossed(newer)
     adapter = channel_adapter(ticket.channel)
     adapter.check_reply(ticket=ticket, body=body)
     message = _add_message(

@@ -106,6 +106,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page_sizes": PAGE_SIZES,
         "oob_tabs": wants_fragment(request),
         **bulk.bar_context(user, form),
+        "live_streams": [f"queue:team:{team_id}"] if team_id else [],  # the live page watches its team's queue
     }
     template = "tickets/queue/_results.html" if context["oob_tabs"] else "tickets/queue/page.html"
     return vary_on_htmx(render(request, template, context))

@@ -48,6 +48,7 @@ def _post_message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     body=form.cleaned_data["body"],
                     attachments=files,
                     set_pending=form.cleaned_data["set_pending"],
+                    seen_message_id=form.cleaned_data.get("seen"),
                 )
             else:
                 services.message_add_note(
@@ -56,6 +57,8 @@ def _post_message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     body=form.cleaned_data["body"],
                     attachments=files,
                 )
+        except services.ReplyCrossed as error:
+            _hold_crossed_reply(form, error)
         except ServiceError as error:
             add_service_error(form, error, fallback="body")
         else:
@@ -70,11 +73,20 @@ def _post_message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return render_ticket_page(request, ticket, status=UNPROCESSABLE, **{f"{kind}_form": form})
 
 
+def _hold_crossed_reply(form: MessageForm, error: services.ReplyCrossed) -> None:
+    """Refuse once: show the newer messages, and count them as seen so sending again goes through."""
+    form.add_error(None, error.message)
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict, immutable as posted
+    data[form.add_prefix("seen")] = str(error.newer[-1].pk)
+    form.data = data
+    form.crossed = error.newer  # type: ignore[attr-defined]
+
+
 def _form_context(
-    request: HttpRequest, ticket: Ticket, kind: str, form: Any = None, notice: str = ""
+    request: HttpRequest, ticket: Ticket, kind: str, form: Any = None, notice: str = "", seen: int | None = None
 ) -> dict[str, Any]:
     if kind == "reply":
-        return ctx.reply_context(request, ticket, form, notice)
+        return ctx.reply_context(request, ticket, form, notice, seen=seen)
     return ctx.note_context(form, notice)
 
 
@@ -88,10 +100,11 @@ def _message_posted(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if not wants_fragment(request):
         messages.success(request, notice)
         return redirect(page_url(ticket, "thread-end"))
+    thread = ctx.thread_context(ticket)
     context = {
         **ctx.summary_context(ticket),
-        **_form_context(request, ticket, kind, notice=notice),
-        **ctx.thread_context(ticket),
+        **_form_context(request, ticket, kind, notice=notice, seen=ctx.newest_message_id(thread["thread"])),
+        **thread,
         **ctx.properties_context(request, ticket),
         **ctx.attachments_context(ticket),
         **ctx.history_context(ticket),

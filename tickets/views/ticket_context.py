@@ -74,12 +74,17 @@ def history_context(ticket: Ticket) -> dict[str, Any]:
     return {"events": event_rows(ticket, selectors.ticket_events(ticket))}
 
 
+def newest_message_id(thread: list[Any]) -> int | None:
+    """The last message the page shows: a reply written on it has seen that far (crossing check)."""
+    return max((message.pk for message in thread), default=0)
+
+
 def reply_context(
-    request: HttpRequest, ticket: Ticket, form: ReplyForm | None = None, notice: str = ""
+    request: HttpRequest, ticket: Ticket, form: ReplyForm | None = None, notice: str = "", seen: int | None = None
 ) -> dict[str, Any]:
     canned = selectors.canned_replies_for(ticket, request.user)
     if form is None:
-        initial = {}
+        initial: dict[str, Any] = {"seen": seen}
         chosen = request.GET.get("canned", "")
         if chosen.isdigit():  # the no-JavaScript way of inserting a canned reply
             texts = {str(reply.pk): text for reply, text in canned}
@@ -104,11 +109,13 @@ def ticket_page_context(
     merge_form: MergeForm | None = None,
 ) -> dict[str, Any]:
     user = request.user
+    thread = thread_context(ticket)
     return {
         "nav": "queue",
+        "live_streams": [f"ticket:{ticket.pk}"],
         **summary_context(ticket),
-        **thread_context(ticket),
-        **reply_context(request, ticket, reply_form),
+        **thread,
+        **reply_context(request, ticket, reply_form, seen=newest_message_id(thread["thread"])),
         **note_context(note_form),
         **properties_context(request, ticket, error=properties_error),
         **facts_context(ticket, facts_form),

@@ -1,0 +1,7 @@
+"""The websocket routes of the ASGI application (settings.WEBSOCKET_URLCONF)."""
+
+from django.urls import path
+
+from .consumer import LiveConsumer
+
+websocket_urlpatterns = [path("ws/live/", LiveConsumer.as_asgi())]

@@ -1,0 +1,170 @@
+"""Numbered live streams: the one way a change reaches the pages that watch it.
+
+A writer calls `publish` (or `publish_many`) inside its own transaction. Each stream's number is
+advanced on its `LiveStream` row, which stays locked until that transaction ends, so numbers are
+given in commit order with no gaps: a page that saw number 7 and asks for what came after misses
+nothing. After the commit a doorbell goes to the stream's Channels group; the consumers then read
+the new events from the database. The channel layer delivers at most once and may drop a message:
+a lost doorbell delays an update until the next one or the page's next reconnect, it loses nothing.
+
+Streams: `ticket:<id>` (its thread and properties), `queue:team:<id>` (rows of a team's queue),
+`user:<id>` (the bell) and `approvals:team:<id>` / `approvals:all` (compensation requests)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..models import LiveEvent, LiveStream
+
+logger = logging.getLogger(__name__)
+
+STREAM_NAME = re.compile(r"^[a-z]+(:[a-z0-9_]+){1,3}$")
+DOORBELL = "live.doorbell"
+DOORBELL_TIMEOUT = 2.0  # seconds: a slow or absent Redis must not hold a request up
+
+Change = tuple[str, str, dict[str, Any]]  # stream, kind, payload
+
+
+def check_stream(stream: str) -> str:
+    if len(stream) > 90 or not STREAM_NAME.match(stream):
+        raise ValueError(f"not a live stream name: {stream!r}")
+    return stream
+
+
+def group_name(stream: str) -> str:
+    """The Channels group of a stream (group names allow no colon)."""
+    return "live." + check_stream(stream).replace(":", ".")
+
+
+def publish(stream: str, kind: str, payload: dict[str, Any] | None = None) -> None:
+    publish_many([(stream, kind, payload or {})])
+
+
+def publish_many(changes: Iterable[Change]) -> None:
+    """Number and store the changes in the caller's transaction; ring each stream's bell after commit."""
+    rows = [(check_stream(stream), kind, payload) for stream, kind, payload in changes]
+    if not rows:
+        return
+    counts = Counter(stream for stream, _kind, _payload in rows)
+    with transaction.atomic(savepoint=False):  # the caller's transaction, if any: no savepoint
+        last = _advance(counts)
+        next_seq = {name: last[name] - count + 1 for name, count in counts.items()}
+        events = []
+        for stream, kind, payload in rows:
+            events.append(LiveEvent(stream=stream, seq=next_seq[stream], kind=kind, payload=payload))
+            next_seq[stream] += 1
+        LiveEvent.objects.bulk_create(events)
+        streams = sorted(counts)
+        transaction.on_commit(lambda: ring(streams))
+
+
+def _advance(counts: Counter[str]) -> dict[str, int]:
+    """Advance the streams' numbers in one statement, locking their rows in name order (the same
+    order in every writer, so two writers of the same streams queue up instead of deadlocking)."""
+    table = connection.ops.quote_name(LiveStream._meta.db_table)
+    names = sorted(counts)
+    values = ", ".join(["(%s, %s)"] * len(names))
+    params: list[Any] = [item for name in names for item in (name, counts[name])]
+    sql = (
+        f"INSERT INTO {table} (name, last_seq) VALUES {values} "  # noqa: S608 (names are placeholders)
+        f"ON CONFLICT (name) DO UPDATE SET last_seq = {table}.last_seq + EXCLUDED.last_seq "
+        "RETURNING name, last_seq"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {name: int(seq) for name, seq in cursor.fetchall()}
+
+
+def ring(streams: Iterable[str]) -> None:
+    """Tell the watching consumers that their streams moved on. Redis failing is logged and
+    ignored: the events are in the database, and pages catch up when they next hear or reconnect."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    names = list(streams)
+
+    async def send_all() -> None:
+        for stream in names:
+            await layer.group_send(group_name(stream), {"type": DOORBELL, "stream": stream})
+
+    async def bounded() -> None:
+        await asyncio.wait_for(send_all(), DOORBELL_TIMEOUT)
+
+    try:
+        _run_async(bounded)
+    except Exception:
+        logger.warning("live doorbell not sent for %s", ", ".join(names), exc_info=True)
+
+
+def _run_async(work: Any) -> None:
+    """Run a coroutine function to its end from synchronous code, also from a thread that already
+    runs an event loop (async_to_sync refuses that thread, so a helper thread does it)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(work)()
+        return
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            async_to_sync(work)()
+        except BaseException as error:
+            failure.append(error)
+
+    helper = threading.Thread(target=target, name="live-doorbell")
+    helper.start()
+    helper.join()
+    if failure:
+        raise failure[0]
+
+
+def events_after(stream: str, after: int, *, limit: int) -> list[LiveEvent]:
+    """The stream's events numbered above `after`, oldest first, at most `limit`."""
+    return list(LiveEvent.objects.filter(stream=stream, seq__gt=after).order_by("seq")[:limit])
+
+
+def newest_seq(stream: str) -> int:
+    return int(LiveStream.objects.filter(name=stream).values_list("last_seq", flat=True).first() or 0)
+
+
+def start_for_page(stream: str, rendered: datetime, *, cap: int) -> int:
+    """Where a page rendered at `rendered` starts: after the events created before it, and never
+    more than `cap` behind the newest (a page just rendered shows what a busy stream said meanwhile;
+    telling it to reload would only render it again)."""
+    return max(seq_before(stream, rendered), newest_seq(stream) - cap)
+
+
+def seq_before(stream: str, moment: datetime) -> int:
+    """The number a page rendered at `moment` had seen: the last event created before it."""
+    seq = (
+        LiveEvent.objects.filter(stream=stream, created_at__lt=moment)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if seq is not None:
+        return int(seq)
+    # Nothing kept from before: either nothing happened yet, or it was pruned long ago.
+    oldest = LiveEvent.objects.filter(stream=stream).order_by("seq").values_list("seq", flat=True).first()
+    return int(oldest) - 1 if oldest is not None else 0
+
+
+def live_events_prune(*, older_than_hours: int | None = None) -> int:
+    """Drop the events older than the retention; a stream's number (its LiveStream row) stays."""
+    hours = settings.LIVE_EVENTS_KEEP_HOURS if older_than_hours is None else older_than_hours
+    deleted, _by_model = LiveEvent.objects.filter(created_at__lt=timezone.now() - timedelta(hours=hours)).delete()
+    return deleted
