@@ -19,6 +19,7 @@ urlpatterns = [
     path("preferences/", preferences.preferences, name="preferences"),
     path("approvals/", include("policies.urls")),
     path("reports/", include("reports.urls")),
+    path("insights/", include("insights.urls")),
     path("", include("workspace.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

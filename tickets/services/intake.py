@@ -32,6 +32,7 @@ from ..history import TicketEventKind
 from ..models import Category, Customer, MessageKind, Order, Priority, Status, Team, Ticket
 from ._common import append_search_text, record_event
 from .channel_registry import ChannelAdapter, channel_adapter
+from .customer_care import care_for, raised_priority
 from .customer_emails import ticket_acknowledge
 from .customers import customer_get_or_create
 from .messages import AttachmentInput, Message, accept_attachments, message_store
@@ -166,7 +167,8 @@ def _open(arrival: Arrival, adapter: ChannelAdapter, customer: Customer, previou
         customer=customer,
         order=order,
         category=arrival.category or (previous.category if previous else None),
-        priority=arrival.priority,
+        # A customer's standing (e.g. a VIP segment) may raise the priority they arrive with.
+        priority=raised_priority(arrival.priority, care_for(customer.pk)),
         status=Status.NEW,
         team=team,
         channel=adapter.name,
