@@ -129,7 +129,7 @@ def _statement() -> str:
         day = "DATE({m})"
     parts = []
     for moment, agent, team, source, measures in _facts(q):
-        values = ", ".join(measures.get(m, "0") for m in MEASURES)
+        values = ", ".join(f"{measures.get(m, '0')} AS {m}" for m in MEASURES)
         parts.append(
             f"SELECT {day.format(m=moment)} AS day, {agent} AS agent_id, {team} AS team_id, {values} "  # noqa: S608
             f"FROM {source} AND {agent} IS NOT NULL"
