@@ -94,7 +94,7 @@ def test_members_are_those_whose_figures_match(vip_setup):
 
 
 def test_a_customer_leaves_the_segment_when_the_figures_no_longer_match(vip_setup):
-    segment, vip, _plain = vip_setup
+    segment, _vip, _plain = vip_setup
     segment.rule = [{"field": "spend_12m_usd", "op": ">=", "value": 5000}]
     segment.save()
 
