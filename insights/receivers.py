@@ -5,6 +5,7 @@ ticket gets the callbacks its customer's segments plan, in a savepoint that neve
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -39,7 +40,8 @@ def on_message_saved(sender: Any, instance: Message, created: bool, **kwargs: An
 
             customer_id = Ticket.objects.filter(pk=instance.ticket_id).values_list("customer_id", flat=True).first()
         if customer_id is not None:
-            enqueue(REFRESH_TASK, customer_id)
+            # Enqueued once the arrival commits: nothing of this app runs on the arrival's own path.
+            transaction.on_commit(partial(enqueue, REFRESH_TASK, customer_id))
 
 
 def on_customer_record_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -57,7 +59,7 @@ def connect() -> None:
     from feedback.models import SurveyResponse
     from policies.models import CompensationGrant
     from tickets.panels import register_panel
-    from tickets.services.customer_care import register_care_provider
+    from tickets.services import register_care_provider
     from tickets.signals import ticket_status_changed
 
     from .panel import customer_panel

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
-from tickets.services.customer_care import Care
+from tickets.services import Care
 
 from ..models import CustomerProfile, Segment, SegmentMembership
 from ..rules import rule_q, validate_rule

@@ -1,5 +1,6 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
+from ._common import Care, register_care_provider, unregister_care_provider
 from .channel_registry import ChannelAdapter, channel_adapter, channel_choices, channel_label, register_channel
 from .customers import customer_get_or_create, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
@@ -26,6 +27,7 @@ from .tickets import (
 __all__ = [
     "Arrival",
     "AttachmentInput",
+    "Care",
     "ChannelAdapter",
     "MacroResult",
     "Received",
@@ -50,6 +52,7 @@ __all__ = [
     "message_receive_from_customer",
     "missing_facts",
     "order_create",
+    "register_care_provider",
     "register_channel",
     "sla_sweep",
     "tag_get_or_create",
@@ -65,4 +68,5 @@ __all__ = [
     "ticket_set_priority",
     "ticket_set_status",
     "tickets_close_solved",
+    "unregister_care_provider",
 ]

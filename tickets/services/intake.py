@@ -30,9 +30,8 @@ from helpdesk.language import ticket_language
 
 from ..history import TicketEventKind
 from ..models import Category, Customer, MessageKind, Order, Priority, Status, Team, Ticket
-from ._common import append_search_text, record_event
+from ._common import append_search_text, care_for, raised_priority, record_event
 from .channel_registry import ChannelAdapter, channel_adapter
-from .customer_care import care_for, raised_priority
 from .customer_emails import ticket_acknowledge
 from .customers import customer_get_or_create
 from .messages import AttachmentInput, Message, accept_attachments, message_store

@@ -18,7 +18,7 @@ from helpdesk import roles
 from helpdesk.errors import ServiceError
 
 from ..models import OPEN_Q, AgentProfile, Shift, Team, Ticket
-from .customer_care import care_for, meets_tier
+from ._common import care_for, meets_tier
 from .tickets import ticket_assign
 
 NEVER_ASSIGNED = datetime(1970, 1, 1, tzinfo=UTC)

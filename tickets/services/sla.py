@@ -20,7 +20,7 @@ from ..models import (
     Status,
     Ticket,
 )
-from .customer_care import care_for, tighter_first_response
+from ._common import care_for, tighter_first_response
 
 WARN_AT = 0.8
 PAUSED_STATUSES = (Status.PENDING, Status.SOLVED, Status.CLOSED)
