@@ -18,7 +18,7 @@ from policies.models import CompensationGrant
 from tests.factories import TicketFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["helpdesk", "workspace", "tickets", "policies", "logistics", "feedback", "reports"]
+APPS = ["helpdesk", "workspace", "tickets", "policies", "logistics", "feedback", "reports", "insights"]
 # getattr(settings, "NAME", default): a default repeated outside settings.py.
 REPEATED_DEFAULT = re.compile(r"getattr\(\s*(?:django_)?settings\s*,\s*[^,()]+,")
 

@@ -133,3 +133,16 @@ def test_an_agent_of_another_team_sees_nothing_of_europe(week, client):
     page = client.get("/insights/scorecards/").content.decode()
 
     assert week.l1.first_name not in page
+
+
+@pytest.mark.parametrize(("language", "title"), [("zh-hans", "我的考评卡")])  # the agents' languages (AGENT_LANGUAGES)
+def test_the_scorecard_speaks_the_agents_language(week, client, language, title):
+    from tickets.models import AgentProfile
+
+    AgentProfile.objects.filter(user=week.l1).update(ui_language=language)
+    client.force_login(week.l1)
+
+    page = client.get("/insights/scorecards/").content.decode()
+
+    assert title in page
+    assert "My scorecard" not in page
