@@ -141,6 +141,7 @@ LEFT JOIN tk ON tk.customer_id = c.id
 LEFT JOIN contact ON contact.customer_id = c.id
 LEFT JOIN comp ON comp.customer_id = c.id
 LEFT JOIN rated ON rated.customer_id = c.id
+WHERE 1 = 1  -- SQLite needs a WHERE between a join and ON CONFLICT
 ON CONFLICT (customer_id) DO UPDATE SET {updates}
 """
 

@@ -58,7 +58,7 @@ def _insert_members(segment: Segment, matching: Any, now: datetime) -> int:
     table = connection.ops.quote_name(SegmentMembership._meta.db_table)
     sql = (
         f"INSERT INTO {table} (segment_id, customer_id, since) "  # noqa: S608 - compiled by the ORM, values are parameters
-        f"SELECT %s, matching.customer_id, %s FROM ({select_sql}) AS matching "
+        f"SELECT %s, matching.customer_id, %s FROM ({select_sql}) AS matching WHERE 1 = 1 "  # SQLite needs a WHERE here
         "ON CONFLICT (customer_id, segment_id) DO NOTHING"
     )
     with connection.cursor() as cursor:
