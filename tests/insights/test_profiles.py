@@ -112,3 +112,17 @@ def test_an_agent_of_another_team_cannot_open_the_customer_page(rich_customer, a
     client.force_login(actors.other_team_agent)
 
     assert client.get(f"/insights/customers/{rich_customer.pk}/").status_code == 404
+
+
+def test_a_grant_and_a_survey_answer_refresh_the_profile_after_commit(
+    clock, actors, teams, django_capture_on_commit_callbacks
+):
+    ticket = ticket_create(customer=actors.customer, subject="Broken", body="It broke", channel=Channel.WEB)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        grant(ticket, "coupon", "15.00", by=actors.l2, at=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+        rate(ticket, 1, agent=actors.l2)
+
+    profile = CustomerProfile.objects.get(customer=actors.customer)
+    assert profile.compensation_usd == Decimal("15.00")
+    assert (profile.ratings, profile.low_ratings_recent) == (1, 1)
