@@ -180,3 +180,13 @@ def test_dates_in_rules_count_days_back_from_now(clock, actors):
     segment_memberships_refresh()
 
     assert not SegmentMembership.objects.filter(segment=new).exists()
+
+
+def test_a_segment_stored_with_a_broken_rule_does_not_stop_the_others(vip_setup):
+    vip_segment, vip, _plain = vip_setup
+    Segment.objects.create(name="Broken", slug="broken", rule=[{"field": "nope", "op": ">", "value": 1}])
+    SegmentMembership.objects.all().delete()
+
+    segment_memberships_refresh()
+
+    assert list(SegmentMembership.objects.values_list("segment_id", "customer_id")) == [(vip_segment.pk, vip.pk)]
