@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "messaging",
     "reports",
     "privacy",  # customer data: export, erasure, retention
+    "insights",
     "demo",  # demo data and the commands that load it (seed_demo, post_sample_delivery)
 ]
 
@@ -313,12 +314,32 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tickets.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),
     },
+    "insights-refresh-profiles": {
+        "task": "insights.tasks.refresh_all_profiles",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "insights-refresh-scorecards": {
+        "task": "insights.tasks.refresh_scorecards",
+        "schedule": timedelta(minutes=env.int("SCORECARD_REFRESH_MINUTES", default=30)),
+    },
 }
 
 # --- Returns and exchanges: a return without a reason within this many calendar days of delivery (in
 # the customer's time zone); the parcel must be sent back within RETURNS_SEND_BACK_DAYS of approval.
 RETURNS_NO_REASON_DAYS: int = env.int("RETURNS_NO_REASON_DAYS", default=7)
 RETURNS_SEND_BACK_DAYS: int = env.int("RETURNS_SEND_BACK_DAYS", default=14)
+# --- Knowing the customer (insights).
+# A pending callback task is missed once this many hours have passed since it was due.
+CALLBACK_GRACE_HOURS: int = env.int("CALLBACK_GRACE_HOURS", default=24)
+# At risk: any low rating (at most AT_RISK_LOW_RATING) or AT_RISK_COMPLAINTS complaints within
+# AT_RISK_WINDOW_DAYS, or silence: a customer with AT_RISK_SILENT_MIN_ORDERS orders or more who has
+# neither ordered nor written for AT_RISK_SILENCE_DAYS.
+AT_RISK_WINDOW_DAYS: int = env.int("AT_RISK_WINDOW_DAYS", default=90)
+AT_RISK_LOW_RATING: int = env.int("AT_RISK_LOW_RATING", default=2)
+AT_RISK_COMPLAINTS: int = env.int("AT_RISK_COMPLAINTS", default=2)
+AT_RISK_SILENCE_DAYS: int = env.int("AT_RISK_SILENCE_DAYS", default=180)
+AT_RISK_SILENT_MIN_ORDERS: int = env.int("AT_RISK_SILENT_MIN_ORDERS", default=2)
+SCORECARD_WEEKS: int = env.int("SCORECARD_WEEKS", default=8)
 
 # --- Exchange rates (policies): refreshed by the beat from this feed, in the ECB's daily XML format
 # (EUR-based; converted to units per USD). Empty: no refresh, rates come from the admin or import_rates.

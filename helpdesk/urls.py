@@ -20,6 +20,7 @@ urlpatterns = [
     path("approvals/", include("policies.urls")),
     path("reports/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
+    path("insights/", include("insights.urls")),
     path("", include("workspace.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

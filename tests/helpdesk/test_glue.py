@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from policies.models import CompensationGrant
 from tests.factories import TicketFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["helpdesk", "workspace", "tickets", "policies", "logistics", "feedback", "reports"]
+APPS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
 # getattr(settings, "NAME", default): a default repeated outside settings.py.
 REPEATED_DEFAULT = re.compile(r"getattr\(\s*(?:django_)?settings\s*,\s*[^,()]+,")
 

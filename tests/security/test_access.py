@@ -44,6 +44,7 @@ def _page_urls(victim) -> list[str]:
         reverse("policies:request", args=[victim.pending.pk]),
         reverse("policies:request", args=[victim.granted.pk]),
         reverse("feedback:care_detail", args=[victim.care.pk]),
+        reverse("insights:customer", args=[victim.customer.pk]),
     ]
 
 
@@ -314,3 +315,16 @@ def test_the_customer_list_runs_the_same_number_of_queries_whatever_the_page_siz
         small, large = queries(url, 3), queries(url, 30)
         assert small == large
         assert large <= 6  # token + user, permissions (2), profile, the page
+
+
+def test_the_at_risk_list_and_callbacks_show_nothing_of_the_other_teams_customer(client, actors, victim):
+    from insights.services.profiles import profiles_refresh
+
+    profiles_refresh()  # the victim's rating of 1 puts them at risk, for their own team
+    client.force_login(actors.supervisor)
+
+    for url in (reverse("insights:at_risk"), reverse("insights:callbacks"), reverse("insights:scorecards")):
+        page = client.get(url).content.decode()
+        assert all(escape(secret) not in page for secret in _identity(victim)), url
+    client.force_login(victim.supervisor)
+    assert escape(VICTIM_NAME) in client.get(reverse("insights:at_risk")).content.decode()

@@ -1,5 +1,6 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
+from ._common import Care, register_care_provider, unregister_care_provider
 from .channel_registry import ChannelAdapter, channel_adapter, channel_choices, channel_label, register_channel
 from .customers import customer_find, customer_get_or_create, customer_merge, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
@@ -35,6 +36,7 @@ from .tickets import (
 __all__ = [
     "Arrival",
     "AttachmentInput",
+    "Care",
     "ChannelAdapter",
     "MacroResult",
     "Received",
@@ -66,6 +68,7 @@ __all__ = [
     "message_receive_from_customer",
     "missing_facts",
     "order_create",
+    "register_care_provider",
     "register_channel",
     "sla_sweep",
     "tag_get_or_create",
@@ -84,4 +87,5 @@ __all__ = [
     "tickets_assign",
     "tickets_change_tags",
     "tickets_close_solved",
+    "unregister_care_provider",
 ]

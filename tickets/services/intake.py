@@ -31,7 +31,7 @@ from helpdesk.language import ticket_language
 from ..history import TicketEventKind
 from ..models import Category, Customer, MessageKind, Order, Priority, Status, Team, Ticket
 from ..redaction import redact
-from ._common import append_search_text, record_event
+from ._common import append_search_text, care_for, raised_priority, record_event
 from .channel_registry import ChannelAdapter, channel_adapter
 from .customer_emails import ticket_acknowledge
 from .customers import customer_get_or_create
@@ -168,7 +168,8 @@ def _open(arrival: Arrival, adapter: ChannelAdapter, customer: Customer, previou
         customer=customer,
         order=order,
         category=arrival.category or (previous.category if previous else None),
-        priority=arrival.priority,
+        # A customer's standing (e.g. a VIP segment) may raise the priority they arrive with.
+        priority=raised_priority(arrival.priority, care_for(customer.pk)),
         status=Status.NEW,
         team=team,
         channel=adapter.name,

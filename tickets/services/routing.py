@@ -18,6 +18,7 @@ from helpdesk import roles
 from helpdesk.errors import ServiceError
 
 from ..models import OPEN_Q, AgentProfile, Shift, Team, Ticket
+from ._common import care_for, meets_tier
 from .tickets import ticket_assign
 
 NEVER_ASSIGNED = datetime(1970, 1, 1, tzinfo=UTC)
@@ -145,7 +146,12 @@ def ticket_route_new(*, ticket: Ticket, now: datetime | None = None) -> Any:
     list(AgentProfile.objects.select_for_update().filter(team_id=ticket.team_id).order_by("pk").values("pk"))
     candidates = agents_on_shift(ticket.team_id, now)
     load = open_ticket_load(p.user_id for p in candidates)
-    chosen = choose_agent(candidates, ticket.language, load, require_language=True)
+    # A customer whose standing asks for a senior agent gets one who speaks the language when any is
+    # on shift; else anyone, rather than a ticket nobody picks up.
+    care = care_for(ticket.customer_id)
+    senior = [p for p in candidates if meets_tier(p.tier, care)]
+    chosen = choose_agent(senior, ticket.language, load, require_language=True) if care.min_tier else None
+    chosen = chosen or choose_agent(candidates, ticket.language, load, require_language=True)
     if chosen is None:
         return None
     note_assignment(chosen, load, now)

@@ -20,6 +20,7 @@ from ..models import (
     Status,
     Ticket,
 )
+from ._common import care_for, tighter_first_response
 
 WARN_AT = 0.8
 PAUSED_STATUSES = (Status.PENDING, Status.SOLVED, Status.CLOSED)
@@ -30,10 +31,19 @@ def target_for(ticket: Ticket) -> SlaTarget:
     targets = list(SlaTarget.objects.filter(Q(priority=ticket.priority) | Q(priority__isnull=True), kind=kind))
     targets.sort(key=lambda t: t.priority is None)
     if targets:
-        return targets[0]
-    # Nothing configured: the product's defaults (those the data migration seeds).
-    minutes = (3, 24 * 60) if kind == CategoryKind.INQUIRY else (10, 48 * 60)
-    return SlaTarget(kind=kind, first_response_minutes=minutes[0], resolution_minutes=minutes[1])
+        target = targets[0]
+    else:
+        # Nothing configured: the product's defaults (those the data migration seeds).
+        minutes = (3, 24 * 60) if kind == CategoryKind.INQUIRY else (10, 48 * 60)
+        target = SlaTarget(kind=kind, first_response_minutes=minutes[0], resolution_minutes=minutes[1])
+    # A customer's standing may ask for a tighter first response (never a looser one).
+    care = care_for(ticket.customer_id)
+    return SlaTarget(
+        kind=target.kind,
+        priority=target.priority,
+        first_response_minutes=tighter_first_response(target.first_response_minutes, care),
+        resolution_minutes=target.resolution_minutes,
+    )
 
 
 def _schedule(clock: SlaClock) -> None:
