@@ -19,6 +19,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import CareFollowUp, CaseRecord, SurveyInvitation, SurveyResponse
+from insights.models import CallbackTask, CustomerProfile, SegmentMembership
 from logistics.models import (
     ExceptionEpisode,
     Shipment,
@@ -140,6 +141,10 @@ def register_all() -> None:
         frozen=~Q(state="pending"),
     )
     register_holding(DecisionLog, customer="request__customer", ticket="request__ticket", kept=FIGURES)
+    # Figures derived from the records above, recomputed from them; a planned call's note goes.
+    register_holding(CustomerProfile, customer="customer", kept=FIGURES)
+    register_holding(SegmentMembership, customer="customer", kept=FIGURES)
+    register_holding(CallbackTask, customer="customer", ticket="ticket", scrub={"note": ""})
     # A return's words and its label (which carries the customer's address) go; items, amounts,
     # states and dates stay for the returns report.
     register_holding(

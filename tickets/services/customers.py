@@ -163,8 +163,9 @@ def customer_merge(*, source: Customer, target: Customer, actor: Any) -> Custome
         raise ServiceError(_("This customer no longer exists."))
     source, target = locked[source.pk], locked[target.pk]
     ticket_ids = list(Ticket.objects.filter(customer=source).values_list("pk", flat=True))
-    for relation in Customer._meta.related_objects:
-        if relation.many_to_one or relation.one_to_many:
+    # Hidden relations (related_name="+") too: a callback planned for them follows the person.
+    for relation in Customer._meta.get_fields(include_hidden=True):
+        if relation.auto_created and not relation.concrete and relation.one_to_many:
             model: Any = relation.related_model
             model._default_manager.filter(**{relation.field.name: source}).update(**{relation.field.name: target})
     old_label, source_email = _label(source), source.email
