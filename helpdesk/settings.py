@@ -309,7 +309,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(seconds=env.int("MESSAGING_SWEEP_SECONDS", default=30)),
     },
     "messaging-purge-events": {"task": "messaging.tasks.purge_events", "schedule": crontab(hour=3, minute=45)},
-    "workspace-prune-live-events": {"task": "workspace.tasks.prune_live_events", "schedule": timedelta(hours=1)},
+    "workspace-prune-live-events": {"task": "workspace.tasks.prune_live_events", "schedule": crontab(minute=20)},
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=30)),

@@ -1,4 +1,4 @@
-"""Browser fixtures shared by every end-to-end test: one headless Debian Chromium per session
+"""Browser fixtures shared by every end-to-end test: one headless Debian Chromium per test module
 (Playwright's sync API allows one per thread), a fresh context per page."""
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# One browser per test module, not per session: Playwright's sync API keeps an event loop running in
+# this thread while it is open, and the websocket tests that follow (asgiref's async_to_sync) need
+# a thread without one.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

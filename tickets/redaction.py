@@ -23,7 +23,8 @@ MASK = "*"
 CODE_MASK = "***"
 
 # 13 or more digits, one space or dash allowed between any two of them.
-_DIGIT_RUN = re.compile(r"(?<![\d*])\d(?:[ \-]?\d){12,}(?![\d*])")
+# Not glued to a Latin letter either: "YT2627400000000019" is a tracking number, not a card.
+_DIGIT_RUN = re.compile(r"(?<![\dA-Za-z*])\d(?:[ \-]?\d){12,}(?![\dA-Za-z*])")
 
 _CODE_NAMES = (
     r"cvv2?|cvc2?|cvn|cid|csc|cav2|"
