@@ -25,8 +25,8 @@ class TicketsConfig(AppConfig):
 
         from helpdesk.pagecache import data_changed
 
-        from .models import AgentProfile, Category, Customer, Team, Ticket
+        from .models import AgentProfile, Category, Customer, SavedView, Team, Ticket
 
-        for model in (Ticket, Customer, Category, Team, AgentProfile, get_user_model()):
+        for model in (Ticket, Customer, Category, Team, AgentProfile, SavedView, get_user_model()):
             post_save.connect(data_changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
             post_delete.connect(data_changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
