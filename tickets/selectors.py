@@ -17,8 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import translation
@@ -300,27 +298,6 @@ def queue_waiting(user: Any, view: str, filters: QueueFilters) -> QuerySet[Ticke
         return None
     tickets = _apply_filters(queue_base(user, view), filters).filter(OPEN_Q)
     return tickets.filter(status=filters.status) if filters.status in OPEN_STATUS_VALUES else tickets
-
-
-def counts_capped(querysets: list[QuerySet[Ticket]], cap: int = WAITING_CAP) -> list[tuple[int, bool]]:
-    """count_capped for many querysets in one query: a capped COUNT subquery each."""
-    if not querysets:
-        return []
-    parts: list[str] = []
-    params: list[Any] = []
-    for i, tickets in enumerate(querysets):
-        try:
-            sql, sql_params = tickets.order_by().values("pk")[: cap + 1].query.sql_with_params()
-        except EmptyResultSet:
-            parts.append("0")
-            continue
-        # the SQL is Django's own compiled query; values travel as parameters
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{i})")  # noqa: S608
-        params.extend(sql_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    return [(min(int(count), cap), int(count) > cap) for count in row]
 
 
 def ticket_for_user(user: Any, pk: int) -> Ticket:

@@ -20,6 +20,7 @@ from .. import selectors
 from ..forms import QueueFilterForm
 from ..models import Category, parse_reference
 from ..queue_columns import parse_columns
+from ..references import reference_elsewhere
 from .saved_views import queue_sidebar_context
 
 VIEW_LABELS = {
@@ -104,6 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "waiting_by_team": selectors.waiting_by_team(user) if roles.is_supervisor(user) else [],
         "page_sizes": PAGE_SIZES,
         "oob_tabs": wants_fragment(request),
+        "reference_elsewhere": reference_elsewhere(user, filters.q) if filters.q else "",
     }
     if not context["oob_tabs"]:
         context.update(
