@@ -20,9 +20,7 @@ def theirs(teams):
     return TicketFactory(team=teams.america, customer=customer, subject="Refund for the broken kettle")
 
 
-def test_a_reference_in_another_team_says_where_it_is_and_whom_to_ask_without_showing_it(
-    client, actors, teams, theirs
-):
+def test_a_reference_in_another_team_says_where_it_is_and_whom_to_ask_without_showing_it(client, actors, teams, theirs):
     make_staff(team=teams.america, group=roles.SUPERVISOR_GROUP, username="maria", first_name="Maria", last_name="Ruiz")
     client.force_login(actors.l1)
 
