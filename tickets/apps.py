@@ -7,14 +7,18 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
+        from workspace.notifications import register_notice_mailer
+
         from .adapters import BUILT_IN
         from .panels import register_panel
         from .services.channel_registry import register_channel
+        from .services.notice_emails import notice_emails_queue
         from .sla_panel import sla_panel_context
 
         for adapter in BUILT_IN:
             register_channel(adapter)
 
+        register_notice_mailer(notice_emails_queue)
         register_panel("sla", template="tickets/sla_panel.html", context=sla_panel_context, order=10)
         self._expire_cached_pages_on_change()
 
