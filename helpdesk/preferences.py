@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -37,14 +39,37 @@ class PreferencesForm(forms.Form):
         return str(name)
 
 
+@dataclass(frozen=True)
+class PreferencesSection:
+    """More preferences from an app above this package (e.g. how notices are delivered), shown on the
+    same page and saved with the same button: `form(user, data)` builds the section's form (prefixed),
+    `save(user, form)` stores its cleaned data through the app's own service."""
+
+    name: str
+    title: Any
+    form: Callable[[Any, Any], forms.Form]
+    save: Callable[[Any, forms.Form], None]
+
+
+_SECTIONS: dict[str, PreferencesSection] = {}
+
+
+def register_preferences_section(section: PreferencesSection) -> None:
+    _SECTIONS[section.name] = section
+
+
 @staff_view()
 def preferences(request: HttpRequest) -> HttpResponse:
     profile = getattr(request.user, "agent_profile", None)
     if profile is None:
         return render(request, "helpdesk/preferences.html", {"form": None, "nav": "preferences"}, status=404)
+    user = request.user
     if request.method == "POST":
         form = PreferencesForm(request.POST)
-        if form.is_valid():
+        sections = [(section, section.form(user, request.POST)) for section in _SECTIONS.values()]
+        if form.is_valid() and all(section_form.is_valid() for _section, section_form in sections):
+            for section, section_form in sections:
+                section.save(user, section_form)
             profile.ui_language = form.cleaned_data["ui_language"]
             profile.time_zone = form.cleaned_data["time_zone"]
             profile.save(update_fields=["ui_language", "time_zone"])
@@ -62,6 +87,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         form = PreferencesForm(initial={"ui_language": profile.ui_language, "time_zone": profile.time_zone})
+        sections = [(section, section.form(user, None)) for section in _SECTIONS.values()]
         status = 200
-    context = {"form": form, "nav": "preferences", "now": timezone.now()}
+    context = {"form": form, "sections": sections, "nav": "preferences", "now": timezone.now()}
     return render(request, "helpdesk/preferences.html", context, status=status)

@@ -29,6 +29,7 @@ from helpdesk.errors import ServiceError
 from helpdesk.names import person_column, person_name
 
 from . import services
+from .admin_saved_views import SavedViewAdmin  # noqa: F401  (registers the saved views' page)
 from .admin_setup import AgentProfileInline, CustomerAdminForm, UserAdmin  # noqa: F401  (registers the setup pages)
 from .admin_workflow import MacroAdmin, TagAdmin  # noqa: F401  (registers the tag and macro pages)
 from .history import event_label, event_rows, event_values

@@ -326,6 +326,15 @@ def count_capped(tickets: QuerySet[Ticket], cap: int = WAITING_CAP) -> tuple[int
     return min(count, cap), count > cap
 
 
+def queue_waiting(user: Any, view: str, filters: QueueFilters) -> QuerySet[Ticket] | None:
+    """The open tickets of a view with its filters (what its count shows), or None when the view asks
+    for solved or closed tickets only, which no count covers (no partial index serves them)."""
+    if filters.status not in (STATUS_UNSOLVED, STATUS_ANY, *OPEN_STATUS_VALUES):
+        return None
+    tickets = _apply_filters(queue_base(user, view), filters).filter(OPEN_Q)
+    return tickets.filter(status=filters.status) if filters.status in OPEN_STATUS_VALUES else tickets
+
+
 def ticket_for_user(user: Any, pk: int) -> Ticket:
     """The ticket with its related rows, or 404 when it is outside what the user may see."""
     tickets = Ticket.objects.select_related(

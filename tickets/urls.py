@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, attachments, bulk, create, customers, live, macros, queue, ticket, workflow
+from .views import actions, attachments, bulk, create, customers, live, macros, queue, saved_views, ticket, workflow
 
 app_name = "tickets"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("queue/bulk/<int:pk>/", bulk.summary, name="bulk_summary"),
     path("queue/bulk/<int:pk>/undo/", bulk.undo, name="bulk_undo"),
     path("queue/rows/<int:pk>/", live.queue_row, name="queue_row"),
+    path("queue/views/", saved_views.create, name="saved_view_create"),
+    path("queue/views/<int:pk>/rename/", saved_views.rename, name="saved_view_rename"),
+    path("queue/views/<int:pk>/delete/", saved_views.delete, name="saved_view_delete"),
+    path("queue/views/<int:pk>/share/", saved_views.share, name="saved_view_share"),
     path("tickets/new/", create.create, name="create"),
     path("tickets/new/customer/", create.customer_lookup, name="customer_lookup"),
     path("tickets/<int:pk>/", ticket.detail, name="detail"),

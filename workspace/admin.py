@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.admin_base import ReadOnlyAdmin
 from helpdesk.names import person_column
 
-from .models import AuditEntry, LiveEvent, LiveStream, Notification, WorkerHeartbeat
+from .models import AuditEntry, LiveEvent, LiveStream, NoticePreference, Notification, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -23,11 +23,21 @@ class WorkerHeartbeatAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", person_column("user", _("user")), "text", "read_at"]
-    list_filter = [("read_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", person_column("user", _("user")), "kind", "text", "read_at"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "text", "key"]
     list_select_related = ["user"]
     show_full_result_count = False
+
+
+@admin.register(NoticePreference)
+class NoticePreferenceAdmin(ReadOnlyAdmin):
+    """How each person chose to get each kind of notice (set on their preferences page)."""
+
+    list_display = [person_column("user", _("user")), "kind", "delivery"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
 
 
 @admin.register(AuditEntry)

@@ -10,4 +10,9 @@ class WorkspaceConfig(AppConfig):
     verbose_name = _("Workspace")
 
     def ready(self) -> None:
+        from helpdesk.preferences import register_preferences_section
+
         from . import audit  # noqa: F401  (connects the audit signal receivers)
+        from .preferences import SECTION
+
+        register_preferences_section(SECTION)

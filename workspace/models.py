@@ -1,6 +1,26 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice is about; each kind has its own delivery preference."""
+
+    ASSIGNMENT = "assignment", _("A ticket is given to me")
+    SLA_WARNING = "sla_warning", _("A ticket nears its SLA deadline")
+    SLA_BREACH = "sla_breach", _("A ticket missed its SLA target")
+    APPROVAL_NEEDED = "approval_needed", _("Compensation waits for my approval")
+    APPROVAL_DECIDED = "approval_decided", _("My compensation request was decided")
+    CARE = "care", _("A low rating needs a call back")
+    OTHER = "other", _("Other notices")
+
+
+class Delivery(models.TextChoices):
+    APP = "app", _("In the app")
+    EMAIL = "email", _("By email")
+    BOTH = "both", _("In the app and by email")
+    NONE = "none", _("Not at all")
 
 
 class WorkerHeartbeat(models.Model):
@@ -25,6 +45,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
     )
     key = models.CharField(max_length=200, help_text="Unique per user: notifying twice keeps one notice.")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices, default=NoticeKind.OTHER, db_default="other")
     text = models.CharField(max_length=500)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -41,6 +62,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class NoticePreference(models.Model):
+    """How a staff member wants one kind of notice; a kind without a row is shown in the app."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences", db_index=False
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.APP)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notice_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"
 
 
 class AuditEntry(models.Model):

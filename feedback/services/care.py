@@ -18,6 +18,7 @@ from helpdesk.errors import NotAllowed, ServiceError
 from tickets.models import Status
 from tickets.redaction import redact
 from tickets.services import ticket_set_status
+from workspace.models import NoticeKind
 from workspace.notifications import notify
 
 from .. import conf
@@ -72,7 +73,7 @@ def care_open(*, response: SurveyResponse) -> CareFollowUp:
                     "reference": reference,
                     "rating": response.rating,
                 }
-            notify(users=[user], key=f"feedback-care:{follow_up.pk}", text=text, url=url)
+            notify(users=[user], key=f"feedback-care:{follow_up.pk}", text=text, url=url, kind=NoticeKind.CARE)
     return follow_up
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tickets.services import email_queue
 from tickets.services.events import ticket_event_record
+from workspace.models import NoticeKind
 from workspace.notifications import notify
 
 from ..models import CompensationRequest, RequestState
@@ -68,7 +69,13 @@ def _tell(request: CompensationRequest, users: Iterable[Any], *, step: str) -> N
     else:
         text = _("Escalated: compensation on %(ticket)s has waited 30 minutes for approval: %(what)s")
     values = {"ticket": request.ticket.reference, "what": describe(request)}
-    notify(users=users, key=f"policies:{step}:{request.pk}", text=text % values, url=queue_url)
+    notify(
+        users=users,
+        key=f"policies:{step}:{request.pk}",
+        text=text % values,
+        url=queue_url,
+        kind=NoticeKind.APPROVAL_NEEDED,
+    )
     for user in users:
         if not user.email:
             continue

@@ -21,6 +21,7 @@ from helpdesk.money import format_money
 from tickets.services import email_queue, message_add_note, message_add_reply
 from tickets.services.events import ticket_event_record
 from workspace.audit import audit_record
+from workspace.models import NoticeKind
 from workspace.notifications import notify
 
 from ..models import CompensationGrant, CompensationRequest, CouponType, Decision, DecisionLog, Kind, MessageMode
@@ -199,4 +200,5 @@ def _tell_requester(request: CompensationRequest, *, decision: str, comment: str
         key=f"policies:decided:{request.pk}",
         text=(text % {"ticket": request.ticket.reference, "what": describe(request)}) + f" — {comment}",
         url=reverse("policies:request", args=[request.pk]),
+        kind=NoticeKind.APPROVAL_DECIDED,
     )

@@ -18,6 +18,7 @@ from tickets.models import Order, Status, Ticket
 from tickets.scope import can_see_ticket
 from tickets.services.events import ticket_event_record
 from workspace.audit import audit_record
+from workspace.models import NoticeKind
 from workspace.notifications import notify
 
 from ..models import COUNTED_STATES, CompensationRequest, Decision, MessageMode, RequestState, TierAuthority
@@ -178,4 +179,5 @@ def _tell_team_supervisors(request: CompensationRequest) -> None:
         text=_("Compensation waiting for your approval on %(ticket)s: %(what)s")
         % {"ticket": request.ticket.reference, "what": describe(request)},
         url=reverse("policies:queue"),
+        kind=NoticeKind.APPROVAL_NEEDED,
     )

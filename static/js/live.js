@@ -129,9 +129,10 @@
   const withId = (url, id) => url.replace(/\/0\/$/, `/${id}/`);
 
   async function refreshBell() {
-    const bell = document.getElementById("bell");
-    const url = bell && bell.getAttribute("hx-get");
-    if (url) swapIn(document.getElementById("bell"), await fragment(url));
+    // Only the count: an open dropdown stays open (it loads its notices when opened).
+    const count = document.getElementById("bell-count");
+    const url = count && count.getAttribute("hx-get");
+    if (url) swapIn(document.getElementById("bell-count"), await fragment(url));
   }
 
   async function addMessage(id, messageKind) {

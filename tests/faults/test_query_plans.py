@@ -6,6 +6,7 @@ sequential scan of tickets or clocks, and no sort between the index and the LIMI
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -211,3 +212,33 @@ def test_a_live_page_reads_its_missed_events_and_the_beat_prunes_them_through_in
     pruned = plans_of(lambda: live_events_prune(older_than_hours=1), "workspace_liveevent", kinds=("SELECT", "DELETE"))
     assert_indexed(pruned, "workspace_liveevent", limited_without_sort=False)
     assert LiveEvent.objects.count() == 2000  # rolled back: the plans were only looked at
+
+
+def test_the_sidebars_view_counts_read_open_ticket_indexes(actors, many_tickets, categories):
+    """Every view's count (the built-in ones and saved views with filters) is a LIMITed subquery over
+    an open-tickets partial index, in one statement: never a scan of the ticket table."""
+    from tickets.services.saved_views import ViewSpec, saved_view_create
+    from tickets.sidebar import queue_sidebar
+
+    saved_view_create(owner=actors.l1, name="High", spec=ViewSpec(base="team", filters={"priority": "3"}))
+    saved_view_create(owner=actors.l1, name="Web", spec=ViewSpec(base="unassigned", filters={"channel": "web"}))
+
+    def sidebar() -> None:
+        queue_sidebar(
+            actors.l1,
+            labels={"mine": "Mine", "unassigned": "Unassigned", "team": "My team", "all": "All"},
+            current_view="team",
+            current_saved="",
+            categories=[],
+            agents=[],
+            can_edit=lambda _user, _view: False,
+        )
+
+    plans = plans_of(sidebar, "tickets_ticket")
+    [(sql, plan)] = [(sql, plan) for sql, plan in plans if "capped_" in sql]
+    assert sql.count("LIMIT 1001") == 5
+    assert_indexed(plans, "tickets_ticket")
+    indexes = re.findall(r"Index (?:Only )?Scan using (\w+) on tickets_ticket|Bitmap Index Scan on (\w+)", plan)
+    assert len(indexes) == 5, plan
+    # each through a partial index of open tickets (tkt_open_*, or the reports' one over all of them)
+    assert all("open" in (scan or bitmap) for scan, bitmap in indexes), plan

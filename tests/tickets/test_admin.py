@@ -37,8 +37,9 @@ from tickets.models import (
 )
 from tickets.services import AttachmentInput
 from tickets.services.bulk import bulk_apply
+from tickets.services.saved_views import ViewSpec, saved_view_create
 from workspace.models import WorkerHeartbeat
-from workspace.notifications import notify
+from workspace.notifications import notice_preferences_set, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,8 @@ def ticket(actors, categories):
     bulk_apply(actor=actors.l1, ticket_ids=[ticket.pk], kind="priority", value=str(Priority.HIGH))
     WorkerHeartbeat.objects.create(token="t1", hostname="worker-1")
     notify(users=[actors.l1], key="k1", text="SLA warning")
+    notice_preferences_set(user=actors.l1, choices={"sla_breach": "both"})
+    saved_view_create(owner=actors.l1, name="Mine", spec=ViewSpec(base="mine"))
     Token.objects.create(user=actors.l1)
     return ticket
 

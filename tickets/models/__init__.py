@@ -2,6 +2,7 @@ from .bulk import BulkAction, BulkKind
 from .customers import Customer, Order
 from .mail import InboundEmail, OutboundEmail
 from .people import AgentProfile, Team, Tier
+from .saved_views import SavedView
 from .sla import Metric, Shift, SlaBreach, SlaClock, SlaTarget
 from .tickets import (
     OPEN_Q,
@@ -48,6 +49,7 @@ __all__ = [
     "Order",
     "OutboundEmail",
     "Priority",
+    "SavedView",
     "Shift",
     "SlaBreach",
     "SlaClock",

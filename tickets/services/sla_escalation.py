@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy, ngettext_lazy, override
 
 from helpdesk import roles
 from helpdesk.bulk import insert_rows, update_rows
-from workspace.models import Notification
+from workspace.models import NoticeKind
+from workspace.notifications import Notice, notices_deliver
 
 from ..history import TicketEventKind
 from ..models import AgentProfile, Priority, SlaBreach, SlaClock, Ticket, format_reference
@@ -66,8 +67,12 @@ DUE_SORT = "due"  # the queue's sort by SLA deadline, most urgent first (selecto
 # text and HTML) took a third of the sweep's time in Python, for an email nobody reads to the end.
 BREACH_EMAIL_TICKETS = 50
 
-NOTICE_FIELDS = ("user_id", "key", "text", "url", "created_at")
-Notice = tuple[int, str, str, str, datetime]  # a Notification row: NOTICE_FIELDS' values
+# Each notice's kind, by the prefix of its key: what the person's delivery preference is chosen for.
+NOTICE_KINDS = {
+    "sla-warn": NoticeKind.SLA_WARNING,
+    "sla-breach": NoticeKind.SLA_BREACH,
+    "sla-reassigned": NoticeKind.ASSIGNMENT,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,18 +140,19 @@ class _Notices:
         tickets[ticket_pk] = f"{self.kind}:{ticket_pk}:{stamp or self.when}"
         views.add(view)
 
-    def rows(self, created: datetime) -> list[Notice]:
+    def rows(self) -> list[Notice]:
+        kind = NOTICE_KINDS[self.kind]
         rows: list[Notice] = []
         for user_id, (language, tickets, views) in self.people.items():
             if len(tickets) == 1:
                 [(pk, key)] = tickets.items()
-                rows.append((user_id, key, self.one(language, pk), _ticket_url(pk), created))
+                rows.append(Notice(user_id, key, self.one(language, pk), _ticket_url(pk), kind))
                 continue
             with override(language):
                 text = str(self.several % {"count": len(tickets)})[:500]
             view = next(iter(views)) if len(views) == 1 else VIEW_TEAM  # both their own and unassigned ones
             key = f"{self.kind}:batch-{min(tickets)}:{self.when}"
-            rows.append((user_id, key, text, _queue_url(view), created))
+            rows.append(Notice(user_id, key, text, _queue_url(view), kind))
         return rows
 
 
@@ -186,7 +192,7 @@ def notify_warnings(ticket_ids: list[int], now: datetime) -> None:
             continue
         for user in supervisors.get(team_id, []):
             notices.add(user.pk, _ui_language(user), pk, view=VIEW_UNASSIGNED, stamp=str(due))
-    insert_rows(Notification, NOTICE_FIELDS, notices.rows(timezone.now()), ignore_conflicts=True)
+    notices_deliver(notices.rows())
 
 
 def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
@@ -210,8 +216,8 @@ def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
     for pk, profile in chosen.items():
         given.add(profile.user_id, profile.ui_language, pk, view=VIEW_MINE)
     overdue = {pk: position for position, pk in enumerate(ticket_ids)}
-    notices = given.rows(created) + _tell_supervisors(sorted(tickets, key=lambda t: overdue[t.pk]), when, created)
-    insert_rows(Notification, NOTICE_FIELDS, notices, ignore_conflicts=True)
+    notices = given.rows() + _tell_supervisors(sorted(tickets, key=lambda t: overdue[t.pk]), when)
+    notices_deliver(notices, created=created)
     return {pk: profile.user_id for pk, profile in chosen.items()}
 
 
@@ -276,7 +282,7 @@ def _history(
     return rows
 
 
-def _tell_supervisors(tickets: list[BreachedTicket], when: str, created: datetime) -> list[Notice]:
+def _tell_supervisors(tickets: list[BreachedTicket], when: str) -> list[Notice]:
     """The team's supervisors: a notice each (about the ticket, or how many of their team's) and one
     email each listing their team's tickets (`tickets`: the most overdue first)."""
     supervisors = _supervisors_by_team({t.team_id for t in tickets})
@@ -287,7 +293,7 @@ def _tell_supervisors(tickets: list[BreachedTicket], when: str, created: datetim
             notices.add(user.pk, _ui_language(user), ticket.pk, view=VIEW_TEAM)
             per_supervisor.setdefault(user.pk, (user, []))[1].append(ticket)
     emails_queue([_breach_email(user, breached, when) for user, breached in per_supervisor.values() if user.email])
-    return notices.rows(created)
+    return notices.rows()
 
 
 def _breach_email(user: Any, breached: list[BreachedTicket], when: str) -> EmailToQueue:

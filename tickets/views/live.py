@@ -15,6 +15,7 @@ from .. import selectors
 from ..forms import QueueFilterForm
 from ..models import Category, Message
 from ..panels import mark_messages
+from ..queue_columns import parse_columns
 from . import ticket_context as ctx
 
 NO_CONTENT = 204
@@ -63,5 +64,6 @@ def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
         "ticket": ticket,
         "now": timezone.now(),
         "show_team": view == selectors.VIEW_ALL or roles.is_admin(user),
+        "columns": parse_columns(request.GET.getlist("cols")),  # as the page chose them
     }
     return render(request, "tickets/queue/_row.html", context)

@@ -19,7 +19,10 @@ from helpdesk.pagecache import cached_page
 from .. import selectors
 from ..forms import QueueFilterForm
 from ..models import Category, parse_reference
+from ..queue_columns import parse_columns
+from ..references import reference_elsewhere
 from . import bulk
+from .saved_views import queue_sidebar_context
 
 VIEW_LABELS = {
     selectors.VIEW_MINE: _("Mine"),
@@ -71,11 +74,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     if view not in views:
         view = selectors.default_queue_view(user)
     team_id = selectors.user_team_id(user)
-    form = QueueFilterForm(
-        request.GET,
-        categories=list(Category.objects.filter(is_active=True)),
-        agents=selectors.team_agents(team_id),
-    )
+    categories = list(Category.objects.filter(is_active=True))
+    agents = selectors.team_agents(team_id)
+    form = QueueFilterForm(request.GET, categories=categories, agents=agents)
     filters = form.filters()
     if filters.q and (jump := _jump_to_reference(request, filters.q)):
         return jump
@@ -107,6 +108,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         "oob_tabs": wants_fragment(request),
         **bulk.bar_context(user, form),
         "live_streams": [f"queue:team:{team_id}"] if team_id else [],  # the live page watches its team's queue
+        "reference_elsewhere": reference_elsewhere(user, filters.q) if filters.q else "",
     }
+    if not context["oob_tabs"]:
+        context.update(
+            queue_sidebar_context(request, view=view, labels=VIEW_LABELS, categories=categories, agents=agents)
+        )
+    else:
+        context["columns"] = parse_columns(request.GET.getlist("cols"))
     template = "tickets/queue/_results.html" if context["oob_tabs"] else "tickets/queue/page.html"
     return vary_on_htmx(render(request, template, context))
