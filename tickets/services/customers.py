@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import ForeignObjectRel
 from django.utils.translation import gettext as _
 
 from helpdesk import roles
@@ -165,7 +166,7 @@ def customer_merge(*, source: Customer, target: Customer, actor: Any) -> Custome
     ticket_ids = list(Ticket.objects.filter(customer=source).values_list("pk", flat=True))
     # Hidden relations (related_name="+") too: a callback planned for them follows the person.
     for relation in Customer._meta.get_fields(include_hidden=True):
-        if relation.auto_created and not relation.concrete and relation.one_to_many:
+        if isinstance(relation, ForeignObjectRel) and relation.one_to_many:
             model: Any = relation.related_model
             model._default_manager.filter(**{relation.field.name: source}).update(**{relation.field.name: target})
     old_label, source_email = _label(source), source.email
