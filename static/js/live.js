@@ -198,8 +198,11 @@
     const fresh = page.getElementById("approvals-list");
     if (!fresh) return;
     const wanted = new Set([...fresh.querySelectorAll("article.approval")].map((a) => a.id));
-    // Keep the cards still waiting as they are (a comment may be half written); add and drop the others.
-    list.querySelectorAll("article.approval").forEach((card) => wanted.has(card.id) || card.remove());
+    // Keep the cards still waiting as they are (a comment may be half written), and a card decided on
+    // this page (its outcome stays in view until the next visit); add and drop the others.
+    list.querySelectorAll("article.approval").forEach((card) => {
+      if (!wanted.has(card.id) && !card.querySelector(".decided")) card.remove();
+    });
     fresh.querySelectorAll("article.approval").forEach((card) => {
       if (document.getElementById(card.id)) return;
       const adopted = document.importNode(card, true);

@@ -188,7 +188,9 @@ def test_a_sweep_runs_as_many_queries_for_fifty_due_tickets_as_for_ten(actors, c
         assert len(result.reassigned) == len([t for t in tickets if t.assignee_id != actors.l2.pk])
         counts.append(len(sql))
     assert counts[1] == counts[2], "\n".join(q["sql"][:100] for q in sql.captured_queries)
-    assert counts[2] <= 30  # savepoints included
+    # savepoints included, and the notices delivered as each person chose (their choices read once)
+    # with their bells rung on the live pages (stream numbers and events, one statement each)
+    assert counts[2] <= 36
 
 
 def test_escalation_speaks_each_persons_language_and_spreads_the_tickets(
