@@ -44,3 +44,11 @@ class ReturnForm(forms.Form):
     detail = forms.CharField(
         label=_("Anything to add?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class RequestsLookupForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+
+
+class ReplyForm(forms.Form):
+    message = forms.CharField(label=_("Your reply"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}))

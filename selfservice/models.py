@@ -1,4 +1,5 @@
-"""A one-time code a customer asked for to see an order: stored hashed, single-use, short-lived."""
+"""A one-time code a customer asked for to see an order, or all their requests: stored hashed,
+single-use, short-lived."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Order
+from tickets.models import Customer, Order
 
 
 class AccessCode(models.Model):
-    # The order is empty when the number and email matched nothing: the row still exists so that
-    # a guess costs the same and answers alike, but no code can ever open anything.
+    """Only a match gets a row (and an email): a guess that matched nothing leaves no trace to open."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    # The order for the order page; empty for a code that opens the customer's requests.
     order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    order_number = models.CharField(_("order number"), max_length=100)
+    order_number = models.CharField(_("order number"), max_length=100, blank=True)
     email = models.EmailField(_("email"), max_length=254)
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField(default=timezone.now)

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
+
 from helpdesk.errors import ServiceError
 from logistics.selectors import shipments_for_order
 from returns.models import ReturnReason, ReturnRequest, ReturnState
 from returns.services import check_eligibility
-from tickets.models import Order, Ticket
+from tickets.models import Customer, Message, MessageKind, Order, Ticket
 
 OPEN_RETURN_STATES = (ReturnState.REQUESTED, ReturnState.APPROVED, ReturnState.LABEL_SENT, ReturnState.IN_TRANSIT)
 
@@ -43,3 +45,17 @@ def order_overview(*, order: Order, now: datetime) -> dict[str, Any]:
         "shipments": shipments_for_order(order.pk),
         "policy": return_policy(order=order, now=now),
     }
+
+
+def customer_requests(*, customer: Customer) -> QuerySet[Ticket]:
+    """The customer's tickets of every channel, the latest first (a merged one shows as its target)."""
+    return Ticket.objects.filter(customer=customer, merged_into__isnull=True).order_by("-updated_at", "-id")
+
+
+def request_thread(*, customer: Customer, ticket_id: int) -> tuple[Ticket, list[Message]] | None:
+    """One of the customer's tickets with what was said to and by them: internal notes never."""
+    ticket = Ticket.objects.filter(pk=ticket_id, customer=customer, merged_into__isnull=True).first()
+    if ticket is None:
+        return None
+    shown = ticket.messages.exclude(kind=MessageKind.NOTE).prefetch_related("attachments").order_by("created_at", "id")
+    return ticket, list(shown)

@@ -36,7 +36,7 @@ GUESSES_PER_IP = 20
 GUESSES_PER_ORDER = 10
 
 
-def _language(request: HttpRequest) -> str:
+def page_language(request: HttpRequest) -> str:
     codes = [code for code, _name in settings.LANGUAGES]
     chosen = (request.POST.get("lang") or request.GET.get("lang") or "").strip().lower()
     language = chosen if chosen in codes else normalise_language(translation.get_language())
@@ -45,11 +45,11 @@ def _language(request: HttpRequest) -> str:
     return language
 
 
-def _to(name: str, language: str, **kwargs: object) -> HttpResponseRedirect:
+def redirect_to(name: str, language: str, **kwargs: object) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{reverse(name, kwargs=kwargs or None)}?{urlencode({'lang': language})}")
 
 
-def _limited(checks: list[tuple[str, str, int]]) -> ratelimit.Verdict | None:
+def limited(checks: list[tuple[str, str, int]]) -> ratelimit.Verdict | None:
     for scope, identity, limit in checks:
         verdict = ratelimit.hit(scope, identity, limit=limit, window=RATE_WINDOW)
         if not verdict.allowed:
@@ -57,7 +57,7 @@ def _limited(checks: list[tuple[str, str, int]]) -> ratelimit.Verdict | None:
     return None
 
 
-def _too_many(request: HttpRequest, language: str, verdict: ratelimit.Verdict) -> HttpResponse:
+def too_many(request: HttpRequest, language: str, verdict: ratelimit.Verdict) -> HttpResponse:
     response = render(request, "selfservice/rate_limited.html", {"lang": language}, status=429)
     response["Retry-After"] = str(verdict.retry_after)
     return response
@@ -81,42 +81,42 @@ def _granted_order(request: HttpRequest, order_id: int) -> Order | None:
 
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
-    language = _language(request)
+    language = page_language(request)
     form = LookupForm(request.POST or None)
     if request.method == "GET" or not form.is_valid():
         return render(request, "selfservice/lookup.html", {"form": form, "lang": language}, status=200)
     number, email = form.cleaned_data["order_number"], form.cleaned_data["email"]
-    verdict = _limited(
+    verdict = limited(
         [
             ("selfservice-code-ip", ratelimit.client_ip(request), CODE_REQUESTS_PER_IP),
             ("selfservice-code-email", email, CODE_REQUESTS_PER_EMAIL),
         ]
     )
     if verdict is not None:
-        return _too_many(request, language, verdict)
+        return too_many(request, language, verdict)
     services.code_request(order_number=number, email=email, language=language, now=timezone.now())
     request.session[_PENDING] = {"n": number, "e": email}
-    return _to("selfservice:code", language)
+    return redirect_to("selfservice:code", language)
 
 
 @require_http_methods(["GET", "POST"])
 def code(request: HttpRequest) -> HttpResponse:
-    language = _language(request)
+    language = page_language(request)
     pending = request.session.get(_PENDING)
     if not pending:
-        return _to("selfservice:lookup", language)
+        return redirect_to("selfservice:lookup", language)
     form = CodeForm(request.POST or None)
     context = {"form": form, "lang": language, "minutes": services.CODE_MINUTES}
     if request.method == "GET" or not form.is_valid():
         return render(request, "selfservice/code.html", context)
-    verdict = _limited(
+    verdict = limited(
         [
             ("selfservice-guess-ip", ratelimit.client_ip(request), GUESSES_PER_IP),
             ("selfservice-guess-order", pending["n"].lower(), GUESSES_PER_ORDER),
         ]
     )
     if verdict is not None:
-        return _too_many(request, language, verdict)
+        return too_many(request, language, verdict)
     order = services.code_verify(
         order_number=pending["n"], email=pending["e"], code=form.cleaned_data["code"], now=timezone.now()
     )
@@ -127,17 +127,17 @@ def code(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "selfservice/code.html", context, status=400)
     _grant(request, order)
-    return _to("selfservice:order", language, order_id=order.pk)
+    return redirect_to("selfservice:order", language, order_id=order.pk)
 
 
 def link(request: HttpRequest, token: str) -> HttpResponse:
-    language = _language(request)
+    language = page_language(request)
     order = services.order_link_open(token=token)
     if order is None:
         messages.error(request, _("This link is no longer valid. Enter your order number and email instead."))
-        return _to("selfservice:lookup", language)
+        return redirect_to("selfservice:lookup", language)
     _grant(request, order)
-    return _to("selfservice:order", language, order_id=order.pk)
+    return redirect_to("selfservice:order", language, order_id=order.pk)
 
 
 def _page(request: HttpRequest, order: Order, language: str, status: int = 200, **forms: object) -> HttpResponse:
@@ -160,10 +160,10 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
-    language = _language(request)
+    language = page_language(request)
     order = _granted_order(request, order_id)
     if order is None:
-        return _to("selfservice:lookup", language)
+        return redirect_to("selfservice:lookup", language)
     return _page(request, order, language)
 
 
@@ -176,7 +176,7 @@ def _order_or_404(request: HttpRequest, order_id: int) -> Order:
 
 @require_POST
 def report_problem(request: HttpRequest, order_id: int) -> HttpResponse:
-    language = _language(request)
+    language = page_language(request)
     order = _order_or_404(request, order_id)
     form = ProblemForm(request.POST)
     if not form.is_valid():
@@ -189,12 +189,12 @@ def report_problem(request: HttpRequest, order_id: int) -> HttpResponse:
         _("Thank you: your request has the reference %(reference)s. We will answer you by email.")
         % {"reference": ticket.reference},
     )
-    return _to("selfservice:order", language, order_id=order.pk)
+    return redirect_to("selfservice:order", language, order_id=order.pk)
 
 
 @require_POST
 def request_return(request: HttpRequest, order_id: int) -> HttpResponse:
-    language = _language(request)
+    language = page_language(request)
     order = _order_or_404(request, order_id)
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -213,4 +213,4 @@ def request_return(request: HttpRequest, order_id: int) -> HttpResponse:
     except ServiceError as refusal:
         return _page(request, order, language, status=400, return_form=form, return_refusal=refusal.message)
     messages.success(request, _("Your return request was sent. We will tell you by email what happens next."))
-    return _to("selfservice:order", language, order_id=order.pk)
+    return redirect_to("selfservice:order", language, order_id=order.pk)

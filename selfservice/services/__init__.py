@@ -7,8 +7,10 @@ from .access import (
     code_verify,
     order_link_open,
     order_link_token,
+    requests_code_request,
+    requests_code_verify,
 )
-from .requests import problem_report, return_from_order_page
+from .requests import problem_report, request_close, request_reply, return_from_order_page
 
 __all__ = [
     "CODE_ATTEMPTS",
@@ -18,5 +20,9 @@ __all__ = [
     "order_link_open",
     "order_link_token",
     "problem_report",
+    "request_close",
+    "request_reply",
+    "requests_code_request",
+    "requests_code_verify",
     "return_from_order_page",
 ]

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from tickets.models import Order
+from tickets.models import Customer, Order
 from tickets.services.email import email_queue
 
 from ..models import AccessCode
@@ -55,27 +56,49 @@ def find_order(*, order_number: str, email: str) -> Order | None:
     )
 
 
-@transaction.atomic
-def code_request(*, order_number: str, email: str, language: str, now: datetime) -> None:
-    """Send a code when the order is this email's; say nothing either way. A new code replaces the
-    previous ones of the same order and email."""
-    order = find_order(order_number=order_number, email=email)
-    if order is None:
-        return
-    number, address = clean_number(order_number), clean_email(email)
-    AccessCode.objects.filter(email=address, order_number__iexact=number, used_at__isnull=True).update(used_at=now)
+def _issue(*, customer: Customer, email: str, now: datetime, order: Order | None, number: str = "") -> str:
+    """A new code for these keys (the earlier ones stop working); the code itself, to send."""
+    AccessCode.objects.filter(
+        email=email, order_number__iexact=number, order__isnull=order is None, used_at__isnull=True
+    ).update(used_at=now)
     code = f"{secrets.randbelow(10**6):06d}"
-    row = AccessCode.objects.create(
+    AccessCode.objects.create(
+        customer=customer,
         order=order,
         order_number=number,
-        email=address,
+        email=email,
         code_hash=_hash(code, secrets.token_hex(8)),
         created_at=now,
         expires_at=now + timedelta(minutes=CODE_MINUTES),
     )
+    return code
+
+
+def _check(codes: QuerySet[AccessCode], code: str, now: datetime) -> AccessCode | None:
+    """The latest live code of `codes` when `code` is it; every try counts, a right one uses it up."""
+    row = codes.select_for_update().filter(used_at__isnull=True).order_by("-created_at", "-id").first()
+    if row is None or row.expires_at <= now or row.attempts >= CODE_ATTEMPTS:
+        return None
+    row.attempts += 1
+    given = "".join((code or "").split())
+    if given.isdigit() and len(given) == 6 and _matches(given, row.code_hash):
+        row.used_at = now
+        row.save(update_fields=["attempts", "used_at"])
+        return row
+    row.save(update_fields=["attempts"])
+    return None
+
+
+@transaction.atomic
+def code_request(*, order_number: str, email: str, language: str, now: datetime) -> None:
+    """Send a code when the order is this email's; say nothing either way."""
+    order = find_order(order_number=order_number, email=email)
+    if order is None:
+        return
     customer = order.customer
+    code = _issue(customer=customer, email=clean_email(email), now=now, order=order, number=clean_number(order_number))
     email_queue(
-        key=f"selfservice-code:{row.pk}",
+        key=f"selfservice-code:{secrets.token_hex(12)}",
         to=customer.email,
         template="selfservice/code",
         context={"customer": customer, "order": order, "code": code, "minutes": CODE_MINUTES},
@@ -86,29 +109,37 @@ def code_request(*, order_number: str, email: str, language: str, now: datetime)
 
 @transaction.atomic
 def code_verify(*, order_number: str, email: str, code: str, now: datetime) -> Order | None:
-    """The order when `code` is the latest live code of this order number and email; every try
-    counts against the code, a right one uses it up."""
-    row = (
-        AccessCode.objects.select_for_update()
-        .filter(
-            email=clean_email(email),
-            order_number__iexact=clean_number(order_number),
-            used_at__isnull=True,
-            order__isnull=False,
-        )
-        .order_by("-created_at", "-id")
-        .first()
+    """The order when `code` is the latest live code of this order number and email."""
+    codes = AccessCode.objects.filter(
+        email=clean_email(email), order_number__iexact=clean_number(order_number), order__isnull=False
     )
-    if row is None or row.expires_at <= now or row.attempts >= CODE_ATTEMPTS:
-        return None
-    row.attempts += 1
-    given = "".join((code or "").split())
-    if given.isdigit() and len(given) == 6 and _matches(given, row.code_hash):
-        row.used_at = now
-        row.save(update_fields=["attempts", "used_at"])
-        return Order.objects.select_related("customer").get(pk=row.order_id or 0)
-    row.save(update_fields=["attempts"])
-    return None
+    row = _check(codes, code, now)
+    return None if row is None else Order.objects.select_related("customer").get(pk=row.order_id or 0)
+
+
+@transaction.atomic
+def requests_code_request(*, email: str, language: str, now: datetime) -> None:
+    """Send a code to open the requests of the customer with this email, when there is one with a
+    request; say nothing either way."""
+    address = clean_email(email)
+    customer = Customer.objects.filter(email__iexact=address).first() if address else None
+    if customer is None or not customer.tickets.exists():
+        return
+    code = _issue(customer=customer, email=address, now=now, order=None)
+    email_queue(
+        key=f"selfservice-requests-code:{secrets.token_hex(12)}",
+        to=customer.email,
+        template="selfservice/requests_code",
+        context={"customer": customer, "code": code, "minutes": CODE_MINUTES},
+        language=language,
+        time_zone=customer.time_zone,
+    )
+
+
+@transaction.atomic
+def requests_code_verify(*, email: str, code: str, now: datetime) -> Customer | None:
+    row = _check(AccessCode.objects.filter(email=clean_email(email), order__isnull=True), code, now)
+    return None if row is None else Customer.objects.get(pk=row.customer_id)
 
 
 def order_link_token(*, order: Order) -> str:

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from helpdesk.errors import NotFound
 from returns.models import ReturnRequest
 from returns.services import return_request
-from tickets.models import Category, Channel, Order, Ticket
-from tickets.services import ticket_create
+from tickets.models import Category, Channel, Customer, Order, Ticket
+from tickets.services import message_receive_from_customer, ticket_close_by_customer, ticket_create
 
 
 def problem_report(*, order: Order, category: Category, body: str, language: str) -> Ticket:
@@ -53,3 +54,20 @@ def return_from_order_page(
         items=[{"sku": sku, "quantity": quantity}],
         reason_detail=detail,
     )
+
+
+def request_reply(*, customer: Customer, ticket: Ticket, body: str) -> None:
+    """The customer's reply from their requests page, through the intake (a closed one gets a follow-up)."""
+    _own(customer, ticket)
+    message_receive_from_customer(ticket=ticket, body=body, channel=Channel.WEB)
+
+
+def request_close(*, customer: Customer, ticket: Ticket) -> None:
+    """The customer no longer needs the request."""
+    _own(customer, ticket)
+    ticket_close_by_customer(ticket=ticket)
+
+
+def _own(customer: Customer, ticket: Ticket) -> None:
+    if ticket.customer_id != customer.pk:
+        raise NotFound(_("Request not found."))
