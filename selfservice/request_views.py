@@ -88,10 +88,24 @@ def code(request: HttpRequest) -> HttpResponse:
             _("This code is not valid or has expired. Check the code in our latest email, or ask for a new one."),
         )
         return render(request, "selfservice/code.html", context, status=400)
+    _grant(request, customer)
+    return redirect_to("selfservice:requests", language)
+
+
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    language = page_language(request)
+    customer = services.requests_link_open(token=token)
+    if customer is None:
+        messages.error(request, _("This link is no longer valid. Enter your email address instead."))
+        return redirect_to("selfservice:requests_lookup", language)
+    _grant(request, customer)
+    return redirect_to("selfservice:requests", language)
+
+
+def _grant(request: HttpRequest, customer: Customer) -> None:
     request.session.cycle_key()
     request.session[_GRANT] = signing.dumps(customer.pk, salt=_GRANT_SALT)
     request.session.pop(_PENDING, None)
-    return redirect_to("selfservice:requests", language)
 
 
 def requests_list(request: HttpRequest) -> HttpResponse:

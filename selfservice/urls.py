@@ -16,6 +16,7 @@ urlpatterns = [
     path("orders/<int:order_id>/return/", views.request_return, name="return"),
     path("requests/start/", request_views.lookup, name="requests_lookup"),
     path("requests/code/", request_views.code, name="requests_code"),
+    path("requests/link/<str:token>/", request_views.link, name="requests_link"),
     path("requests/", request_views.requests_list, name="requests"),
     path("requests/<int:ticket_id>/", request_views.request_detail, name="request"),
     path("requests/<int:ticket_id>/close/", request_views.request_close, name="request_close"),

@@ -9,6 +9,8 @@ from .access import (
     order_link_token,
     requests_code_request,
     requests_code_verify,
+    requests_link_open,
+    requests_link_token,
 )
 from .requests import problem_report, request_close, request_reply, return_from_order_page
 
@@ -24,5 +26,7 @@ __all__ = [
     "request_reply",
     "requests_code_request",
     "requests_code_verify",
+    "requests_link_open",
+    "requests_link_token",
     "return_from_order_page",
 ]

@@ -25,6 +25,7 @@ CODE_ATTEMPTS = 5
 LINK_MAX_AGE = 30 * 24 * 3600
 _HASH_SALT = "selfservice.code"
 _LINK_SALT = "selfservice.order-link"
+_REQUESTS_LINK_SALT = "selfservice.requests-link"
 
 
 def clean_number(number: str) -> str:
@@ -159,3 +160,22 @@ def order_link_open(*, token: str, max_age: int = LINK_MAX_AGE) -> Order | None:
     if order is None or not order.customer.email or clean_email(order.customer.email) != data.get("e"):
         return None
     return order
+
+
+def requests_link_token(*, customer: Customer) -> str:
+    """A token for a link in our emails that opens the customer's requests without a code."""
+    return signing.dumps({"c": customer.pk, "e": clean_email(customer.email)}, salt=_REQUESTS_LINK_SALT, compress=True)
+
+
+def requests_link_open(*, token: str, max_age: int = LINK_MAX_AGE) -> Customer | None:
+    """The customer of a valid, unexpired link whose email is still theirs."""
+    try:
+        data = signing.loads(token, salt=_REQUESTS_LINK_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+        return None
+    customer = Customer.objects.filter(pk=data["c"]).first()
+    if customer is None or not customer.email or clean_email(customer.email) != data.get("e"):
+        return None
+    return customer

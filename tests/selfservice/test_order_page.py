@@ -57,7 +57,9 @@ def test_the_return_policy_of_an_undelivered_order(verified, order, parcel):
     assert "ohne Angabe von Gründen zurücksenden" not in page
 
 
-def test_report_a_problem_opens_a_ticket_on_the_order(verified, order, categories, django_capture_on_commit_callbacks):
+def test_report_a_problem_opens_a_ticket_on_the_order(
+    verified, order, parcel, categories, django_capture_on_commit_callbacks
+):
     category = Category.objects.get(slug="logistics")
     with django_capture_on_commit_callbacks(execute=True):
         response = verified.post(
@@ -68,6 +70,7 @@ def test_report_a_problem_opens_a_ticket_on_the_order(verified, order, categorie
     ticket = Ticket.objects.get(order=order)
     assert ticket.channel == "web" and ticket.category == category and ticket.customer == order.customer
     assert ticket.messages.get().body == "Das Paket kommt nicht an."
+    assert ticket.facts["tracking_number"] == "JD0001" and ticket.facts["destination_country"] == "DE"
     assert ticket.reference in verified.get(response["Location"]).content.decode()
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from helpdesk.errors import ServiceError
 from tests.factories import CustomerFactory, TicketFactory
 from tickets.models import Message, MessageKind, Status
 
@@ -87,3 +88,27 @@ def test_closing_a_request_the_customer_no_longer_needs(signed_in, ticket):
     assert ticket.status == Status.CLOSED and ticket.closed_at is not None
     page = signed_in.get(response["Location"]).content.decode()
     assert "Die Anfrage ist geschlossen" in page and "Geschlossen" in page
+
+
+def test_a_signed_link_from_our_emails_opens_the_requests(client, ticket, actors, clock):
+    from datetime import timedelta
+
+    from selfservice.services import requests_link_token
+
+    token = requests_link_token(customer=actors.customer)
+    response = client.get(reverse("selfservice:requests_link", args=[token]))
+    assert client.get(response["Location"]).status_code == 200
+    client.cookies.clear()
+    clock.shift(timedelta(days=31))
+    client.get(reverse("selfservice:requests_link", args=[token]))
+    assert client.get(reverse("selfservice:requests")).status_code == 302
+
+
+def test_a_closed_request_cannot_be_closed_again(signed_in, ticket):
+    from selfservice.services import request_close
+
+    request_close(customer=ticket.customer, ticket=ticket)
+    with pytest.raises(ServiceError):
+        request_close(customer=ticket.customer, ticket=ticket)
+    page = signed_in.get(reverse("selfservice:request", args=[ticket.pk])).content.decode()
+    assert "Brauche ich nicht mehr" not in page
