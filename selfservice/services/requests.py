@@ -49,7 +49,7 @@ def _fill_known_facts(ticket: Ticket, order: Order) -> None:
         "destination_country": (parcel.destination_country if parcel else "") or order.ship_to_country,
         "ship_date": parcel.shipped_at.date().isoformat() if parcel and parcel.shipped_at else "",
     }
-    wanted = set(CategoryField.objects.filter(category_id=ticket.category_id).values_list("key", flat=True))
+    wanted = set(CategoryField.objects.filter(category=ticket.category).values_list("key", flat=True))
     for key, value in known.items():
         if key in wanted and value:
             with suppress(ServiceError):  # a value the field refuses is simply left for the agent
