@@ -135,3 +135,13 @@ def test_a_tampered_or_stale_link_does_not(client, order, clock):
     clock.shift(timedelta(days=31))
     client.get(reverse("selfservice:link", args=[token]))
     assert client.get(reverse("selfservice:order", args=[order.pk])).status_code == 302
+
+
+def test_code_requests_are_rate_limited_per_address(client, order, django_capture_on_commit_callbacks):
+    answers = [
+        ask_code(client, django_capture_on_commit_callbacks, f"SO-{n}", f"guess{n}@example.com").status_code
+        for n in range(11)
+    ]
+    assert answers == [302] * 10 + [429]
+    refused = ask_code(client, django_capture_on_commit_callbacks, "SO-1001", "lena@example.de")
+    assert refused.status_code == 429 and mail.outbox == []
