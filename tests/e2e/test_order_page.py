@@ -59,3 +59,29 @@ def test_a_customer_opens_their_order_with_the_emailed_code_and_asks_for_a_retur
     expect(page.locator(".return-policy")).to_contain_text("この注文の返品を手続き中です")
     ret = ReturnRequest.objects.get(order=order)
     assert ret.state == ReturnState.REQUESTED and ret.requested_by is None
+
+
+def test_a_customer_reports_a_problem_from_the_order_page_in_german(page, order, categories):
+    from django.core.cache import cache
+
+    from tickets.models import Ticket
+
+    cache.clear()
+    page.goto("/support/orders/?lang=de")
+    page.get_by_label("Bestellnummer").fill("JP-7001")
+    page.get_by_label("E-Mail-Adresse").fill("lena@example.de")
+    page.get_by_role("button", name="Code senden").click()
+    expect(page.get_by_text("Wenn diese Bestellung zu dieser E-Mail-Adresse passt")).to_be_visible()
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    assert code is not None and "Ihr Code" in mail.outbox[-1].subject
+    page.get_by_label("Der 6-stellige Code aus unserer E-Mail").fill(code.group(1))
+    page.get_by_role("button", name="Meine Bestellung anzeigen").click()
+
+    expect(page.get_by_role("heading", name="Bestellung JP-7001")).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text("Zugestellt")
+    page.get_by_label("Worum geht es?").select_option(label="Logistics")
+    page.get_by_label("Nachricht").fill("Der Karton war nass.")
+    page.get_by_role("button", name="Problem melden").click()
+    ticket = Ticket.objects.get(order=order)
+    expect(page.get_by_text(f"Ihre Anfrage hat die Referenz {ticket.reference}")).to_be_visible()
+    assert ticket.channel == "web" and ticket.category.slug == "logistics"
