@@ -31,6 +31,7 @@ from logistics.models import (
 from messaging.models import InboundEvent, MediaFetch, OutboundMessage
 from policies.models import CompensationGrant, CompensationRequest, DecisionLog
 from returns.models import ReturnEvent, ReturnRequest
+from selfservice.models import AccessCode
 from tickets.models import Attachment, Customer, InboundEmail, Message, Order, OutboundEmail, Ticket, TicketEvent
 from workspace.models import AuditEntry, Notification
 
@@ -159,6 +160,8 @@ def register_all() -> None:
     )
     register_holding(CompensationGrant, customer="customer", ticket="ticket", kept=FIGURES)
     register_holding(Shipment, customer="order__customer", kept=FIGURES)
+    # A one-time code to open an order page or the requests: its email goes with it (the code is a hash).
+    register_holding(AccessCode, customer="customer", delete=True)
     register_holding(TrackingEvent, customer="shipment__order__customer", kept=FIGURES)
     register_holding(ShipmentStatusChange, customer="shipment__order__customer", kept=FIGURES)
     register_holding(ShipmentException, customer="shipment__order__customer", ticket="ticket", kept=FIGURES)
