@@ -59,6 +59,15 @@ def _app_events(customer: Any) -> QuerySet[Any]:
     return InboundEvent.objects.filter(message_id__in=messages)
 
 
+def _sent_emails(customer: Any) -> QuerySet[Any]:
+    """What we sent them: about their tickets, and those about no ticket (a one-time code for the
+    order page) found by their address."""
+    rows = Q(ticket__customer=customer)
+    if customer.email:
+        rows |= Q(ticket__isnull=True, to__iexact=customer.email)
+    return OutboundEmail.objects.filter(rows)
+
+
 def _inbound_emails(customer: Any) -> QuerySet[Any]:
     """The kept copies of their emails: those that became a message, and those quarantined or
     ignored before they reached a ticket, found by the sender's address in the raw bytes."""
@@ -114,7 +123,7 @@ def register_all() -> None:
     )
     register_holding(
         OutboundEmail,
-        customer="ticket__customer",
+        customer=_sent_emails,
         ticket="ticket",
         scrub={"to": "", "subject": ERASED, "body_text": ERASED, "body_html": "", "last_error": ""},
     )
