@@ -19,6 +19,7 @@ from tickets.models import AgentProfile, Category, CategoryField, Priority, Shif
 
 from .parcels import create_demo_parcels
 from .replies import create_canned_replies
+from .workflow import create_demo_workflow
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - printed for the quick start only
 
@@ -274,6 +275,7 @@ def load_demo_data(*, tickets: int = 36, seed: int = 7) -> bool:
         )
         _advance_demo_ticket(ticket, index, staff)
     create_demo_parcels(staff)
+    create_demo_workflow(categories)
     _put_agents_on_shifts(staff)  # after the tickets: their assignment does not depend on the hour of seeding
     return True
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",  # customer data: export, erasure, retention
     "insights",
+    "selfservice",  # the public order page and the customer's own requests
     "demo",  # demo data and the commands that load it (seed_demo, post_sample_delivery)
 ]
 

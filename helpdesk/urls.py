@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("tickets.api_urls")),
     path("api/v1/policies/", include("policies.api_urls")),
+    path("support/", include("selfservice.urls")),
     path("", include("tickets.public_urls")),
     path("", include("logistics.urls")),
     path("", include("feedback.urls")),

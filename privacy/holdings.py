@@ -31,6 +31,7 @@ from logistics.models import (
 from messaging.models import InboundEvent, MediaFetch, OutboundMessage
 from policies.models import CompensationGrant, CompensationRequest, DecisionLog
 from returns.models import ReturnEvent, ReturnRequest
+from selfservice.models import AccessCode
 from tickets.models import Attachment, Customer, InboundEmail, Message, Order, OutboundEmail, Ticket, TicketEvent
 from workspace.models import AuditEntry, Notification
 
@@ -56,6 +57,15 @@ def _app_events(customer: Any) -> QuerySet[Any]:
     """The raw messaging-app events that became one of their messages (linked by the message's id)."""
     messages = Message.objects.filter(ticket__customer=customer).values("pk")
     return InboundEvent.objects.filter(message_id__in=messages)
+
+
+def _sent_emails(customer: Any) -> QuerySet[Any]:
+    """What we sent them: about their tickets, and those about no ticket (a one-time code for the
+    order page) found by their address."""
+    rows = Q(ticket__customer=customer)
+    if customer.email:
+        rows |= Q(ticket__isnull=True, to__iexact=customer.email)
+    return OutboundEmail.objects.filter(rows)
 
 
 def _inbound_emails(customer: Any) -> QuerySet[Any]:
@@ -113,7 +123,7 @@ def register_all() -> None:
     )
     register_holding(
         OutboundEmail,
-        customer="ticket__customer",
+        customer=_sent_emails,
         ticket="ticket",
         scrub={"to": "", "subject": ERASED, "body_text": ERASED, "body_html": "", "last_error": ""},
     )
@@ -159,6 +169,8 @@ def register_all() -> None:
     )
     register_holding(CompensationGrant, customer="customer", ticket="ticket", kept=FIGURES)
     register_holding(Shipment, customer="order__customer", kept=FIGURES)
+    # A one-time code to open an order page or the requests: its email goes with it (the code is a hash).
+    register_holding(AccessCode, customer="customer", delete=True)
     register_holding(TrackingEvent, customer="shipment__order__customer", kept=FIGURES)
     register_holding(ShipmentStatusChange, customer="shipment__order__customer", kept=FIGURES)
     register_holding(ShipmentException, customer="shipment__order__customer", ticket="ticket", kept=FIGURES)

@@ -1,6 +1,6 @@
 """An agent takes a customer's return from the request on the ticket to the refund, and the customer
-gets the refund email in their language. (The customer's own request from the order page waits for
-the customer order page, which does not exist yet.)"""
+gets the refund email in their language (the customer's own request from the order page is in
+test_customer_return.py)."""
 
 from __future__ import annotations
 

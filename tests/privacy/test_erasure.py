@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
+from django.utils import timezone
 
 from logistics.models import WebhookDelivery
 from policies.models import CompensationGrant, CompensationRequest
@@ -81,6 +82,29 @@ def test_a_quarantined_email_of_the_customer_is_found_and_emptied_too(clock, act
 
     stray.refresh_from_db()
     assert bytes(stray.raw) == b""
+
+
+def test_an_email_sent_to_the_customer_about_no_ticket_is_emptied_too(clock, actors, held):
+    """A one-time code for the order page is sent about no ticket: found by the address."""
+    code = OutboundEmail.objects.create(
+        key="test:code",
+        to=held.customer.email.upper(),
+        subject="Your code",
+        body_text="Your code is 123456",
+        due_at=timezone.now(),
+    )
+    other = OutboundEmail.objects.create(
+        key="test:other", to="someone@example.org", subject="s", body_text="b", due_at=timezone.now()
+    )
+
+    services.erasure_request(customer=held.customer, actor=actors.supervisor)
+    clock.shift(GRACE + timedelta(minutes=1))
+    erasure_sweep()
+
+    code.refresh_from_db()
+    other.refresh_from_db()
+    assert code.to == "" and "123456" not in code.body_text
+    assert other.to == "someone@example.org" and other.body_text == "b"
 
 
 def test_erasure_is_audited_and_a_second_sweep_changes_nothing(clock, actors, held):

@@ -22,6 +22,7 @@ from .tags import tag_get_or_create, ticket_change_tags, tickets_change_tags
 from .tickets import (
     missing_facts,
     ticket_assign,
+    ticket_close_by_customer,
     ticket_merge,
     ticket_record_facts,
     ticket_set_category,
@@ -75,6 +76,7 @@ __all__ = [
     "target_for",
     "ticket_assign",
     "ticket_change_tags",
+    "ticket_close_by_customer",
     "ticket_create",
     "ticket_event_record",
     "ticket_merge",

@@ -168,7 +168,9 @@ def customer_merge(*, source: Customer, target: Customer, actor: Any) -> Custome
     for relation in Customer._meta.get_fields(include_hidden=True):
         if isinstance(relation, ForeignObjectRel) and relation.one_to_many:
             model: Any = relation.related_model
-            model._default_manager.filter(**{relation.field.name: source}).update(**{relation.field.name: target})
+            reverse: Any = relation  # a reverse relation: .field is the other model's foreign key
+            name = reverse.field.name
+            model._default_manager.filter(**{name: source}).update(**{name: target})
     old_label, source_email = _label(source), source.email
     changes: dict[str, Any] = {"external_ids": {**source.external_ids, **target.external_ids}}
     if source.phone and not target.phone:

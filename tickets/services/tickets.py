@@ -101,6 +101,17 @@ def ticket_set_status(*, ticket: Ticket, status: str, actor: Any) -> Ticket:
 
 
 @transaction.atomic
+def ticket_close_by_customer(*, ticket: Ticket) -> Ticket:
+    """The customer no longer needs their request (from their requests page): closed as it stands,
+    without the facts an agent's solving needs; writing again opens a follow-up."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
+    if ticket.status == Status.CLOSED or ticket.merged_into_id is not None:
+        raise ServiceError(_("This request is already closed."))
+    _change_status(ticket, Status.CLOSED, None)
+    return ticket
+
+
+@transaction.atomic
 def ticket_restore_status(*, ticket: Ticket, status: str, actor: Any) -> Ticket:
     """Put back the status an agent's bulk action changed: as ticket_set_status, and `new` too
     (a ticket nobody had looked at goes back to being new)."""
