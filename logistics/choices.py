@@ -149,6 +149,13 @@ class Sender(models.TextChoices):
     SEVENTEENTRACK = "17track", "17TRACK"
 
 
+class Direction(models.TextChoices):
+    """Which way a parcel travels: to the customer, or back from them (a return)."""
+
+    OUTBOUND = "outbound", _("to the customer")
+    RETURN = "return", _("back from the customer")
+
+
 class Source(models.TextChoices):
     AFTERSHIP = "aftership", "AfterShip"
     SEVENTEENTRACK = "17track", "17TRACK"

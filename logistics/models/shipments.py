@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Order
 
-from ..choices import ACTIVE_STATUSES, ServiceType, ShipmentStatus, Source, SubStatus
+from ..choices import ACTIVE_STATUSES, Direction, ServiceType, ShipmentStatus, Source, SubStatus
 from .carriers import Carrier
 
 ACTIVE_Q = Q(status__in=[s.value for s in ACTIVE_STATUSES])
@@ -48,6 +48,11 @@ class Shipment(models.Model):
     # Kinds of the shipment's open exceptions, kept beside the row so processing reads no other table.
     open_exception_kinds = models.JSONField(default=list, blank=True, editable=False)
     source = models.CharField(_("added by"), max_length=12, choices=Source.choices, default=Source.AGENT)
+    # A return parcel is tracked like any other, but its delays are the return's business (it expires
+    # when not sent back in time): no exception is opened for it and the customer gets no notice.
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.OUTBOUND, db_default="outbound"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

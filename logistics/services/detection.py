@@ -17,6 +17,7 @@ from helpdesk.tasking import enqueue
 from ..choices import (
     ACTIVE_STATUSES,
     CUSTOMS_ISSUE_SUBS,
+    Direction,
     ExceptionKind,
     ServiceType,
     ShipmentStatus,
@@ -142,6 +143,8 @@ def exceptions_evaluate(*, shipment: Shipment, now: datetime | None = None) -> l
     """With the shipment row locked: open an exception for each kind whose condition holds (one
     open per kind), resolve the open ones whose condition no longer holds. Each new exception is
     acted on by a task (services.alerts), or by the sweep if that message is lost."""
+    if shipment.direction == Direction.RETURN:
+        return []
     now = now or timezone.now()
     rules = all_rules()
     holding: dict[str, tuple[ExceptionRule, str]] = {}

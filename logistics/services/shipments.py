@@ -19,7 +19,7 @@ from tickets.services import ticket_record_facts
 from tickets.services.events import ticket_event_record
 
 from .. import conf
-from ..choices import ServiceType, ShipmentStatus, Source
+from ..choices import Direction, ServiceType, ShipmentStatus, Source
 from ..formats import ParsedUpdate, normalise_tracking_number
 from ..models import Carrier, Shipment, ShipmentException, ShipmentStatusChange, TrackingEvent
 from .carriers import carrier_for_update, carrier_guess, service_type_for
@@ -128,7 +128,13 @@ def record_ticket_facts(ticket: Ticket, shipment: Shipment, actor: Any) -> None:
 
 @transaction.atomic
 def shipment_add(
-    *, ticket: Ticket, actor: Any, tracking_number: str, carrier: Carrier | None = None, service_type: str = ""
+    *,
+    ticket: Ticket,
+    actor: Any,
+    tracking_number: str,
+    carrier: Carrier | None = None,
+    service_type: str = "",
+    direction: str = Direction.OUTBOUND,
 ) -> Shipment:
     """An agent adds a tracking number to the ticket's order; the carrier is guessed from the
     number's format when only one fits, else it must be chosen."""
@@ -142,9 +148,10 @@ def shipment_add(
         tracking_number=number,
         carrier=chosen,
         service_type=_clean_service(service_type) or chosen.default_service_type,
-        destination_country=order.ship_to_country,
+        destination_country=order.ship_to_country if direction == Direction.OUTBOUND else "",
         source=Source.AGENT,
         created_by=actor,
+        direction=direction,
     )
     ShipmentStatusChange.objects.create(
         shipment=shipment, new_status=shipment.status, source=Source.AGENT, actor=actor, note="added by an agent"

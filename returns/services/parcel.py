@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import Conflict, ServiceError
+from logistics.choices import Direction
 from logistics.models import Carrier
 from logistics.services.shipments import shipment_add
 
@@ -75,7 +76,9 @@ def return_send_label(
     if not url and upload is None:
         raise ServiceError(_("Upload the label or give the carrier's label link."), field="label_url")
     address = return_address_for(ret)
-    shipment = shipment_add(ticket=ret.ticket, actor=actor, tracking_number=tracking_number, carrier=carrier)
+    shipment = shipment_add(
+        ticket=ret.ticket, actor=actor, tracking_number=tracking_number, carrier=carrier, direction=Direction.RETURN
+    )
     if upload is not None:
         ret.label_file.save(upload.name or "label", upload, save=False)
     move(
