@@ -7,6 +7,7 @@ redelivery or a replayed body is answered 200 and stores nothing new."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from helpdesk import jsonsafe
 from helpdesk.tasking import enqueue
+from tickets.redaction import redact
 
 from ..models import ChannelAccount, InboundEvent
 from ..providers import PROVIDERS, PayloadError
@@ -38,6 +40,30 @@ def _headers(meta: dict[str, Any], signature_header: str, *, shared_secret: bool
     """The headers worth keeping with the body: a signature, but never a secret sent as it is (Telegram's)."""
     names = KEPT_HEADERS if shared_secret else (*KEPT_HEADERS, signature_header)
     return {name: str(meta[name]) for name in names if name in meta}
+
+
+# Where the providers put a customer's own words (text, captions, file and place names): a card
+# number there is masked before the event is stored. Ids and phone numbers sit under other keys and
+# are kept as they came (a phone number can pass the card check).
+WORDS = frozenset({"body", "text", "caption", "filename", "file_name", "fileName", "title", "address", "name"})
+
+
+def _masked(value: Any, key: str = "") -> Any:
+    if isinstance(value, str):
+        return redact(value) if key in WORDS else value
+    if isinstance(value, dict):
+        return {name: _masked(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item, key) for item in value]
+    return value
+
+
+def _kept_body(body: bytes) -> bytes:
+    """The body byte for byte, unless the customer's words in it held a card number: then the same
+    JSON with it masked (the signature was checked on what arrived)."""
+    received = json.loads(body)
+    masked = _masked(received)
+    return body if masked == received else json.dumps(masked, ensure_ascii=False).encode()
 
 
 def webhook_receive(*, provider: str, slug: str, body: bytes, meta: dict[str, Any]) -> Answer:
@@ -66,6 +92,7 @@ def webhook_receive(*, provider: str, slug: str, body: bytes, meta: dict[str, An
     headers = _headers(meta, reader.signature_header, shared_secret=reader.name == "telegram")
     now = timezone.now()
     stored = 0
+    body = _kept_body(body)
     with transaction.atomic():
         for event in events:
             try:
@@ -76,7 +103,7 @@ def webhook_receive(*, provider: str, slug: str, body: bytes, meta: dict[str, An
                         kind=event.kind,
                         body=body,
                         headers=headers,
-                        payload=event.payload,
+                        payload=_masked(event.payload),
                         received_at=now,
                         processed_at=None if event.kind != InboundEvent.Kind.OTHER else now,
                     )

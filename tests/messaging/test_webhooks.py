@@ -225,3 +225,17 @@ def test_a_signed_body_of_the_wrong_shape_or_unstorable_is_answered_400(post, ac
 
     assert response.status_code == 400 and response.json()["error"]
     assert not InboundEvent.objects.exists()
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_card_number_in_an_app_message_is_masked_before_the_event_is_stored(post, accounts, provider):
+    s = SCENARIOS[provider]
+
+    assert post_text(post, s, 1, "My card 4111 1111 1111 1111, CVV 123").status_code == 200
+
+    stored = InboundEvent.objects.get()
+    for kept in (bytes(stored.body).decode(), str(stored.payload), Message.objects.get().body):
+        assert "4111 1111 1111 1111" not in kept and "4111111111111111" not in kept
+        assert "CVV 123" not in kept
+    assert "411111******1111" in Message.objects.get().body
+    assert Ticket.objects.get().customer.external_ids[provider] == s.key_user  # ids kept as they came
