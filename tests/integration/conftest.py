@@ -44,13 +44,31 @@ def running(command: list[str], *, env: dict[str, str], log: Path) -> Iterator[s
         try:
             yield process
         finally:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                with suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+            stop_group(process)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_group(process: subprocess.Popen[bytes], *, grace: float = 20) -> None:
+    """SIGTERM to the whole group, then SIGKILL to what is left of it after the grace time: the
+    command may exit while a child it started (a Celery worker in warm shutdown) lives on."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        process.poll()  # reaped, the command no longer counts as a member of its group
+        if not _group_alive(process.pid):
+            break
+        time.sleep(0.2)
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
 
 
 def test_database_url() -> str:
