@@ -4,6 +4,7 @@ Every request goes to 127.0.0.1; every run is bounded in time (wrk -d) and stops
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import platform
@@ -12,9 +13,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,52 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def post_all(
+    port: int, requests: Sequence[tuple[str, bytes, dict[str, str]]], clients: int
+) -> tuple[Counter[int], list[float]]:
+    """POST every (path, body, headers) once to 127.0.0.1:port from `clients` threads, each on one
+    keep-alive connection (reopened and the request tried again, up to 3 times, if it drops).
+    Returns the count of each HTTP status (0: no answer) and every request's latency in seconds."""
+    statuses: Counter[int] = Counter()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    position = iter(range(len(requests)))
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[tuple[int, float]] = []
+        while (index := next_index()) is not None:
+            path, body, headers = requests[index]
+            began, status = time.perf_counter(), 0
+            for _attempt in range(3):
+                try:
+                    connection.request("POST", path, body, headers)
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                    break
+                except (http.client.HTTPException, OSError):
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append((status, time.perf_counter() - began))
+        connection.close()
+        with lock:
+            for status, latency in mine:
+                statuses[status] += 1
+                latencies.append(latency)
+
+    def next_index() -> int | None:
+        with lock:
+            return next(position, None)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses, latencies
 
 
 def load_average() -> str:

@@ -32,7 +32,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections import Counter
@@ -43,11 +42,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.loadlib import post_all  # noqa: E402 - after the path is set
+
 FIXTURES = ROOT / "tests" / "logistics" / "fixtures"
 AFTERSHIP_SECRET = "bench_aftership_secret"  # noqa: S105 - a local benchmark's own secret
 SEVENTEENTRACK_KEY = "BENCH17TRACKKEY"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/helpdesk_bench_webhooks"
-BIN = ROOT / ".venv" / "bin"
+BIN = Path(sys.executable).parent  # the virtualenv this runs in: gunicorn, celery, manage.py
 Request = tuple[str, bytes, str]  # sender, body, signature
 
 
@@ -185,47 +187,11 @@ def build_requests(parcels: list[tuple[str, str, str]], count: int, repeat_every
 
 def send_all(port: int, requests: list[Request], clients: int) -> tuple[Counter[int], list[float]]:
     """Send every request once from `clients` threads, each on one keep-alive connection."""
-    statuses: Counter[int] = Counter()
-    latencies: list[float] = []
-    lock = threading.Lock()
-    position = iter(range(len(requests)))
-
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[tuple[int, float]] = []
-        while (index := next_index()) is not None:
-            sender, body, signature = requests[index]
-            header = "aftership-hmac-sha256" if sender == "aftership" else "sign"
-            began, status = time.perf_counter(), 0
-            for _attempt in range(3):
-                try:
-                    connection.request(
-                        "POST", f"/webhooks/{sender}/", body, {"Content-Type": "application/json", header: signature}
-                    )
-                    response = connection.getresponse()
-                    response.read()
-                    status = response.status
-                    break
-                except (http.client.HTTPException, OSError):
-                    connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine.append((status, time.perf_counter() - began))
-        connection.close()
-        with lock:
-            for status, latency in mine:
-                statuses[status] += 1
-                latencies.append(latency)
-
-    def next_index() -> int | None:
-        with lock:
-            return next(position, None)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses, latencies
+    posts = []
+    for sender, body, signature in requests:
+        header = "aftership-hmac-sha256" if sender == "aftership" else "sign"
+        posts.append((f"/webhooks/{sender}/", body, {"Content-Type": "application/json", header: signature}))
+    return post_all(port, posts, clients)
 
 
 def delivery_states() -> Counter[str]:
