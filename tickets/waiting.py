@@ -24,12 +24,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Min, OuterRef, QuerySet, Subquery, Value, Window
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from .models import OPEN_Q, Message, MessageKind, Status, Ticket
 from .scope import ticket_scope_q
+from .selectors import WAITING_CAP
 from .services import queueing_channels
 from .services.routing import agents_on_shift_by_team
 
@@ -161,11 +163,18 @@ class ChannelWaiting:
     label: str
     count: int
     longest_since: datetime | None
+    capped: bool = False  # more than WAITING_CAP wait in all: the count is a floor
+
+    @property
+    def count_text(self) -> str:
+        text = number_format(self.count, force_grouping=True)
+        return f"{text}+" if self.capped else text
 
 
 def waiting_by_channel(user: Any) -> list[ChannelWaiting]:
     """How many conversations the user may see wait on each queueing channel, and since when the
-    longest has waited (one query; none when no channel queues its customers)."""
+    longest has waited: one query, reading at most WAITING_CAP + 1 rows (none when no channel queues
+    its customers)."""
     channels = queueing_channels()
     if not channels:
         return []
@@ -173,11 +182,14 @@ def waiting_by_channel(user: Any) -> list[ChannelWaiting]:
     scope = ticket_scope_q(user)
     if scope is not None:
         waiting = waiting.filter(scope)
-    found = {
-        row["channel"]: row
-        for row in waiting.order_by().values("channel").annotate(n=Count("pk"), since=Min("waiting_since"))
-    }
+    since = F("waiting_since")
+    rows = list(waiting.order_by(since.asc(), "pk").values_list("channel", since)[: WAITING_CAP + 1])
+    capped = len(rows) > WAITING_CAP
+    counts: dict[str, int] = {}
+    longest: dict[str, datetime] = {}
+    for channel, since in rows[:WAITING_CAP]:
+        counts[channel] = counts.get(channel, 0) + 1
+        longest.setdefault(channel, since)
     return [
-        ChannelWaiting(name, label, found[name]["n"] if name in found else 0, found.get(name, {}).get("since"))
-        for name, label in channels.items()
+        ChannelWaiting(name, label, counts.get(name, 0), longest.get(name), capped) for name, label in channels.items()
     ]
