@@ -309,6 +309,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "messaging.tasks.sweep",
         "schedule": timedelta(seconds=env.int("MESSAGING_SWEEP_SECONDS", default=30)),
     },
+    "messaging-queue-messages": {"task": "messaging.tasks.queue_messages", "schedule": timedelta(minutes=1)},
     "messaging-purge-events": {"task": "messaging.tasks.purge_events", "schedule": crontab(hour=3, minute=45)},
     "workspace-prune-live-events": {"task": "workspace.tasks.prune_live_events", "schedule": crontab(minute=20)},
     "tickets-sla-sweep": {
@@ -366,6 +367,12 @@ MESSAGING_RETRY_MAX_SECONDS = 3600
 MESSAGING_WEBHOOK_MAX_BYTES: int = env.int("MESSAGING_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 MESSAGING_MAX_MEDIA_BYTES = 20 * 1024 * 1024
 MESSAGING_EVENT_RETENTION_DAYS: int = env.int("MESSAGING_EVENT_RETENTION_DAYS", default=30)  # raw bodies kept
+# A waiting app user is told their place in the queue and the expected wait, and told again when it
+# changes a lot, at most once every MESSAGING_QUEUE_UPDATE_MINUTES. Nobody is told while an agent is
+# in the middle of the conversation (replied less than MESSAGING_QUEUE_QUIET_MINUTES ago).
+MESSAGING_QUEUE_MESSAGES: bool = env.bool("MESSAGING_QUEUE_MESSAGES", default=True)
+MESSAGING_QUEUE_UPDATE_MINUTES: int = env.int("MESSAGING_QUEUE_UPDATE_MINUTES", default=3)
+MESSAGING_QUEUE_QUIET_MINUTES: int = env.int("MESSAGING_QUEUE_QUIET_MINUTES", default=10)
 
 # --- Inbound email and the public web form.
 INBOUND_EMAIL_TOKEN: str = env.str("INBOUND_EMAIL_TOKEN", default="")  # empty: the HTTP endpoint refuses all
@@ -433,6 +440,13 @@ LOGISTICS_MATCH_ORDER_REFERENCE = True
 LOGISTICS_NOTICE_QUIET_HOURS: int = env.int("LOGISTICS_NOTICE_QUIET_HOURS", default=24)
 # A proactive ticket (we wrote first) has no first-response clock: an agent looks at it within this.
 PROACTIVE_REVIEW_MINUTES: int = env.int("PROACTIVE_REVIEW_MINUTES", default=120)
+# The expected wait of a conversation (chat, messaging apps): each agent on shift answers this many
+# conversations at once, each taking the median time to a first reply of the team's last
+# QUEUE_REPLY_SAMPLE conversations over the last QUEUE_REPLY_SAMPLE_HOURS (else QUEUE_DEFAULT_REPLY_MINUTES).
+QUEUE_SEATS_PER_AGENT: int = env.int("QUEUE_SEATS_PER_AGENT", default=3)
+QUEUE_REPLY_SAMPLE = 20
+QUEUE_REPLY_SAMPLE_HOURS = 24
+QUEUE_DEFAULT_REPLY_MINUTES: int = env.int("QUEUE_DEFAULT_REPLY_MINUTES", default=3)
 # Bulk actions on the queue: at most this many tickets at once ("all matching" stops there), and
 # the last one can be undone for this many minutes.
 BULK_MAX_TICKETS: int = env.int("BULK_MAX_TICKETS", default=1000)

@@ -22,6 +22,8 @@ from .services import (
 
 
 class MessagingChannel(ChannelAdapter):
+    queues_customers = True
+
     def _account(self, ticket: Ticket) -> ChannelAccount:
         account = account_of(ticket.conversation_key)
         if account is None or not account.active:

@@ -200,3 +200,24 @@ class WhatsAppTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class QueueMessage(models.Model):
+    """What a waiting app user was last told of their place in the queue: the wait it was about (when
+    it began), the place and expected wait told (none: no agent was on shift), and when. The sweep
+    tells them again only when the estimate changed a lot; a second run, or a lost task, tells
+    nothing twice."""
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="queue_message")
+    waiting_since = models.DateTimeField(_("waiting since"))
+    position = models.PositiveIntegerField(_("place in the queue"))
+    minutes = models.PositiveIntegerField(_("expected wait (minutes)"), null=True, blank=True)
+    told_at = models.DateTimeField(_("told at"))
+    times_told = models.PositiveSmallIntegerField(_("times told"), default=1)
+
+    class Meta:
+        verbose_name = _("queue message")
+        verbose_name_plural = _("queue messages")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.position} / {self.minutes}"

@@ -32,6 +32,12 @@ def sweep() -> dict[str, int]:
     }
 
 
+@shared_task(name="messaging.tasks.queue_messages")
+def queue_messages() -> int:
+    """Waiting app users whose place in the queue changed a lot are told again (the database says who)."""
+    return services.queue_messages_sweep()
+
+
 @shared_task(name="messaging.tasks.purge_events")
 def purge_events() -> int:
     return services.events_purge()

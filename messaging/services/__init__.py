@@ -4,6 +4,7 @@ from .common import account_of, conversation_key, conversation_parts
 from .inbound import Answer, webhook_receive
 from .outbound import media_fetch, media_fetch_due, outbound_queue, outbound_send, outbound_send_due
 from .processing import event_process, events_process_waiting, events_purge, status_apply
+from .queue_messages import queue_message_on_arrival, queue_messages_sweep
 from .window import (
     template_being_sent,
     templates_for,
@@ -26,6 +27,8 @@ __all__ = [
     "outbound_queue",
     "outbound_send",
     "outbound_send_due",
+    "queue_message_on_arrival",
+    "queue_messages_sweep",
     "status_apply",
     "template_being_sent",
     "templates_for",

@@ -20,6 +20,7 @@ from ..models import STATUS_RANK, ChannelAccount, DeliveryStatus, InboundEvent, 
 from ..providers import PROVIDERS, Incoming, StatusUpdate
 from .common import account_error, conversation_key
 from .outbound import outbound_failed
+from .queue_messages import queue_message_on_arrival
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,11 @@ def _receive_message(event: InboundEvent) -> int:
             account=account, message=received.message, media_ref=media.ref, filename=media.filename[:200], due_at=now
         )
         enqueue("messaging.tasks.fetch_media", fetch.pk)
+    try:
+        with transaction.atomic():
+            queue_message_on_arrival(ticket_id=received.ticket.pk)
+    except Exception:  # the customer's message is kept whatever happens to the queue message
+        logger.exception("the queue message of ticket %s was not sent", received.ticket.pk)
     return received.message.pk
 
 

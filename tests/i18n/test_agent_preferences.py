@@ -164,6 +164,7 @@ def test_the_agent_workspace_is_complete_in_chinese(client, actors, ticket_with_
         PEOPLE["de"].body,
         "CST",  # the zone's abbreviation after each time
         *carrier_names(),
+        *services.queueing_channels().values(),  # the apps' own names (conversations waiting per channel)
     ]
     vocabulary = english_vocabulary("templates/", "tickets/", "helpdesk/", "feedback/", "policies/")
     for url in [

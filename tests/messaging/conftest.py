@@ -17,6 +17,18 @@ HEADERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _quiet_queue(settings):
+    """The queue messages are off unless a test asks for them (`queue_messages`): the other tests count
+    exactly what an agent's reply sends."""
+    settings.MESSAGING_QUEUE_MESSAGES = False
+
+
+@pytest.fixture
+def queue_messages(settings):
+    settings.MESSAGING_QUEUE_MESSAGES = True
+
+
 @pytest.fixture
 def fake():
     with FakeServer() as server:

@@ -51,4 +51,4 @@ def test_a_real_worker_turns_a_stored_message_into_a_ticket(accounts, settings, 
         )
 
     ticket = Ticket.objects.get()
-    assert ticket.channel == "whatsapp" and ticket.messages.get().body == "Is anyone there?"
+    assert ticket.channel == "whatsapp" and ticket.messages.get(kind="customer").body == "Is anyone there?"

@@ -169,6 +169,12 @@ class Ticket(models.Model):
                 condition=~Q(conversation_key=""),
                 name="tkt_conversation",
             ),
+            # The recent first replies of a team's conversations (chat, apps): their expected wait.
+            models.Index(
+                fields=["team", "-first_response_at"],
+                condition=Q(first_response_at__isnull=False) & ~Q(conversation_key=""),
+                name="tkt_conversation_answered",
+            ),
         ]
 
     def __str__(self) -> str:

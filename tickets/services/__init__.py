@@ -1,7 +1,14 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
 from ._common import Care, register_care_provider, unregister_care_provider
-from .channel_registry import ChannelAdapter, channel_adapter, channel_choices, channel_label, register_channel
+from .channel_registry import (
+    ChannelAdapter,
+    channel_adapter,
+    channel_choices,
+    channel_label,
+    queueing_channels,
+    register_channel,
+)
 from .customers import customer_find, customer_get_or_create, customer_merge, order_create
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
 from .events import ticket_event_record
@@ -69,6 +76,7 @@ __all__ = [
     "message_receive_from_customer",
     "missing_facts",
     "order_create",
+    "queueing_channels",
     "register_care_provider",
     "register_channel",
     "sla_sweep",

@@ -30,6 +30,9 @@ class ChannelAdapter:
     customer_writes: bool = True
     # The channel recorded on the replies it sends.
     reply_channel: str = Channel.EMAIL
+    # A live conversation (a chat, a messaging app): the customer waits in a queue for a person, is
+    # told their place in it, and the agents see how many wait on it (tickets/waiting.py).
+    queues_customers: bool = False
 
     def check_reply(self, *, ticket: Ticket, body: str) -> None:
         """Refuse (raise ServiceError) a reply the channel cannot deliver now, before anything is stored;
@@ -66,6 +69,11 @@ def channel_adapter(name: str) -> ChannelAdapter:
 def channel_label(name: str) -> str:
     adapter = _ADAPTERS.get(name)
     return str(adapter.label) if adapter is not None else name
+
+
+def queueing_channels() -> dict[str, str]:
+    """The channels whose customers wait in a queue, as {name: label}, in the order they registered."""
+    return {name: str(adapter.label) for name, adapter in _ADAPTERS.items() if adapter.queues_customers}
 
 
 def channel_choices() -> list[tuple[str, str]]:

@@ -224,8 +224,8 @@ def message_add_note(*, ticket: Ticket, author: Any, body: str, attachments: Ite
 
 
 @transaction.atomic
-def message_add_system(*, ticket: Ticket, body: str) -> Message:
-    """Our own message to the customer, sent automatically (the caller emails it, e.g. a proactive
-    delivery notice): public, by nobody, neither the customer's nor an agent's, so it starts and
-    meets no clock."""
-    return _add_message(ticket, MessageKind.SYSTEM, body, None, (), channel=Channel.EMAIL, is_automatic=True)
+def message_add_system(*, ticket: Ticket, body: str, channel: str = Channel.EMAIL) -> Message:
+    """Our own message to the customer, sent automatically by the caller through `channel` (e.g. a
+    proactive delivery notice by email, a queue position in a messaging app): public, by nobody,
+    neither the customer's nor an agent's, so it starts and meets no clock."""
+    return _add_message(ticket, MessageKind.SYSTEM, body, None, (), channel=channel, is_automatic=True)

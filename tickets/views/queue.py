@@ -16,7 +16,7 @@ from helpdesk.decorators import staff_view
 from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
 from helpdesk.pagecache import cached_page
 
-from .. import selectors
+from .. import selectors, waiting
 from ..forms import QueueFilterForm
 from ..models import Category, parse_reference
 from ..queue_columns import parse_columns
@@ -88,7 +88,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         page_size=_page_size(request.GET.get("size")),
         sort=form.cleaned_data.get("sort") or selectors.DEFAULT_SORT,
     )
-    waiting = number_format(page.waiting, force_grouping=True)
+    waiting_count = number_format(page.waiting, force_grouping=True)
+    conversations = waiting.waiting_by_channel(user)
+    longest = min((row.longest_since for row in conversations if row.longest_since), default=None)
     context = {
         "nav": "queue",
         "now": timezone.now(),
@@ -98,7 +100,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             {"key": key, "label": VIEW_LABELS[key], "query": _query(request, view=key, cursor=None)} for key in views
         ],
         "page": page,
-        "waiting": f"{waiting}+" if page.waiting_capped else waiting,
+        "waiting": f"{waiting_count}+" if page.waiting_capped else waiting_count,
+        "conversations_waiting": conversations,
+        "longest_conversation_since": longest,
         "is_first_page": not request.GET.get("cursor"),
         "next_query": _query(request, view=view, cursor=page.next_cursor) if page.next_cursor else "",
         "first_query": _query(request, view=view, cursor=None),
