@@ -29,6 +29,9 @@ def compile_catalogues() -> int:
             continue
         with po.open("rb") as handle:
             catalog = read_po(handle)
+        entries = sum(1 for line in po.read_text(encoding="utf-8").splitlines() if line.startswith("msgid ")) - 1
+        if entries != len(catalog):  # a merge that kept both sides of an entry; msgfmt refuses the file
+            problems.append(f"{po}: {entries - len(catalog)} entries defined twice (run make messages)")
         with mo.open("wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)
         written += 1
@@ -40,7 +43,7 @@ _BRACED = re.compile(r"\{(\w+)\}")
 
 
 def catalogue_problems(required_locales: list[str]) -> list[str]:
-    """Untranslated or fuzzy entries in the catalogues of the required locales, and missing ones;
+    """Untranslated, fuzzy or duplicated entries in the catalogues of the required locales, and missing ones;
     translations whose placeholders do not fit their source (they would fail or lose a value
     when filled in), and plural entries with the wrong number of forms."""
     problems = []
@@ -51,6 +54,9 @@ def catalogue_problems(required_locales: list[str]) -> list[str]:
             continue
         with po.open("rb") as handle:
             catalog = read_po(handle)
+        entries = sum(1 for line in po.read_text(encoding="utf-8").splitlines() if line.startswith("msgid ")) - 1
+        if entries != len(catalog):  # a merge that kept both sides of an entry; msgfmt refuses the file
+            problems.append(f"{po}: {entries - len(catalog)} entries defined twice (run make messages)")
         for message in catalog:
             if not message.id:
                 continue

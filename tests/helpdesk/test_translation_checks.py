@@ -52,3 +52,15 @@ def test_untranslated_and_fuzzy_catalogue_entries_are_reported(tmp_path, setting
     assert any("fuzzy: 'Note'" in p for p in problems)
     assert any("fr: no catalogue" in p for p in problems)
     assert not any("Queue" in p for p in problems)
+
+
+def test_an_entry_defined_twice_by_a_merge_is_reported(tmp_path, settings):
+    po = tmp_path / "de" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    po.write_text(header + 'msgid "Close"\nmsgstr "Schließen"\n\nmsgid "Close"\nmsgstr "Schließen"\n', encoding="utf-8")
+    settings.LOCALE_PATHS = [tmp_path]
+    assert any("1 entries defined twice" in p for p in catalogue_problems(["de"]))
+
+    po.write_text(header + 'msgid "Close"\nmsgstr "Schließen"\n', encoding="utf-8")
+    assert catalogue_problems(["de"]) == []
