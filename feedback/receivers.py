@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 
 def on_ticket_status_changed(sender: Any, ticket: Any, old: str, new: str, **kwargs: Any) -> None:
+    if new != Status.SOLVED and old != Status.SOLVED and new != Status.CLOSED:
+        return  # nothing of surveys or cases changes (and no savepoint per ticket of a bulk change)
     try:
         with transaction.atomic():
             if new == Status.SOLVED:

@@ -63,11 +63,11 @@ def connect() -> None:
     from tickets.signals import ticket_status_changed
 
     from .panel import customer_panel
-    from .services.segments import care_for_customer
+    from .services.segments import care_for_customers
 
     ticket_status_changed.connect(on_status_changed, dispatch_uid="insights.status_changed")
     post_save.connect(on_message_saved, sender=Message, dispatch_uid="insights.message_saved")
     post_save.connect(on_customer_record_saved, sender=CompensationGrant, dispatch_uid="insights.grant_saved")
     post_save.connect(on_customer_record_saved, sender=SurveyResponse, dispatch_uid="insights.survey_saved")
-    register_care_provider("segments", care_for_customer)
+    register_care_provider("segments", care_for_customers)
     register_panel("customer", template="insights/customer_panel.html", context=customer_panel, order=5)

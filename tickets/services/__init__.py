@@ -25,20 +25,20 @@ from .messages import (
 from .routing import agents_on_shift, is_on_shift
 from .sla import target_for
 from .sla_escalation import sla_sweep
+from .status import missing_facts, ticket_close_by_customer, ticket_set_status, tickets_set_status
 from .tags import tag_get_or_create, ticket_change_tags, tickets_change_tags
 from .tickets import (
-    missing_facts,
     ticket_assign,
-    ticket_close_by_customer,
     ticket_merge,
     ticket_record_facts,
     ticket_set_category,
     ticket_set_language,
     ticket_set_priority,
-    ticket_set_status,
     ticket_set_team,
     tickets_assign,
     tickets_close_solved,
+    tickets_set_category,
+    tickets_set_priority,
 )
 
 __all__ = [
@@ -97,5 +97,8 @@ __all__ = [
     "tickets_assign",
     "tickets_change_tags",
     "tickets_close_solved",
+    "tickets_set_category",
+    "tickets_set_priority",
+    "tickets_set_status",
     "unregister_care_provider",
 ]

@@ -107,10 +107,12 @@ def append_search_text(ticket: Ticket, *parts: str) -> None:
 # knowing why. An app above tickets (insights: segments) registers a provider in its AppConfig.ready():
 #
 #     from tickets.services import register_care_provider
-#     register_care_provider("segments", care_for_customer)
+#     register_care_provider("segments", care_for_customers)
 #
-# `provider(customer_id)` returns a Care, or None. Several providers combine: the largest priority bump,
-# the tightest first-response target and the most senior tier win. With no provider, nothing changes.
+# `provider(customer_ids)` returns {customer id: Care} for those it has a standing for, in a fixed number
+# of queries however many customers (a batch of tickets asks for all its customers at once). Several
+# providers combine: the largest priority bump, the tightest first-response target and the most senior
+# tier win. With no provider, nothing changes.
 
 TIER_RANK: dict[str, int] = {Tier.L1.value: 1, Tier.L2.value: 2, Tier.L3.value: 3}
 
@@ -131,10 +133,10 @@ class Care:
 
 
 NO_CARE = Care()
-_PROVIDERS: dict[str, Callable[[int], Care | None]] = {}
+_PROVIDERS: dict[str, Callable[[set[int]], dict[int, Care]]] = {}
 
 
-def register_care_provider(name: str, provider: Callable[[int], Care | None]) -> None:
+def register_care_provider(name: str, provider: Callable[[set[int]], dict[int, Care]]) -> None:
     _PROVIDERS[name] = provider
 
 
@@ -142,13 +144,17 @@ def unregister_care_provider(name: str) -> None:
     _PROVIDERS.pop(name, None)
 
 
-def care_for(customer_id: int) -> Care:
-    care = NO_CARE
+def cares_for(customer_ids: Iterable[int]) -> dict[int, Care]:
+    ids = set(customer_ids)
+    cares = dict.fromkeys(ids, NO_CARE)
     for provider in _PROVIDERS.values():
-        found = provider(customer_id)
-        if found is not None:
-            care = care.combine(found)
-    return care
+        for customer_id, found in provider(ids).items():
+            cares[customer_id] = cares[customer_id].combine(found)
+    return cares
+
+
+def care_for(customer_id: int) -> Care:
+    return cares_for([customer_id])[customer_id]
 
 
 def raised_priority(priority: int, care: Care) -> int:

@@ -1,13 +1,13 @@
-"""Bulk actions on the queue: one change applied to many tickets, each through its own service.
+"""Bulk actions on the queue: one change applied to many tickets, each checked by its own service.
 
 Every ticket goes through the same service a single change uses (its permission check, its event,
-its SLA clocks and signals), inside its own savepoint, so a refusal leaves that ticket as it was and
-the others changed. Tickets are read in batches of BATCH_SIZE with one locking query (related rows
-joined, tags prefetched), which keeps the cost at a fixed overhead per batch plus a small fixed number
-of queries per ticket (the service's own): linear in the tickets, never N+1 within a service. We chose
-this over batch forms of the services (bulk_update and one INSERT of events) because a status or
-priority change also moves the ticket's SLA clocks and tells other apps through a signal, per ticket:
-a batch path would be a second write path for those, which the single services must never bypass.
+its SLA clocks and signals). Tickets are read in batches of BATCH_SIZE with one locking query (related
+rows joined, tags prefetched); assignments, statuses, priorities, categories and tags have batch forms
+of their services (the single-ticket service is the batch form with one ticket, so there is one write
+path), which check each ticket and write the accepted ones together: one UPDATE, one INSERT of events,
+the SLA clocks read and written once. A batch costs a fixed number of queries whatever its size; a
+refused ticket is left as it was and named with why. Team moves, macros and merges go ticket by
+ticket, each in its own savepoint.
 
 The values each action touched are kept, before and after, on a BulkAction row; `bulk_undo`
 (services/bulk_undo.py) puts them back through the same services.
@@ -41,15 +41,17 @@ from ..models import (
     parse_reference,
 )
 from .macros import macro_apply, macros_visible_to
+from .status import ticket_set_status, tickets_set_status
 from .tags import clean_tag_name, ticket_change_tags, tickets_change_tags
 from .tickets import (
     ticket_assign,
     ticket_merge,
     ticket_set_category,
     ticket_set_priority,
-    ticket_set_status,
     ticket_set_team,
     tickets_assign,
+    tickets_set_category,
+    tickets_set_priority,
 )
 
 BATCH_SIZE = 200
@@ -167,19 +169,37 @@ def prepare(*, kind: str, value: str, actor: Any) -> Prepared:
         if value not in (Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED):
             raise ServiceError(_("Choose a status."), field="value")
         label = _("Set status to %(value)s") % {"value": Status(value).label}
-        return Prepared(kind, value, label, lambda t: ticket_set_status(ticket=t, status=value, actor=actor))
+        return Prepared(
+            kind,
+            value,
+            label,
+            lambda t: ticket_set_status(ticket=t, status=value, actor=actor),
+            lambda batch: tickets_set_status(tickets=batch, status=value, actor=actor),
+        )
     if kind == BulkKind.PRIORITY:
         if not value.isdigit() or int(value) not in Priority.values:
             raise ServiceError(_("Choose a priority."), field="value")
         priority = int(value)
         label = _("Set priority to %(value)s") % {"value": Priority(priority).label}
-        return Prepared(kind, value, label, lambda t: ticket_set_priority(ticket=t, priority=priority, actor=actor))
+        return Prepared(
+            kind,
+            value,
+            label,
+            lambda t: ticket_set_priority(ticket=t, priority=priority, actor=actor),
+            lambda batch: tickets_set_priority(tickets=batch, priority=priority, actor=actor),
+        )
     if kind == BulkKind.CATEGORY:
         category = Category.objects.filter(pk=value if value.isdigit() else 0, is_active=True).first()
         if category is None:
             raise ServiceError(_("Choose a category."), field="value")
         label = _("Set category to %(value)s") % {"value": category.name}
-        return Prepared(kind, value, label, lambda t: ticket_set_category(ticket=t, category=category, actor=actor))
+        return Prepared(
+            kind,
+            value,
+            label,
+            lambda t: ticket_set_category(ticket=t, category=category, actor=actor),
+            lambda batch: tickets_set_category(tickets=batch, category=category, actor=actor),
+        )
     if kind == BulkKind.TEAM:
         team = Team.objects.filter(pk=value if value.isdigit() else 0).first()
         if team is None:

@@ -19,11 +19,11 @@ from helpdesk.errors import NotFound, ServiceError
 
 from ..models import BulkAction, BulkKind, Category, Status, Team, Ticket
 from .bulk import TOUCHED, BulkOutcome, locked_batches, snapshot
+from .status import ticket_restore_status
 from .tags import ticket_change_tags
 from .tickets import (
     ticket_assign,
     ticket_record_facts,
-    ticket_restore_status,
     ticket_set_category,
     ticket_set_priority,
     ticket_set_team,

@@ -38,7 +38,7 @@ from .customers import customer_get_or_create
 from .messages import AttachmentInput, Message, accept_attachments, message_store
 from .routing import team_for_new_ticket, ticket_route_new
 from .sla import sla_start
-from .tickets import ticket_mark_opened
+from .status import ticket_mark_opened
 
 _MAX_MERGE_HOPS = 5
 

@@ -19,13 +19,13 @@ from ..models import AssigneeAction, Category, CategoryField, Macro, MacroUse, S
 from ..placeholders import fill_placeholders, placeholder_values
 from ._common import ensure_can_work, record_event
 from .messages import message_add_reply
+from .status import ticket_set_status
 from .tags import tag_get_or_create, ticket_change_tags
 from .tickets import (
     ticket_assign,
     ticket_record_facts,
     ticket_set_category,
     ticket_set_priority,
-    ticket_set_status,
 )
 
 

@@ -20,7 +20,7 @@ from ..redaction import redact
 from ._common import append_search_text, ensure_can_work, ticket_changes
 from .channel_registry import channel_adapter
 from .sla import sla_first_response, sla_reviewed
-from .tickets import ticket_mark_opened, ticket_mark_pending
+from .status import ticket_mark_opened, ticket_mark_pending
 
 logger = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ beats can run them and a lost broker message delays work by one sweep at most.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
 
 from ..models import (
     OPEN_STATUSES,
@@ -20,30 +20,47 @@ from ..models import (
     Status,
     Ticket,
 )
-from ._common import care_for, tighter_first_response
+from ._common import cares_for, tighter_first_response
 
 WARN_AT = 0.8
 PAUSED_STATUSES = (Status.PENDING, Status.SOLVED, Status.CLOSED)
 
 
+def _kind(ticket: Ticket) -> str:
+    return ticket.category.kind if ticket.category_id and ticket.category else CategoryKind.INQUIRY
+
+
+def _targets(kinds: set[str]) -> dict[tuple[str, int | None], SlaTarget]:
+    """The configured targets of those kinds, by (kind, priority or None for any priority): one query."""
+    return {(t.kind, t.priority): t for t in SlaTarget.objects.filter(kind__in=kinds)}
+
+
+def targets_for(tickets: Sequence[Ticket]) -> dict[int, SlaTarget]:
+    """Each ticket's targets, by ticket id: its category's kind and priority, tightened by its customer's
+    standing. Two queries (targets and standings) however many tickets; the category must be loaded."""
+    kinds = {_kind(ticket) for ticket in tickets}
+    configured = _targets(kinds)
+    cares = cares_for({ticket.customer_id for ticket in tickets})
+    result: dict[int, SlaTarget] = {}
+    for ticket in tickets:
+        kind = _kind(ticket)
+        target = configured.get((kind, ticket.priority)) or configured.get((kind, None))
+        if target is None:
+            # Nothing configured: the product's defaults (those the data migration seeds).
+            minutes = (3, 24 * 60) if kind == CategoryKind.INQUIRY else (10, 48 * 60)
+            target = SlaTarget(kind=kind, first_response_minutes=minutes[0], resolution_minutes=minutes[1])
+        # A customer's standing may ask for a tighter first response (never a looser one).
+        result[ticket.pk] = SlaTarget(
+            kind=target.kind,
+            priority=target.priority,
+            first_response_minutes=tighter_first_response(target.first_response_minutes, cares[ticket.customer_id]),
+            resolution_minutes=target.resolution_minutes,
+        )
+    return result
+
+
 def target_for(ticket: Ticket) -> SlaTarget:
-    kind = ticket.category.kind if ticket.category_id and ticket.category else CategoryKind.INQUIRY
-    targets = list(SlaTarget.objects.filter(Q(priority=ticket.priority) | Q(priority__isnull=True), kind=kind))
-    targets.sort(key=lambda t: t.priority is None)
-    if targets:
-        target = targets[0]
-    else:
-        # Nothing configured: the product's defaults (those the data migration seeds).
-        minutes = (3, 24 * 60) if kind == CategoryKind.INQUIRY else (10, 48 * 60)
-        target = SlaTarget(kind=kind, first_response_minutes=minutes[0], resolution_minutes=minutes[1])
-    # A customer's standing may ask for a tighter first response (never a looser one).
-    care = care_for(ticket.customer_id)
-    return SlaTarget(
-        kind=target.kind,
-        priority=target.priority,
-        first_response_minutes=tighter_first_response(target.first_response_minutes, care),
-        resolution_minutes=target.resolution_minutes,
-    )
+    return targets_for([ticket])[ticket.pk]
 
 
 def _schedule(clock: SlaClock) -> None:
@@ -56,20 +73,33 @@ def _schedule(clock: SlaClock) -> None:
     clock.warn_at = base + timedelta(seconds=clock.target_minutes * 60 * WARN_AT)
 
 
+def refresh_tickets_sla(tickets: Sequence[Ticket]) -> None:
+    """Keep each ticket's next deadline and state (shown and sorted in queues) in step with its clocks:
+    one query reads the clocks and one writes the tickets, however many."""
+    if not tickets:
+        return
+    clocks: dict[int, list[SlaClock]] = {ticket.pk: [] for ticket in tickets}
+    for clock in SlaClock.objects.filter(ticket_id__in=clocks, met_at__isnull=True):
+        clocks[clock.ticket_id].append(clock)
+    for ticket in tickets:
+        running = [c.due_at for c in clocks[ticket.pk] if c.due_at is not None]
+        state = "ok"
+        if any(c.breached_at for c in clocks[ticket.pk]):
+            state = "breached"
+        elif any(c.warned_at and not c.paused_at for c in clocks[ticket.pk]):
+            state = "at_risk"
+        elif clocks[ticket.pk] and not running:
+            state = "paused"
+        ticket.sla_due_at = min(running) if running else None
+        ticket.sla_state = state
+    if len(tickets) == 1:
+        Ticket.objects.filter(pk=tickets[0].pk).update(sla_due_at=tickets[0].sla_due_at, sla_state=tickets[0].sla_state)
+    else:
+        Ticket.objects.bulk_update(tickets, ["sla_due_at", "sla_state"])
+
+
 def refresh_ticket_sla(ticket: Ticket) -> None:
-    """Keep the ticket's next deadline and state (shown and sorted in queues) in step with its clocks."""
-    clocks = [c for c in SlaClock.objects.filter(ticket=ticket) if c.met_at is None]
-    running = [c.due_at for c in clocks if c.due_at is not None]
-    state = "ok"
-    if any(c.breached_at for c in clocks):
-        state = "breached"
-    elif any(c.warned_at and not c.paused_at for c in clocks):
-        state = "at_risk"
-    elif clocks and not running:
-        state = "paused"
-    ticket.sla_due_at = min(running) if running else None
-    ticket.sla_state = state
-    Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=ticket.sla_due_at, sla_state=state)
+    refresh_tickets_sla([ticket])
 
 
 def sla_start(*, ticket: Ticket, at: datetime) -> None:
@@ -100,39 +130,62 @@ def sla_reviewed(*, ticket: Ticket, at: datetime) -> None:
         refresh_ticket_sla(ticket)
 
 
-def sla_status_changed(*, ticket: Ticket, old: str, new: str, at: datetime) -> None:
-    """Waiting on the customer (or solved) pauses the resolution clock; reopening resumes it."""
-    clock = SlaClock.objects.select_for_update().filter(ticket=ticket, metric=Metric.RESOLUTION).first()
-    if clock is None:
+def sla_statuses_changed(*, tickets: Sequence[Ticket], new: str, at: datetime) -> None:
+    """Waiting on the customer (or solved) pauses the resolution clock; reopening resumes it. For many
+    tickets in a fixed number of queries."""
+    clocks = list(
+        SlaClock.objects.select_for_update()
+        .filter(ticket_id__in=[t.pk for t in tickets], metric=Metric.RESOLUTION)
+        .order_by("ticket_id", "pk")
+    )
+    if not clocks:
         return
-    if new in PAUSED_STATUSES and clock.paused_at is None:
-        clock.paused_at = at
-    elif new in OPEN_STATUSES and clock.paused_at is not None:
-        clock.paused_seconds += max(0, int((at - clock.paused_at).total_seconds()))
-        clock.paused_at = None
+    for clock in clocks:
+        if new in PAUSED_STATUSES and clock.paused_at is None:
+            clock.paused_at = at
+        elif new in OPEN_STATUSES and clock.paused_at is not None:
+            clock.paused_seconds += max(0, int((at - clock.paused_at).total_seconds()))
+            clock.paused_at = None
+        if new in (Status.SOLVED, Status.CLOSED):
+            clock.met_at = clock.met_at or at
+        elif new in OPEN_STATUSES:
+            clock.met_at = None
+        _schedule(clock)
+    timed = {clock.ticket_id for clock in clocks}
     if new in (Status.SOLVED, Status.CLOSED):
-        clock.met_at = clock.met_at or at
-        SlaClock.objects.filter(ticket=ticket, metric=Metric.PROACTIVE_REVIEW, met_at__isnull=True).update(met_at=at)
-    elif new in OPEN_STATUSES:
-        clock.met_at = None
-    _schedule(clock)
-    clock.save()
-    refresh_ticket_sla(ticket)
+        SlaClock.objects.filter(ticket_id__in=timed, metric=Metric.PROACTIVE_REVIEW, met_at__isnull=True).update(
+            met_at=at
+        )
+    SlaClock.objects.bulk_update(clocks, ["paused_at", "paused_seconds", "met_at", "warn_at", "due_at"])
+    refresh_tickets_sla([t for t in tickets if t.pk in timed])
+
+
+def sla_status_changed(*, ticket: Ticket, old: str, new: str, at: datetime) -> None:
+    sla_statuses_changed(tickets=[ticket], new=new, at=at)
+
+
+def sla_retarget_many(*, tickets: Sequence[Ticket]) -> None:
+    """A new category or priority: clocks not yet breached nor met take the new targets (for many
+    tickets in a fixed number of queries; their categories loaded)."""
+    targets = targets_for(tickets)
+    clocks = list(
+        SlaClock.objects.select_for_update()
+        .filter(ticket_id__in=targets, met_at__isnull=True, breached_at__isnull=True)
+        .order_by("ticket_id", "pk")
+    )
+    for clock in clocks:
+        target = targets[clock.ticket_id]
+        clock.target_minutes = {
+            Metric.FIRST_RESPONSE: target.first_response_minutes,
+            Metric.RESOLUTION: target.resolution_minutes,
+            Metric.PROACTIVE_REVIEW: settings.PROACTIVE_REVIEW_MINUTES,
+        }[Metric(clock.metric)]
+        clock.warned_at = None
+        _schedule(clock)
+    if clocks:
+        SlaClock.objects.bulk_update(clocks, ["target_minutes", "warned_at", "warn_at", "due_at"])
+    refresh_tickets_sla(tickets)
 
 
 def sla_retarget(*, ticket: Ticket) -> None:
-    """A new category or priority: clocks not yet breached nor met take the new targets."""
-    target = target_for(ticket)
-    minutes = {
-        Metric.FIRST_RESPONSE: target.first_response_minutes,
-        Metric.RESOLUTION: target.resolution_minutes,
-        Metric.PROACTIVE_REVIEW: settings.PROACTIVE_REVIEW_MINUTES,
-    }
-    for clock in SlaClock.objects.select_for_update().filter(
-        ticket=ticket, met_at__isnull=True, breached_at__isnull=True
-    ):
-        clock.target_minutes = minutes[Metric(clock.metric)]
-        clock.warned_at = None
-        _schedule(clock)
-        clock.save()
-    refresh_ticket_sla(ticket)
+    sla_retarget_many(tickets=[ticket])

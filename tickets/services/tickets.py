@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from helpdesk import roles
 from helpdesk.countries import is_real_country
-from helpdesk.errors import Conflict, ServiceError
+from helpdesk.errors import ServiceError
 from helpdesk.money import currency_exponent
 
-from .. import signals
 from ..history import TicketEventKind
 from ..models import (
     Category,
@@ -28,123 +27,54 @@ from ..models import (
 from ..redaction import redact
 from ._common import append_search_text, ensure_can_work, record_event, record_events
 from .customers import normalise_language
-from .sla import sla_retarget, sla_status_changed
+from .sla import sla_retarget_many
+from .status import change_statuses
 
 AUTO_CLOSE_AFTER = timedelta(days=7)
 
 
-def missing_facts(ticket: Ticket) -> list[CategoryField]:
-    """The required facts of the ticket's category that are still not captured."""
-    if ticket.category_id is None:
-        return []
-    missing = []
-    for field in CategoryField.objects.filter(category_id=ticket.category_id, required=True):
-        if field.field_type == FactType.IMAGE:
-            if not ticket.attachments.filter(content_type__startswith="image/").exists():
-                missing.append(field)
-        elif not ticket.facts.get(field.key):
-            missing.append(field)
-    return missing
+_RELATED = ("category", "team")
 
 
-_AGENT_SETTABLE = {Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED}
+def _current(ticket: Ticket, field: str) -> Any:
+    return getattr(ticket, f"{field}_id") if field in _RELATED else getattr(ticket, field)
 
 
-def _change_status(ticket: Ticket, new: str, actor: Any) -> None:
-    old = ticket.status
-    if old == new:
+def _set_many(tickets: Sequence[Ticket], field: str, value: Any, actor: Any, shown: Any = None) -> None:
+    """Write one value of a field to tickets (those already holding it are left alone), with one UPDATE
+    and their events with one INSERT; a new category or priority moves their SLA clocks."""
+    key = (value.pk if value is not None else None) if field in _RELATED else value
+    changing = [t for t in tickets if _current(t, field) != key]
+    if not changing:
         return
     now = timezone.now()
-    ticket.status = new
-    fields = ["status", "updated_at"]
-    if new == Status.SOLVED:
-        ticket.solved_at = now
-        fields.append("solved_at")
-    elif new == Status.CLOSED:
-        ticket.closed_at = now
-        fields.append("closed_at")
-    elif old == Status.SOLVED:
-        ticket.solved_at = None
-        fields.append("solved_at")
-    # Compare-and-set: a concurrent change of the same ticket makes this one fail loudly.
-    updated = Ticket.objects.filter(pk=ticket.pk, status=old).update(
-        **{f: getattr(ticket, f) for f in fields if f != "updated_at"}, updated_at=now
-    )
-    if not updated:
-        raise Conflict(_("The ticket was changed meanwhile. Reload it and try again."))
-    record_event(ticket, actor, TicketEventKind.STATUS, old, new)
-    sla_status_changed(ticket=ticket, old=old, new=new, at=now)
-    signals.ticket_status_changed.send(sender=Ticket, ticket=ticket, actor=actor, old=old, new=new)
-
-
-@transaction.atomic
-def ticket_set_status(*, ticket: Ticket, status: str, actor: Any) -> Ticket:
-    ensure_can_work(actor, ticket)
-    if status not in _AGENT_SETTABLE:
-        raise ServiceError(_("This status cannot be set by hand."), field="status")
-    if ticket.status == Status.CLOSED:
-        raise ServiceError(_("A closed ticket cannot change; the customer's next message opens a follow-up."))
-    if ticket.merged_into_id is not None:
-        raise ServiceError(_("This ticket was merged into another one."))
-    if status == Status.CLOSED and ticket.status != Status.SOLVED:
-        raise ServiceError(_("Only a solved ticket can be closed."), field="status")
-    if status == Status.SOLVED:
-        missing = missing_facts(ticket)
-        if missing:
-            raise ServiceError(
-                _("Cannot solve: these facts are missing: %(facts)s.")
-                % {"facts": ", ".join(str(f.label) for f in missing)},
-                field="status",
-            )
-    _change_status(ticket, status, actor)
-    return ticket
-
-
-@transaction.atomic
-def ticket_close_by_customer(*, ticket: Ticket) -> Ticket:
-    """The customer no longer needs their request (from their requests page): closed as it stands,
-    without the facts an agent's solving needs; writing again opens a follow-up."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
-    if ticket.status == Status.CLOSED or ticket.merged_into_id is not None:
-        raise ServiceError(_("This request is already closed."))
-    _change_status(ticket, Status.CLOSED, None)
-    return ticket
-
-
-@transaction.atomic
-def ticket_restore_status(*, ticket: Ticket, status: str, actor: Any) -> Ticket:
-    """Put back the status an agent's bulk action changed: as ticket_set_status, and `new` too
-    (a ticket nobody had looked at goes back to being new)."""
-    if status != Status.NEW:
-        return ticket_set_status(ticket=ticket, status=status, actor=actor)
-    ensure_can_work(actor, ticket)
-    if ticket.status == Status.CLOSED or ticket.merged_into_id is not None:
-        raise ServiceError(_("A closed ticket cannot change; the customer's next message opens a follow-up."))
-    _change_status(ticket, status, actor)
-    return ticket
-
-
-def ticket_mark_opened(ticket: Ticket, actor: Any) -> None:
-    """Status after an agent's or customer's activity: new/pending become open, solved reopens."""
-    if ticket.status in (Status.NEW, Status.PENDING, Status.SOLVED):
-        _change_status(ticket, Status.OPEN, actor)
-
-
-def ticket_mark_pending(ticket: Ticket, actor: Any) -> None:
-    if ticket.status in (Status.NEW, Status.OPEN):
-        _change_status(ticket, Status.PENDING, actor)
+    olds = {t.pk: _current(t, field) for t in changing}
+    Ticket.objects.filter(pk__in=[t.pk for t in changing]).update(**{field: value, "updated_at": now})
+    for ticket in changing:
+        setattr(ticket, field, value)
+        ticket.updated_at = now
+    new_shown = shown if shown is not None else value
+    if len(changing) == 1:
+        record_event(changing[0], actor, TicketEventKind(field), olds[changing[0].pk], new_shown)
+    else:
+        rows = [(t.pk, TicketEventKind(field), olds[t.pk], new_shown) for t in changing]
+        record_events(rows, created=now, actor=actor)
+    if field in ("priority", "category"):
+        sla_retarget_many(tickets=changing)
 
 
 def _set_field(ticket: Ticket, field: str, value: Any, actor: Any, shown: Any = None) -> None:
-    old = getattr(ticket, field)
-    if old == value:
-        return
-    setattr(ticket, field, value)
-    ticket.save(update_fields=[field, "updated_at"])
-    old_shown = old.pk if hasattr(old, "pk") else old
-    record_event(ticket, actor, TicketEventKind(field), old_shown, shown if shown is not None else value)
-    if field in ("priority", "category"):
-        sla_retarget(ticket=ticket)
+    _set_many([ticket], field, value, actor, shown)
+
+
+def _refusals(tickets: Sequence[Ticket], actor: Any) -> dict[int, ServiceError]:
+    refused: dict[int, ServiceError] = {}
+    for ticket in tickets:
+        try:
+            ensure_can_work(actor, ticket)
+        except ServiceError as error:
+            refused[ticket.pk] = error
+    return refused
 
 
 def _assign_refusal(ticket: Ticket, assignee: Any, actor: Any) -> ServiceError | None:
@@ -198,18 +128,39 @@ def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
 
 
 @transaction.atomic
-def ticket_set_priority(*, ticket: Ticket, priority: int, actor: Any) -> Ticket:
-    ensure_can_work(actor, ticket)
+def tickets_set_priority(*, tickets: Sequence[Ticket], priority: int, actor: Any) -> dict[int, ServiceError]:
+    """Set the priority of tickets, each checked, those accepted written together; the refusals by id."""
     if priority not in Priority.values:
         raise ServiceError(_("Unknown priority."), field="priority")
-    _set_field(ticket, "priority", priority, actor)
+    refused = _refusals(tickets, actor)
+    _set_many([t for t in tickets if t.pk not in refused], "priority", priority, actor)
+    return refused
+
+
+@transaction.atomic
+def ticket_set_priority(*, ticket: Ticket, priority: int, actor: Any) -> Ticket:
+    refused = tickets_set_priority(tickets=[ticket], priority=priority, actor=actor)
+    if ticket.pk in refused:
+        raise refused[ticket.pk]
     return ticket
 
 
 @transaction.atomic
+def tickets_set_category(
+    *, tickets: Sequence[Ticket], category: Category | None, actor: Any
+) -> dict[int, ServiceError]:
+    """Set the category of tickets, each checked, those accepted written together; the refusals by id."""
+    refused = _refusals(tickets, actor)
+    shown = category.slug if category else ""
+    _set_many([t for t in tickets if t.pk not in refused], "category", category, actor, shown=shown)
+    return refused
+
+
+@transaction.atomic
 def ticket_set_category(*, ticket: Ticket, category: Category | None, actor: Any) -> Ticket:
-    ensure_can_work(actor, ticket)
-    _set_field(ticket, "category", category, actor, shown=category.slug if category else "")
+    refused = tickets_set_category(tickets=[ticket], category=category, actor=actor)
+    if ticket.pk in refused:
+        raise refused[ticket.pk]
     return ticket
 
 
@@ -314,7 +265,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: Any) -> Ticket:
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
     # Closed through the one status path: its event, its SLA clocks and its signal, by the merging agent.
-    _change_status(source, Status.CLOSED, actor)
+    change_statuses([source], Status.CLOSED, actor)
     record_event(source, actor, TicketEventKind.MERGED_INTO, "", target.reference)
     record_event(target, actor, TicketEventKind.MERGED_FROM, source.reference, f"{moved}")
     return target
@@ -331,6 +282,6 @@ def tickets_close_solved(*, now: datetime | None = None, limit: int = 500) -> in
             .order_by("solved_at")[:limit]
         )
         for ticket in due:
-            _change_status(ticket, Status.CLOSED, None)
+            change_statuses([ticket], Status.CLOSED, None)
             closed += 1
     return closed
