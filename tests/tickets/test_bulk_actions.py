@@ -317,20 +317,37 @@ def _queries(callback) -> int:
 # prefetch of tags for tags); the batch form's savepoint, its checks' reads, one UPDATE (one per old
 # status for a status), one INSERT of events, the SLA clocks read, written and the tickets' deadlines
 # written, and the live pages' teams read, stream numbers and event rows. Nothing per ticket.
-PER_BATCH = {"assign": 9, "status": 14, "priority": 15, "category": 15, "tag_add": 13}
+PER_BATCH = {"assign": 9, "status": 14, "priority": 15, "category": 15, "team": 16, "tag_add": 13}
 
 
 @pytest.mark.parametrize(
     ("kind", "value"),
-    [("priority", str(Priority.HIGH)), ("assign", "me"), ("status", "pending"), ("category", ""), ("tag_add", "x")],
+    [
+        ("priority", str(Priority.HIGH)),
+        ("assign", "me"),
+        ("status", "pending"),
+        ("category", ""),
+        ("team", ""),
+        ("tag_add", "x"),
+    ],
 )
 def test_1000_tickets_cost_a_fixed_number_of_queries_per_batch(actors, teams, kind, value):
     customer, now = CustomerFactory(), timezone.now()
     if kind == "category":
         value = str(CategoryFactory(kind=CategoryKind.COMPLAINT).pk)
+    if kind == "team":  # a move lets go of an assignee outside the new team: those run in batches too
+        value = str(teams.asia.pk)
+    assignee = actors.l1 if kind == "team" else None
     rows = Ticket.objects.bulk_create(
         [
-            Ticket(subject=f"t{i}", customer=customer, team=teams.europe, status=Status.OPEN, last_activity_at=now)
+            Ticket(
+                subject=f"t{i}",
+                customer=customer,
+                team=teams.europe,
+                assignee=assignee,
+                status=Status.OPEN,
+                last_activity_at=now,
+            )
             for i in range(1010)
         ]
     )
@@ -348,6 +365,8 @@ def test_1000_tickets_cost_a_fixed_number_of_queries_per_batch(actors, teams, ki
     extra_batches = 1000 // BATCH_SIZE - 1
     assert large - small <= extra_batches * PER_BATCH[kind]
     assert len(BulkAction.objects.order_by("pk").last().changes) == 1000
+    if kind == "team":
+        assert not Ticket.objects.filter(pk__in=ids).exclude(team=teams.asia, assignee=None).exists()
     if kind in ("priority", "category", "status"):  # the clocks moved with the tickets, in the same batches
         clocks = SlaClock.objects.filter(ticket_id__in=ids, metric=Metric.RESOLUTION)
         if kind == "status":

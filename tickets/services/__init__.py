@@ -39,6 +39,7 @@ from .tickets import (
     tickets_close_solved,
     tickets_set_category,
     tickets_set_priority,
+    tickets_set_team,
 )
 
 __all__ = [
@@ -100,5 +101,6 @@ __all__ = [
     "tickets_set_category",
     "tickets_set_priority",
     "tickets_set_status",
+    "tickets_set_team",
     "unregister_care_provider",
 ]

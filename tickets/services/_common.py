@@ -58,9 +58,13 @@ def record_event(ticket: Ticket, actor: Any, kind: str, old: Any = "", new: Any 
         old_value=_value(old),
         new_value=_value(new),
     )
-    teams = [ticket.team_id, int(old)] if kind == "team" and str(old).isdigit() else [ticket.team_id]
-    publish_many(ticket_changes(ticket.pk, teams, "event", event=str(kind)))
+    publish_many(ticket_changes(ticket.pk, _told_teams(ticket.team_id, kind, old), "event", event=str(kind)))
     return event
+
+
+def _told_teams(team_id: int | None, kind: str, old: Any) -> list[int | None]:
+    """The teams whose live pages hear of an event: the ticket's, and the one it left on a move."""
+    return [team_id, int(old)] if kind == "team" and str(old).isdigit() else [team_id]
 
 
 def record_events(rows: Iterable[EventToRecord], *, created: datetime | None = None, actor: Any = None) -> None:
@@ -77,8 +81,8 @@ def record_events(rows: Iterable[EventToRecord], *, created: datetime | None = N
     teams = dict(Ticket.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "team_id"))
     publish_many(
         change
-        for ticket_id, kind, _old, _new in rows
-        for change in ticket_changes(ticket_id, [teams.get(ticket_id)], "event", event=kind)
+        for ticket_id, kind, old, _new in rows
+        for change in ticket_changes(ticket_id, _told_teams(teams.get(ticket_id), kind, old), "event", event=kind)
     )
 
 

@@ -2,12 +2,12 @@
 
 Every ticket goes through the same service a single change uses (its permission check, its event,
 its SLA clocks and signals). Tickets are read in batches of BATCH_SIZE with one locking query (related
-rows joined, tags prefetched); assignments, statuses, priorities, categories and tags have batch forms
+rows joined, tags prefetched); assignments, statuses, priorities, categories, teams and tags have batch forms
 of their services (the single-ticket service is the batch form with one ticket, so there is one write
 path), which check each ticket and write the accepted ones together: one UPDATE, one INSERT of events,
 the SLA clocks read and written once. A batch costs a fixed number of queries whatever its size; a
-refused ticket is left as it was and named with why. Team moves, macros and merges go ticket by
-ticket, each in its own savepoint.
+refused ticket is left as it was and named with why. Macros (a reply is a message and an email per
+ticket) and merges go ticket by ticket, each in its own savepoint.
 
 The values each action touched are kept, before and after, on a BulkAction row; `bulk_undo`
 (services/bulk_undo.py) puts them back through the same services.
@@ -52,6 +52,7 @@ from .tickets import (
     tickets_assign,
     tickets_set_category,
     tickets_set_priority,
+    tickets_set_team,
 )
 
 BATCH_SIZE = 200
@@ -205,7 +206,13 @@ def prepare(*, kind: str, value: str, actor: Any) -> Prepared:
         if team is None:
             raise ServiceError(_("Choose a team."), field="value")
         label = _("Move to team %(value)s") % {"value": team.name}
-        return Prepared(kind, value, label, lambda t: ticket_set_team(ticket=t, team=team, actor=actor))
+        return Prepared(
+            kind,
+            value,
+            label,
+            lambda t: ticket_set_team(ticket=t, team=team, actor=actor),
+            lambda batch: tickets_set_team(tickets=batch, team=team, actor=actor),
+        )
     if kind == BulkKind.MACRO:
         macro = macros_visible_to(actor).filter(pk=value if value.isdigit() else 0).first()
         if macro is None:

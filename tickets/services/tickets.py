@@ -165,17 +165,32 @@ def ticket_set_category(*, ticket: Ticket, category: Category | None, actor: Any
 
 
 @transaction.atomic
+def tickets_set_team(*, tickets: Sequence[Ticket], team: Team, actor: Any) -> dict[int, ServiceError]:
+    """Hand tickets to another team, each checked, those accepted moved together; an assignee outside
+    that team lets their ticket go. Returns the refusals by ticket id."""
+    refused = _refusals(tickets, actor)
+    for ticket in tickets:
+        if ticket.pk not in refused and (ticket.status == Status.CLOSED or ticket.merged_into_id is not None):
+            refused[ticket.pk] = ServiceError(_("A closed or merged ticket cannot move to another team."), field="team")
+    moving = [t for t in tickets if t.pk not in refused and t.team_id != team.pk]
+
+    def stays_with_assignee(ticket: Ticket) -> bool:
+        profile = getattr(ticket.assignee, "agent_profile", None) if ticket.assignee_id else None
+        return ticket.assignee_id is None or getattr(profile, "team_id", None) == team.pk
+
+    letting_go = [t for t in moving if not stays_with_assignee(t)]
+    if letting_go:
+        tickets_assign(tickets=letting_go, assignee=None, actor=actor)
+    _set_many(moving, "team", team, actor, shown=team.slug)
+    return refused
+
+
+@transaction.atomic
 def ticket_set_team(*, ticket: Ticket, team: Team, actor: Any) -> Ticket:
     """Hand the ticket to another team; an assignee outside that team lets it go."""
-    ensure_can_work(actor, ticket)
-    if ticket.status == Status.CLOSED or ticket.merged_into_id is not None:
-        raise ServiceError(_("A closed or merged ticket cannot move to another team."), field="team")
-    if team.pk == ticket.team_id:
-        return ticket
-    assignee = ticket.assignee if ticket.assignee_id else None
-    if assignee is not None and getattr(getattr(assignee, "agent_profile", None), "team_id", None) != team.pk:
-        tickets_assign(tickets=[ticket], assignee=None, actor=actor)
-    _set_field(ticket, "team", team, actor, shown=team.slug)
+    refused = tickets_set_team(tickets=[ticket], team=team, actor=actor)
+    if ticket.pk in refused:
+        raise refused[ticket.pk]
     return ticket
 
 
