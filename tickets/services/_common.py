@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk import roles
 from helpdesk.bulk import insert_rows
-from helpdesk.errors import NotAllowed, NotFound
+from helpdesk.errors import NotAllowed, NotFound, ServiceError
 from workspace.live.streams import Change, publish_many
 
 from ..history import is_event_kind
@@ -84,6 +84,13 @@ def record_events(rows: Iterable[EventToRecord], *, created: datetime | None = N
         for ticket_id, kind, old, _new in rows
         for change in ticket_changes(ticket_id, _told_teams(teams.get(ticket_id), kind, old), "event", event=kind)
     )
+
+
+def only_ticket(ticket: Ticket, refused: dict[int, ServiceError]) -> Ticket:
+    """A single-ticket service is its batch form with one ticket: raise that ticket's refusal, if any."""
+    if ticket.pk in refused:
+        raise refused[ticket.pk]
+    return ticket
 
 
 def ensure_can_work(actor: Any, ticket: Ticket) -> None:

@@ -16,7 +16,7 @@ from helpdesk.errors import Conflict, ServiceError
 from .. import signals
 from ..history import TicketEventKind
 from ..models import Attachment, CategoryField, FactType, Status, Ticket
-from ._common import ensure_can_work, record_event, record_events
+from ._common import ensure_can_work, only_ticket, record_event, record_events
 from .sla import sla_statuses_changed
 
 _AGENT_SETTABLE = {Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED}
@@ -124,10 +124,7 @@ def tickets_set_status(*, tickets: Sequence[Ticket], status: str, actor: Any) ->
 
 @transaction.atomic
 def ticket_set_status(*, ticket: Ticket, status: str, actor: Any) -> Ticket:
-    refused = tickets_set_status(tickets=[ticket], status=status, actor=actor)
-    if ticket.pk in refused:
-        raise refused[ticket.pk]
-    return ticket
+    return only_ticket(ticket, tickets_set_status(tickets=[ticket], status=status, actor=actor))
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from ..models import (
     Ticket,
 )
 from ..redaction import redact
-from ._common import append_search_text, ensure_can_work, record_event, record_events
+from ._common import append_search_text, ensure_can_work, only_ticket, record_event, record_events
 from .customers import normalise_language
 from .sla import sla_retarget_many
 from .status import change_statuses
@@ -121,10 +121,7 @@ def tickets_assign(*, tickets: Sequence[Ticket], assignee: Any, actor: Any) -> d
 @transaction.atomic
 def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
     """Give the ticket to an agent of its team (or take it back with assignee=None)."""
-    refused = tickets_assign(tickets=[ticket], assignee=assignee, actor=actor)
-    if ticket.pk in refused:
-        raise refused[ticket.pk]
-    return ticket
+    return only_ticket(ticket, tickets_assign(tickets=[ticket], assignee=assignee, actor=actor))
 
 
 @transaction.atomic
@@ -139,10 +136,7 @@ def tickets_set_priority(*, tickets: Sequence[Ticket], priority: int, actor: Any
 
 @transaction.atomic
 def ticket_set_priority(*, ticket: Ticket, priority: int, actor: Any) -> Ticket:
-    refused = tickets_set_priority(tickets=[ticket], priority=priority, actor=actor)
-    if ticket.pk in refused:
-        raise refused[ticket.pk]
-    return ticket
+    return only_ticket(ticket, tickets_set_priority(tickets=[ticket], priority=priority, actor=actor))
 
 
 @transaction.atomic
@@ -158,10 +152,7 @@ def tickets_set_category(
 
 @transaction.atomic
 def ticket_set_category(*, ticket: Ticket, category: Category | None, actor: Any) -> Ticket:
-    refused = tickets_set_category(tickets=[ticket], category=category, actor=actor)
-    if ticket.pk in refused:
-        raise refused[ticket.pk]
-    return ticket
+    return only_ticket(ticket, tickets_set_category(tickets=[ticket], category=category, actor=actor))
 
 
 @transaction.atomic
@@ -188,10 +179,7 @@ def tickets_set_team(*, tickets: Sequence[Ticket], team: Team, actor: Any) -> di
 @transaction.atomic
 def ticket_set_team(*, ticket: Ticket, team: Team, actor: Any) -> Ticket:
     """Hand the ticket to another team; an assignee outside that team lets it go."""
-    refused = tickets_set_team(tickets=[ticket], team=team, actor=actor)
-    if ticket.pk in refused:
-        raise refused[ticket.pk]
-    return ticket
+    return only_ticket(ticket, tickets_set_team(tickets=[ticket], team=team, actor=actor))
 
 
 @transaction.atomic
