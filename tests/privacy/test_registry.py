@@ -21,6 +21,7 @@ ALLOWLIST = {
     "tickets.SlaBreach": "a missed deadline: a time and a metric",
     "tickets.TicketTag": "a label an agent put on the ticket",
     "tickets.MacroUse": "which macro an agent ran, and when",
+    "messaging.QueueMessage": "the place in the queue and the wait a customer was told: numbers and times only",
     "tickets.Category": "the admin's categories, reached from a ticket; their names are ours",
     "tickets.Team": "the support teams, reached from a ticket; names and the team's own address",
     "auth.User": "staff accounts (assignees), reached from a ticket; not customers",
