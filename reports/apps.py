@@ -10,6 +10,8 @@ class ReportsConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from .expressions import register_sqlite_functions
+        from .histograms import register_sqlite_bucket
 
-        # The quick start runs on SQLite, which has no percentile_cont: give it one.
+        # The quick start runs on SQLite, which has no percentile_cont nor LN: give it them.
         connection_created.connect(register_sqlite_functions, dispatch_uid="reports.sqlite_functions")
+        connection_created.connect(register_sqlite_bucket, dispatch_uid="reports.sqlite_bucket")

@@ -35,16 +35,6 @@ class Percentile(Aggregate):
         return super(Percentile, clone).as_sql(compiler, connection, **extra_context)
 
 
-def percentile_sql(vendor: str, expression: str, fraction: float) -> str:
-    """The same percentile as raw SQL, for statements composed by hand (see selectors.durations)."""
-    fraction = float(fraction)
-    if not 0.0 <= fraction <= 1.0:
-        raise ValueError("a percentile's fraction lies between 0 and 1")
-    if vendor == "postgresql":
-        return f"PERCENTILE_CONT({fraction!r}) WITHIN GROUP (ORDER BY {expression})"
-    return f"{SQLITE_PERCENTILE}({expression}, {fraction!r})"
-
-
 class SecondsBetween(Func):
     """Seconds from `start` to `end` as a float (NULL when either is NULL)."""
 

@@ -4,8 +4,8 @@ One row per day (in the support centre's time zone) and combination of team, age
 customer country and channel that had anything happen that day. Each measure counts events of one
 kind on the day they happened: tickets created (and whether they got an approved return or
 exchange), SLA clocks decided (met or missed), survey invitations sent and answered. Counts add
-up over any set of rows, so every filter and period is a SUM over an index range. Percentiles
-do not add up: they are computed live and exact from the tickets (see selectors.durations).
+up over any set of rows, so every filter and period is a SUM over an index range. Durations are
+kept beside it as histograms (DailyDurations, see histograms.py), which add up the same way.
 """
 
 from __future__ import annotations
@@ -58,6 +58,71 @@ class DailyTicketStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} team {self.team_id} agent {self.agent_id}"
+
+
+class DurationMetric(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("first response")
+    RESOLUTION = "resolution", _("resolution")
+
+
+class DailyDurations(models.Model):
+    """How many tickets of a day and combination took a duration in each bucket (histograms.py):
+    first responses by the day the ticket was created, resolutions by the day it was solved."""
+
+    day = models.DateField(_("day"))
+    metric = models.CharField(_("measure"), max_length=16, choices=DurationMetric.choices)
+    team = models.ForeignKey(
+        Team, models.DO_NOTHING, db_constraint=False, null=True, related_name="+", verbose_name=_("team")
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    category = models.ForeignKey(
+        Category, models.DO_NOTHING, db_constraint=False, null=True, related_name="+", verbose_name=_("category")
+    )
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, blank=True)
+    bucket = models.SmallIntegerField(_("bucket"))
+    tickets = models.PositiveIntegerField(_("tickets"))
+    seconds = models.FloatField(_("seconds in all"))
+
+    class Meta:
+        verbose_name = _("daily durations")
+        verbose_name_plural = _("daily durations")
+        indexes = [models.Index(fields=["metric", "day"], name="reports_durations_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric} bucket {self.bucket}"
+
+
+class WeeklyDurations(models.Model):
+    """The daily durations added up by week (from Monday) and team, one dimension at a time: what a
+    report over months reads when it filters by team alone. `dimension` is empty for the team's
+    whole, else agent, category, country or channel, with `value` the dimension's value as text."""
+
+    week = models.DateField(_("week"))
+    metric = models.CharField(_("measure"), max_length=16, choices=DurationMetric.choices)
+    team = models.ForeignKey(
+        Team, models.DO_NOTHING, db_constraint=False, null=True, related_name="+", verbose_name=_("team")
+    )
+    dimension = models.CharField(_("dimension"), max_length=10, blank=True)
+    value = models.CharField(_("value"), max_length=32, blank=True)
+    bucket = models.SmallIntegerField(_("bucket"))
+    tickets = models.PositiveIntegerField(_("tickets"))
+    seconds = models.FloatField(_("seconds in all"))
+
+    class Meta:
+        verbose_name = _("weekly durations")
+        verbose_name_plural = _("weekly durations")
+        indexes = [models.Index(fields=["metric", "dimension", "week"], name="reports_weekly_durations")]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.metric} {self.dimension} bucket {self.bucket}"
 
 
 class SummaryRefresh(models.Model):

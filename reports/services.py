@@ -1,8 +1,8 @@
-"""The one write of the reports app: refreshing the daily summary.
+"""The one write of the reports app: refreshing the daily summary and the daily durations.
 
-A refresh recomputes whole days: it deletes the summary rows of the days it covers and inserts
-them again from the source tables, in one INSERT ... SELECT ... GROUP BY that the database runs
-(no ticket passes through Python). Normally it covers the last REFRESH_DAYS days, which is where
+A refresh recomputes whole days: it deletes the rows of the days it covers and inserts them again
+from the source tables, one INSERT ... SELECT ... GROUP BY per table that the database runs (no
+ticket passes through Python). Normally it covers the last REFRESH_DAYS days, which is where
 tickets still change (first responses, solves, SLA outcomes, late returns); once a day it rebuilds
 every day, so a rare change to an older ticket (a reclassification, a reopen) is caught within a day.
 
@@ -19,8 +19,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate, TruncWeek
 from django.utils import timezone
 
 from feedback.models import SurveyInvitation
@@ -28,8 +41,9 @@ from policies.models import CompensationRequest, Kind, RequestState
 from tickets.models import Metric, SlaClock, Ticket
 
 from .expressions import SecondsBetween
-from .models import DailyTicketStats, SummaryRefresh
-from .periods import day_start, support_today, support_zone
+from .histograms import FIRST_RESPONSE, RESOLUTION, DurationBucket
+from .models import DailyDurations, DailyTicketStats, DurationMetric, SummaryRefresh, WeeklyDurations
+from .periods import day_start, support_today, support_zone, week_start
 
 REFRESH_DAYS = 35
 FULL_REBUILD_EVERY = timedelta(hours=24)
@@ -62,10 +76,9 @@ def _one(condition: Q | None = None) -> Any:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _facts(rows: QuerySet[Any], moment: str, ticket: str, **measures: Any) -> QuerySet[Any]:
-    """One row per event: the day it happened, the ticket's dimensions, 1 in the measures it counts."""
-    zero = Value(0, output_field=IntegerField())
-    dims = {
+def _dims(moment: str, ticket: str) -> dict[str, Any]:
+    """The day an event happened (in the support centre's zone) and its ticket's dimensions."""
+    return {
         "r_day": TruncDate(moment, tzinfo=support_zone()),
         "r_team_id": F(f"{ticket}team_id"),
         "r_agent_id": F(f"{ticket}assignee_id"),
@@ -73,6 +86,12 @@ def _facts(rows: QuerySet[Any], moment: str, ticket: str, **measures: Any) -> Qu
         "r_country": Coalesce(F(f"{ticket}customer__country"), Value("")),
         "r_channel": F(f"{ticket}channel"),
     }
+
+
+def _facts(rows: QuerySet[Any], moment: str, ticket: str, **measures: Any) -> QuerySet[Any]:
+    """One row per event: the day it happened, the ticket's dimensions, 1 in the measures it counts."""
+    zero = Value(0, output_field=IntegerField())
+    dims = _dims(moment, ticket)
     dims.update({k: v for k, v in measures.items() if k.startswith("r_")})
     values = {f"m_{name}": measures.get(name, zero) for name in MEASURES}
     return rows.order_by().annotate(**dims, **values).values(*dims, *values)
@@ -130,25 +149,101 @@ def _surveys(start: datetime | None) -> QuerySet[Any]:
     )
 
 
-def _insert_sql(start: datetime | None) -> tuple[str, list[Any]]:
-    """INSERT ... SELECT dims, SUM(measures) FROM (events UNION ALL ...) GROUP BY dims. Only quoted
-    identifiers and the ORM's own compiled SQL are put together here; every value is a parameter."""
+def _union_sql(parts: list[QuerySet[Any]], columns: list[str]) -> tuple[str, list[Any]]:
+    """The parts' rows, one after the other. Only quoted identifiers and the ORM's own compiled SQL
+    are put together here; every value is a parameter."""
     quote = connection.ops.quote_name
-    columns = [f"r_{d}" for d in DIMENSIONS] + [f"m_{m}" for m in MEASURES]
     select_list = ", ".join(quote(c) for c in columns)
-    parts: list[str] = []
+    statements: list[str] = []
     params: list[Any] = []
-    for index, facts in enumerate((_arrivals(start), _clock_outcomes(start), _surveys(start))):
+    for index, facts in enumerate(parts):
         sql, part_params = facts.query.sql_with_params()
-        parts.append(f"SELECT {select_list} FROM ({sql}) AS events_{index}")  # noqa: S608 (see docstring)
+        statements.append(f"SELECT {select_list} FROM ({sql}) AS events_{index}")  # noqa: S608 (see docstring)
         params.extend(part_params)
+    return " UNION ALL ".join(statements), params
+
+
+def _insert_sql(start: datetime | None) -> tuple[str, list[Any]]:
+    """INSERT ... SELECT dims, SUM(measures) FROM (events UNION ALL ...) GROUP BY dims."""
+    quote = connection.ops.quote_name
+    parts = [_arrivals(start), _clock_outcomes(start), _surveys(start)]
+    union, params = _union_sql(parts, [f"r_{d}" for d in DIMENSIONS] + [f"m_{m}" for m in MEASURES])
     dims = ", ".join(quote(f"r_{d}") for d in DIMENSIONS)
     sums = ", ".join(f"SUM({quote(f'm_{m}')})" for m in MEASURES)
     table = quote(DailyTicketStats._meta.db_table)
     target = ", ".join(quote(c) for c in (*DIMENSIONS, *MEASURES))
-    union = " UNION ALL ".join(parts)
-    statement = f"INSERT INTO {table} ({target}) SELECT {dims}, {sums} FROM ({union}) AS events GROUP BY {dims}"  # noqa: S608
+    statement = (
+        f"INSERT INTO {table} ({target}) SELECT {dims}, {sums} FROM ({union}) AS events "  # noqa: S608
+        f"GROUP BY {dims} ORDER BY {quote('r_day')}"
+    )
     return statement, params
+
+
+def _durations(rows: QuerySet[Any], moment: str, metric: DurationMetric, seconds: Any) -> QuerySet[Any]:
+    """One row per ticket of the cohort: its day and dimensions, the metric, its duration and bucket."""
+    dims = _dims(moment, "")
+    value = Greatest(seconds, Value(0.0))
+    return (
+        rows.order_by()
+        .annotate(**dims, r_metric=Value(metric.value), r_seconds=value, r_bucket=DurationBucket(seconds))
+        .values(*dims, "r_metric", "r_seconds", "r_bucket")
+    )
+
+
+def _durations_sql(start: datetime | None) -> tuple[str, list[Any]]:
+    """INSERT ... SELECT dims, metric, bucket, COUNT(*), SUM(seconds) GROUP BY dims, metric, bucket."""
+    quote = connection.ops.quote_name
+    created, solved = (
+        Ticket.objects.filter(_since("created_at", start)),
+        Ticket.objects.filter(_since("solved_at", start)),
+    )
+    parts = [
+        _durations(created, "created_at", DurationMetric.FIRST_RESPONSE, FIRST_RESPONSE),
+        _durations(solved, "solved_at", DurationMetric.RESOLUTION, RESOLUTION),
+    ]
+    keys = [f"r_{d}" for d in DIMENSIONS] + ["r_metric", "r_bucket"]
+    union, params = _union_sql(parts, [*keys, "r_seconds"])
+    group = ", ".join(quote(k) for k in keys)
+    table = quote(DailyDurations._meta.db_table)
+    target = ", ".join(quote(c) for c in (*DIMENSIONS, "metric", "bucket", "tickets", "seconds"))
+    statement = (
+        f"INSERT INTO {table} ({target}) SELECT {group}, COUNT(*), COALESCE(SUM({quote('r_seconds')}), 0) "  # noqa: S608
+        f"FROM ({union}) AS tickets GROUP BY {group} ORDER BY {quote('r_day')}"
+    )
+    return statement, params
+
+
+WEEKLY_DIMENSIONS = {
+    "": None,
+    "agent": "agent_id",
+    "category": "category_id",
+    "country": "country",
+    "channel": "channel",
+}
+
+
+def _weekly_sql(start: datetime | None) -> tuple[str, list[Any]]:
+    """INSERT ... SELECT the daily durations summed by week, team and one dimension at a time."""
+    quote = connection.ops.quote_name
+    rows = DailyDurations.objects.all()
+    if start is not None:
+        rows = rows.filter(day__gte=week_start(start.astimezone(support_zone()).date()))
+    parts = []
+    for dimension, column in WEEKLY_DIMENSIONS.items():
+        value = Coalesce(Cast(column, CharField()), Value("")) if column else Value("")
+        parts.append(
+            rows.order_by()
+            .annotate(r_week=TruncWeek("day", output_field=DateField()), r_dimension=Value(dimension), r_value=value)
+            .values("r_week", "metric", "team_id", "r_dimension", "r_value", "bucket")
+            .annotate(r_tickets=Sum("tickets"), r_seconds=Sum("seconds"))
+        )
+    columns = ["r_week", "metric", "team_id", "r_dimension", "r_value", "bucket", "r_tickets", "r_seconds"]
+    union, params = _union_sql(parts, columns)
+    table = quote(WeeklyDurations._meta.db_table)
+    target = ", ".join(
+        quote(c) for c in ("week", "metric", "team_id", "dimension", "value", "bucket", "tickets", "seconds")
+    )
+    return f"INSERT INTO {table} ({target}) {union}", params  # (see _union_sql)
 
 
 def summary_refresh(
@@ -163,17 +258,23 @@ def summary_refresh(
         if full is None:
             full = state.full_refreshed_at is None or now - state.full_refreshed_at >= FULL_REBUILD_EVERY
         first_day = None if full else support_today(now) - timedelta(days=days)
-        stale = DailyTicketStats.objects.all()
-        if first_day is not None:
-            stale = stale.filter(day__gte=first_day)
-        stale.delete()
-        sql, params = _insert_sql(None if first_day is None else day_start(first_day))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = max(cursor.rowcount, 0)
-            if connection.vendor == "postgresql":
-                # Fresh statistics for the planner: the dashboard reads a day range by index.
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(DailyTicketStats._meta.db_table)}")
+        start = None if first_day is None else day_start(first_day)
+        rows = 0
+        tables = ((DailyTicketStats, "day", _insert_sql), (DailyDurations, "day", _durations_sql),
+                  (WeeklyDurations, "week", _weekly_sql))  # fmt: skip
+        for model, day_field, build in tables:
+            stale = model.objects.all()
+            if first_day is not None:
+                since = first_day if day_field == "day" else week_start(first_day)
+                stale = stale.filter(**{f"{day_field}__gte": since})
+            stale.delete()
+            sql, params = build(start)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows += max(cursor.rowcount, 0)
+                if connection.vendor == "postgresql":
+                    # Fresh statistics for the planner: the dashboard reads a day range by index.
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         duration_ms = int((time.monotonic() - started) * 1000)
         state.refreshed_at = now
         state.first_day = first_day
