@@ -3,6 +3,7 @@ single-use, short-lived. And the help centre's articles, written per language in
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,9 +41,13 @@ class HelpTopic(models.TextChoices):
     ACCOUNT = "account", _("Your account")
 
 
+# Addresses under /support/help/ that are pages of their own, not articles.
+RESERVED_SLUGS = frozenset({"search"})
+
+
 class HelpArticle(models.Model):
     """An answer customers read at the public help centre; title and body have a field per language
-    (selfservice/translation.py). The body is plain text: paragraphs apart by an empty line, shown
+    (selfservice/translation.py). The body is plain text, paragraphs separated by an empty line, shown
     escaped, never as HTML."""
 
     slug = models.SlugField(
@@ -62,3 +67,7 @@ class HelpArticle(models.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This address is the help centre's search page: choose another.")})

@@ -156,3 +156,34 @@ def test_the_demo_articles_are_written_in_the_six_languages_and_added_once(db):
             assert getattr(article, f"title_{language}") and getattr(article, f"body_{language}"), (article, language)
     found = articles_search("de", "Rücksendung 7 Tagen", limit=3)
     assert found[0].article.slug == "return-policy"
+
+
+def test_admins_write_each_language_and_the_search_address_is_refused(client, actors):
+    from django.core.exceptions import ValidationError
+
+    from selfservice.models import HelpArticle
+
+    client.force_login(actors.admin)
+    form = client.get(reverse("admin:selfservice_helparticle_add")).content.decode()
+    assert 'name="title_en"' in form and 'name="body_zh_hans"' in form and 'name="title_ja"' in form
+    response = client.post(
+        reverse("admin:selfservice_helparticle_add"),
+        {"slug": "search", "topic": "orders", "title_en": "Search", "body_en": "Text", "position": 0},
+    )
+    assert response.status_code == 200 and not HelpArticle.objects.exists()
+    with pytest.raises(ValidationError):
+        HelpArticle(slug="search", title_en="Search", body_en="Text").full_clean()
+    response = client.post(
+        reverse("admin:selfservice_helparticle_add"),
+        {
+            "slug": "sizes",
+            "topic": "orders",
+            "title_en": "Sizes",
+            "body_en": "Text",
+            "title_de": "Größen",
+            "position": 0,
+        },
+    )
+    assert response.status_code == 302
+    article = HelpArticle.objects.get(slug="sizes")
+    assert article.title_de == "Größen" and not article.title_fr and not article.published
