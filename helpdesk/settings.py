@@ -330,6 +330,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # the customer's time zone); the parcel must be sent back within RETURNS_SEND_BACK_DAYS of approval.
 RETURNS_NO_REASON_DAYS: int = env.int("RETURNS_NO_REASON_DAYS", default=7)
 RETURNS_SEND_BACK_DAYS: int = env.int("RETURNS_SEND_BACK_DAYS", default=14)
+# --- Self-service: a new email asking where an order is, from a customer with a parcel we track and
+# no open exception on it, gets one automatic answer with the parcel's status and the order page.
+AUTO_ANSWER_WHERE_IS_MY_ORDER: bool = env.bool("AUTO_ANSWER_WHERE_IS_MY_ORDER", default=True)
 # --- Knowing the customer (insights).
 # A pending callback task is missed once this many hours have passed since it was due.
 CALLBACK_GRACE_HOURS: int = env.int("CALLBACK_GRACE_HOURS", default=24)

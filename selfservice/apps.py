@@ -6,3 +6,8 @@ class SelfServiceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "selfservice"
     verbose_name = _("Self-service")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

@@ -9,6 +9,8 @@ from returns.models import ReturnKind, ReturnReason
 from tickets.models import Category
 from tickets.public_forms import CategoryChoiceField
 
+from .help import QUERY_MAX_CHARS, search_terms
+
 
 class LookupForm(forms.Form):
     order_number = forms.CharField(label=_("Order number"), max_length=100)
@@ -52,3 +54,21 @@ class RequestsLookupForm(forms.Form):
 
 class ReplyForm(forms.Form):
     message = forms.CharField(label=_("Your reply"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class HelpSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the help centre"),
+        max_length=QUERY_MAX_CHARS,
+        error_messages={
+            "required": _("Type a few words to search for."),
+            "max_length": _("Your search is too long: use at most %(limit_value)d characters."),
+        },
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        if not search_terms(query):
+            raise forms.ValidationError(_("Type a few words to search for."), code="required")
+        return str(query)

@@ -1,8 +1,9 @@
 """A one-time code a customer asked for to see an order, or all their requests: stored hashed,
-single-use, short-lived."""
+single-use, short-lived. And the help centre's articles, written per language in the admin."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,3 +32,42 @@ class AccessCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_number} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class HelpTopic(models.TextChoices):
+    ORDERS = "orders", _("Orders and delivery")
+    RETURNS = "returns", _("Returns and refunds")
+    PAYMENT = "payment", _("Payment")
+    ACCOUNT = "account", _("Your account")
+
+
+# Addresses under /support/help/ that are pages of their own, not articles.
+RESERVED_SLUGS = frozenset({"search"})
+
+
+class HelpArticle(models.Model):
+    """An answer customers read at the public help centre; title and body have a field per language
+    (selfservice/translation.py). The body is plain text, paragraphs separated by an empty line, shown
+    escaped, never as HTML."""
+
+    slug = models.SlugField(
+        _("web address"), max_length=80, unique=True, help_text=_("Part of the article's link, e.g. where-is-my-order.")
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=HelpTopic.choices, default=HelpTopic.ORDERS)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Plain text; an empty line starts a new paragraph."))
+    published = models.BooleanField(_("published"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Lower comes first in its topic."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["topic", "position", "id"]
+        verbose_name = _("help article")
+        verbose_name_plural = _("help articles")
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This address is the help centre's search page: choose another.")})

@@ -3,10 +3,12 @@ logistics app's read), and what the return policy allows now (the returns app's 
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from helpdesk.errors import ServiceError
@@ -37,6 +39,14 @@ def return_policy(*, order: Order, now: datetime) -> ReturnPolicy:
     except ServiceError as refusal:
         return ReturnPolicy(False, None, str(refusal.message), open_return)
     return ReturnPolicy(True, facts.days_since_delivery, "", open_return)
+
+
+def customer_zone(name: str) -> zoneinfo.ZoneInfo:
+    """The customer's time zone for the times we show them; the server's when unset or unknown."""
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def order_overview(*, order: Order, now: datetime) -> dict[str, Any]:

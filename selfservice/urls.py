@@ -1,9 +1,9 @@
 """The public self-service pages (no login): the order page under /support/orders/, the customer's
-own requests under /support/requests/."""
+own requests under /support/requests/, the help centre under /support/help/."""
 
 from django.urls import path
 
-from . import request_views, views
+from . import help_views, request_views, views
 
 app_name = "selfservice"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("requests/", request_views.requests_list, name="requests"),
     path("requests/<int:ticket_id>/", request_views.request_detail, name="request"),
     path("requests/<int:ticket_id>/close/", request_views.request_close, name="request_close"),
+    path("help/", help_views.help_centre, name="help"),
+    path("help/search/", help_views.help_search, name="help_search"),
+    path("help/<slug:slug>/", help_views.help_article, name="help_article"),
 ]

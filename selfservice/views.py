@@ -3,8 +3,6 @@ grant for it (a session entry, signed and short-lived) got by a one-time code or
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -23,7 +21,7 @@ from tickets.models import Order
 
 from . import services
 from .forms import CodeForm, LookupForm, ProblemForm, ReturnForm
-from .selectors import order_overview
+from .selectors import customer_zone, order_overview
 
 _PENDING = "selfservice.pending"
 _GRANT = "selfservice.grant"
@@ -148,15 +146,8 @@ def _page(request: HttpRequest, order: Order, language: str, status: int = 200, 
         return_form=forms.get("return_form") or ReturnForm(),
         return_refusal=forms.get("return_refusal", ""),
     )
-    with timezone.override(_zone(order.customer.time_zone)):  # the timeline in the customer's hours
+    with timezone.override(customer_zone(order.customer.time_zone)):  # the timeline in the customer's hours
         return render(request, "selfservice/order.html", context, status=status)
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def order_page(request: HttpRequest, order_id: int) -> HttpResponse:

@@ -70,6 +70,7 @@ def test_the_list_and_thread_without_internal_notes(signed_in, ticket, actors):
     thread = signed_in.get(reverse("selfservice:request", args=[ticket.pk])).content.decode()
     assert "Der Becher kam zerbrochen an." in thread and "Wir schicken Ihnen einen neuen Becher." in thread
     assert "INTERNAL" not in thread
+    assert 'href="/support/help/?lang=en"' in listing and 'href="/support/help/?lang=en"' in thread
     assert signed_in.get(reverse("selfservice:request", args=[other.pk])).status_code == 404
     assert signed_in.post(reverse("selfservice:request_close", args=[other.pk])).status_code == 404
 
