@@ -247,6 +247,10 @@ def main() -> None:
         ("supervisor", "one team, country DE", "/reports/?country=DE"),
         ("admin", "all teams, 90 days (weekly)", "/reports/?date_from=2026-08-23&date_to=2026-11-20"),
         ("admin", "all teams, 365 days (weekly)", "/reports/?date_from=2025-11-21&date_to=2026-11-20"),
+        ("admin", "365 days, by agent", "/reports/?date_from=2025-11-21&date_to=2026-11-20&by=agent"),
+        ("supervisor", "one team, 365 days", "/reports/?date_from=2025-11-21&date_to=2026-11-20"),
+        ("agent", "own figures, 365 days", "/reports/?date_from=2025-11-21&date_to=2026-11-20"),
+        ("supervisor", "one team, DE, 365 days", "/reports/?date_from=2025-11-21&date_to=2026-11-20&country=DE"),
     ]
     print(f"\n{'viewer':<11} {'figures':<30} {'median ms':>9} {'max ms':>8} {'queries':>8}")
     for who, label, url in scenarios:
