@@ -18,14 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from tickets.models import Message, MessageKind, Ticket
-from tickets.services import message_add_system
 from tickets.waiting import QueueEstimate, queue_estimate, queue_estimates
 
 from ..models import Provider, QueueMessage
-from ..providers import PROVIDERS
-from .common import account_of, conversation_parts
-from .outbound import outbound_queue
-from .window import window_is_open
+from .system import system_message_allowed, system_message_send
 
 SWEEP_BATCH = 200
 
@@ -56,22 +52,12 @@ def changed_a_lot(told: QueueMessage, now: QueueEstimate) -> bool:
 
 
 def _may_tell(ticket: Ticket) -> bool:
-    if ticket.channel not in Provider.values:
-        return False
-    account = account_of(ticket.conversation_key)
-    if account is None or not account.active:
-        return False
-    return ticket.channel != Provider.WHATSAPP or window_is_open(ticket)
+    return system_message_allowed(ticket)
 
 
 def _tell(ticket: Ticket, estimate: QueueEstimate) -> Message:
-    account = account_of(ticket.conversation_key)
-    assert account is not None  # checked by _may_tell
-    body = queue_text(estimate, ticket.language)
-    message = message_add_system(ticket=ticket, body=body, channel=ticket.channel)
-    recipient = conversation_parts(ticket.conversation_key)[2]
-    payload = PROVIDERS[ticket.channel].text_payload(recipient, body)
-    outbound_queue(account=account, message=message, recipient=recipient, payload=payload)
+    message = system_message_send(ticket=ticket, body=queue_text(estimate, ticket.language))
+    assert message is not None  # checked by _may_tell
     return message
 
 
