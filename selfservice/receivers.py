@@ -12,8 +12,10 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from helpdesk.tasking import enqueue
-from messaging.listeners import AppMessage, register_message_listener
+from messaging.listeners import AppMessage, register_conversation_holder, register_message_listener
 from tickets.models import Channel, Ticket
+
+from .models import AssistantSession
 
 AUTO_ANSWER_TASK = "selfservice.tasks.auto_answer_where_is_my_order"
 ASSISTANT_TASK = "selfservice.tasks.assistant_answer"
@@ -35,6 +37,13 @@ def on_app_message(arrived: AppMessage) -> None:
         enqueue(ASSISTANT_TASK, arrived.ticket_id, arrived.message_id, arrived.files)
 
 
+def assistant_holds(ticket: Ticket) -> bool:
+    """The assistant answers an app conversation until it hands over (a new one: it will)."""
+    if ticket.channel not in settings.ASSISTANT_CHANNELS:
+        return False
+    return not AssistantSession.objects.filter(ticket=ticket, handed_over_at__isnull=False).exists()
+
+
 def connect() -> None:
     from tickets.history import register_event_kinds
     from tickets.panels import register_panel
@@ -45,5 +54,6 @@ def connect() -> None:
     register_event_kinds(SelfServiceEventKind)
     register_event_kinds(AssistantEventKind)
     register_message_listener("assistant", on_app_message)
+    register_conversation_holder("assistant", assistant_holds)
     register_panel("assistant", template="selfservice/assistant/panel.html", context=assistant_panel, order=5)
     post_save.connect(on_ticket_saved, sender=Ticket, dispatch_uid="selfservice.ticket_saved")

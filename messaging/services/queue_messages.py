@@ -6,7 +6,8 @@ agent's reply: it meets no first-response target and ends no wait.
 What was told is a row per ticket (`QueueMessage`), written in the same transaction as the message
 and its send, so the database knows what the customer heard: a sweep run twice, or a lost task,
 tells nothing twice. Nothing is told while an agent is in the middle of the conversation (replied
-less than MESSAGING_QUEUE_QUIET_MINUTES ago), after an agent replied, or outside WhatsApp's window."""
+less than MESSAGING_QUEUE_QUIET_MINUTES ago), after an agent replied, outside WhatsApp's window, or
+while an app above answers the conversation itself (`listeners.register_conversation_holder`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext, ngettext
 from tickets.models import Message, MessageKind, Ticket
 from tickets.waiting import QueueEstimate, queue_estimate, queue_estimates
 
+from ..listeners import conversation_held
 from ..models import Provider, QueueMessage
 from .system import system_message_allowed, system_message_send
 
@@ -72,6 +74,8 @@ def queue_message_on_arrival(*, ticket_id: int) -> Message | None:
     if not settings.MESSAGING_QUEUE_MESSAGES:
         return None
     ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket_id)
+    if conversation_held(ticket):
+        return None  # an app above answers it first (the assistant): no person is due yet
     now = timezone.now()
     estimate = queue_estimate(ticket, now)
     if estimate is None or _in_full_flow(estimate, now) or not _may_tell(ticket):

@@ -163,3 +163,16 @@ def test_a_quiet_conversation_counts_as_resolved(client, post, fake, actors, clo
     clock.shift(timedelta(hours=25))
     client.force_login(actors.supervisor)
     assert '<td class="num" id="assistant-resolved">1</td>' in client.get(reverse("assistant:report")).content.decode()
+
+
+def test_the_queue_place_is_told_only_once_a_person_is_due(post, fake, actors, settings):
+    settings.MESSAGING_QUEUE_MESSAGES = True
+    chat = Chat(post, fake)
+
+    chat.say("hello")
+    chat.say("I want to talk to a human")
+    assert [("queue" in text) for text in chat.replies()] == [False, False]
+
+    chat.say("Are you there?")
+    assert "in the queue" in chat.last()
+    assert len(chat.replies()) == 3
