@@ -176,3 +176,19 @@ def test_the_queue_place_is_told_only_once_a_person_is_due(post, fake, actors, s
     chat.say("Are you there?")
     assert "in the queue" in chat.last()
     assert len(chat.replies()) == 3
+
+
+def test_an_erasure_scrubs_what_the_customer_typed_and_keeps_the_figures(post, fake, order, parcel):
+    from privacy.services.erasure import customer_erase
+
+    chat = Chat(post, fake)
+    for text in ("where is my order?", "SO-1001", "lena@example.de"):
+        chat.say(text)
+    state = AssistantSession.objects.get()
+    assert state.email == "lena@example.de" and state.order_number == "SO-1001"
+
+    customer_erase(customer=state.ticket.customer)
+
+    state.refresh_from_db()
+    assert (state.email, state.order_number, state.facts) == ("", "", {})
+    assert state.intents_asked == ["where_is_my_order"]
