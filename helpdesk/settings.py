@@ -333,6 +333,10 @@ RETURNS_SEND_BACK_DAYS: int = env.int("RETURNS_SEND_BACK_DAYS", default=14)
 # --- Self-service: a new email asking where an order is, from a customer with a parcel we track and
 # no open exception on it, gets one automatic answer with the parcel's status and the order page.
 AUTO_ANSWER_WHERE_IS_MY_ORDER: bool = env.bool("AUTO_ANSWER_WHERE_IS_MY_ORDER", default=True)
+# The assistant answers customers by rules in these channels (messaging apps); empty turns it off.
+# A damaged-item complaint it gathers is filed under the category of this slug.
+ASSISTANT_CHANNELS: list[str] = env.list("ASSISTANT_CHANNELS", default=["whatsapp", "line", "telegram"])
+ASSISTANT_COMPLAINT_CATEGORY: str = env.str("ASSISTANT_COMPLAINT_CATEGORY", default="product")
 # --- Knowing the customer (insights).
 # A pending callback task is missed once this many hours have passed since it was due.
 CALLBACK_GRACE_HOURS: int = env.int("CALLBACK_GRACE_HOURS", default=24)

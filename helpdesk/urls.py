@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
     path("insights/", include("insights.urls")),
+    path("assistant/", include("selfservice.staff_urls")),
     path("", include("workspace.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

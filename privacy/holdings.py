@@ -31,7 +31,7 @@ from logistics.models import (
 from messaging.models import InboundEvent, MediaFetch, OutboundMessage
 from policies.models import CompensationGrant, CompensationRequest, DecisionLog
 from returns.models import ReturnEvent, ReturnRequest
-from selfservice.models import AccessCode
+from selfservice.models import AccessCode, AssistantSession
 from tickets.models import Attachment, Customer, InboundEmail, Message, Order, OutboundEmail, Ticket, TicketEvent
 from workspace.models import AuditEntry, Notification
 
@@ -171,6 +171,14 @@ def register_all() -> None:
     register_holding(Shipment, customer="order__customer", kept=FIGURES)
     # A one-time code to open an order page or the requests: its email goes with it (the code is a hash).
     register_holding(AccessCode, customer="customer", delete=True)
+    # The assistant's notes of a conversation: the order number, email and facts the customer typed
+    # go; the intents, what was answered and the handover stay for the assistant's report.
+    register_holding(
+        AssistantSession,
+        customer="ticket__customer",
+        ticket="ticket",
+        scrub={"order_number": "", "email": "", "facts": {}},
+    )
     register_holding(TrackingEvent, customer="shipment__order__customer", kept=FIGURES)
     register_holding(ShipmentStatusChange, customer="shipment__order__customer", kept=FIGURES)
     register_holding(ShipmentException, customer="shipment__order__customer", ticket="ticket", kept=FIGURES)

@@ -71,3 +71,62 @@ class HelpArticle(models.Model):
     def clean(self) -> None:
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This address is the help centre's search page: choose another.")})
+
+
+class AssistantStep(models.TextChoices):
+    """What the assistant waits for from the customer."""
+
+    NOTHING = "", _("Nothing")
+    MENU = "menu", _("A choice from the menu")
+    ORDER_NUMBER = "order_number", _("The order number")
+    EMAIL = "email", _("The email on the order")
+    CODE = "code", _("The code sent by email")
+    FACT = "fact", _("A fact of the complaint")
+
+
+class HandoverReason(models.TextChoices):
+    REQUESTED = "requested", _("The customer asked for a person")
+    NOT_UNDERSTOOD = "not_understood", _("Not understood twice in a row")
+    COMPLAINT = "complaint", _("A complaint, its facts gathered")
+    NOT_VERIFIED = "not_verified", _("The order could not be verified")
+    NO_ANSWER = "no_answer", _("No help article answers it")
+    AGENT_REPLIED = "agent_replied", _("An agent replied")
+
+
+class AssistantSession(models.Model):
+    """What the assistant knows of one conversation (one ticket): what the customer asked, the order
+    they proved is theirs, the facts they gave, what it answered, and whether it handed over. Written
+    only by `selfservice.assistant.service`, under this row's lock; after `handed_over_at` it says
+    nothing more."""
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="assistant_session")
+    intent = models.CharField(_("intent"), max_length=30, blank=True)
+    step = models.CharField(_("step"), max_length=20, choices=AssistantStep.choices, blank=True)
+    # The order number and email the customer gave, until the code proves the order is theirs.
+    order_number = models.CharField(_("order number"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("verified order")
+    )
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    facts = models.JSONField(_("facts gathered"), default=dict, blank=True)
+    answered = models.JSONField(_("answered"), default=list, blank=True)
+    intents_asked = models.JSONField(default=list, blank=True)
+    misunderstood = models.PositiveSmallIntegerField(default=0)
+    greeted = models.BooleanField(default=False)
+    # The newest customer message handled: a task for it (or an older one) does nothing.
+    last_message_id = models.BigIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    handover_reason = models.CharField(_("reason"), max_length=20, choices=HandoverReason.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assistant conversation")
+        verbose_name_plural = _("assistant conversations")
+        indexes = [models.Index(fields=["created_at"], name="selfservice_assistant_created")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.intent or '-'}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from helpdesk.tasking import enqueue
 from tickets.services import Arrival, Sender, intake_receive
 
+from ..listeners import AppMessage, message_stored
 from ..models import STATUS_RANK, ChannelAccount, DeliveryStatus, InboundEvent, MediaFetch, OutboundMessage, Provider
 from ..providers import PROVIDERS, Incoming, StatusUpdate
 from .common import account_error, conversation_key
@@ -80,6 +81,14 @@ def _receive_message(event: InboundEvent) -> int:
             account=account, message=received.message, media_ref=media.ref, filename=media.filename[:200], due_at=now
         )
         enqueue("messaging.tasks.fetch_media", fetch.pk)
+    message_stored(
+        AppMessage(
+            ticket_id=received.ticket.pk,
+            message_id=received.message.pk,
+            channel=account.provider,
+            files=len(incoming.media),
+        )
+    )
     try:
         with transaction.atomic():
             queue_message_on_arrival(ticket_id=received.ticket.pk)

@@ -6,7 +6,8 @@ agent's reply: it meets no first-response target and ends no wait.
 What was told is a row per ticket (`QueueMessage`), written in the same transaction as the message
 and its send, so the database knows what the customer heard: a sweep run twice, or a lost task,
 tells nothing twice. Nothing is told while an agent is in the middle of the conversation (replied
-less than MESSAGING_QUEUE_QUIET_MINUTES ago), after an agent replied, or outside WhatsApp's window."""
+less than MESSAGING_QUEUE_QUIET_MINUTES ago), after an agent replied, outside WhatsApp's window, or
+while an app above answers the conversation itself (`listeners.register_conversation_holder`)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from tickets.models import Message, MessageKind, Ticket
-from tickets.services import message_add_system
 from tickets.waiting import QueueEstimate, queue_estimate, queue_estimates
 
+from ..listeners import conversation_held
 from ..models import Provider, QueueMessage
-from ..providers import PROVIDERS
-from .common import account_of, conversation_parts
-from .outbound import outbound_queue
-from .window import window_is_open
+from .system import system_message_allowed, system_message_send
 
 SWEEP_BATCH = 200
 
@@ -56,22 +54,12 @@ def changed_a_lot(told: QueueMessage, now: QueueEstimate) -> bool:
 
 
 def _may_tell(ticket: Ticket) -> bool:
-    if ticket.channel not in Provider.values:
-        return False
-    account = account_of(ticket.conversation_key)
-    if account is None or not account.active:
-        return False
-    return ticket.channel != Provider.WHATSAPP or window_is_open(ticket)
+    return system_message_allowed(ticket)
 
 
 def _tell(ticket: Ticket, estimate: QueueEstimate) -> Message:
-    account = account_of(ticket.conversation_key)
-    assert account is not None  # checked by _may_tell
-    body = queue_text(estimate, ticket.language)
-    message = message_add_system(ticket=ticket, body=body, channel=ticket.channel)
-    recipient = conversation_parts(ticket.conversation_key)[2]
-    payload = PROVIDERS[ticket.channel].text_payload(recipient, body)
-    outbound_queue(account=account, message=message, recipient=recipient, payload=payload)
+    message = system_message_send(ticket=ticket, body=queue_text(estimate, ticket.language))
+    assert message is not None  # checked by _may_tell
     return message
 
 
@@ -86,6 +74,8 @@ def queue_message_on_arrival(*, ticket_id: int) -> Message | None:
     if not settings.MESSAGING_QUEUE_MESSAGES:
         return None
     ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket_id)
+    if conversation_held(ticket):
+        return None  # an app above answers it first (the assistant): no person is due yet
     now = timezone.now()
     estimate = queue_estimate(ticket, now)
     if estimate is None or _in_full_flow(estimate, now) or not _may_tell(ticket):

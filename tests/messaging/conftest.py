@@ -19,9 +19,10 @@ HEADERS = {
 
 @pytest.fixture(autouse=True)
 def _quiet_queue(settings):
-    """The queue messages are off unless a test asks for them (`queue_messages`): the other tests count
-    exactly what an agent's reply sends."""
+    """The queue messages and the assistant are off unless a test asks for them (`queue_messages`):
+    the other tests count exactly what an agent's reply sends."""
     settings.MESSAGING_QUEUE_MESSAGES = False
+    settings.ASSISTANT_CHANNELS = []
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from logistics.choices import ShipmentStatus, Source, SubStatus
 from logistics.models import Carrier, TrackingEvent
 from tests.factories import OrderFactory
 from tests.logistics.factories import ShipmentFactory
+from tests.messaging.conftest import accounts, fake, post  # noqa: F401  (the assistant's tests write through the apps)
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
