@@ -22,6 +22,7 @@ from tickets.waiting import waiting_by_channel
 from . import services
 from .forms import TransferForm
 from .models import ChatConversation, ChatState
+from .services.queue import QUEUE_ORDER
 
 
 @staff_view()
@@ -33,7 +34,7 @@ def console(request: HttpRequest) -> HttpResponse:
     scope = ticket_scope_q(user, prefix="ticket__")
     if scope is not None:
         queued = queued.filter(scope)
-    queued_list = list(queued.order_by("-ticket__priority", "queued_since", "pk")[:100])
+    queued_list = list(queued.order_by(*QUEUE_ORDER)[:100])
     places = services.chat_queue_places(team_ids={c.ticket.team_id for c in queued_list})
     rows = [(chat, places.get(chat.pk)) for chat in queued_list]
     mine = list(

@@ -92,6 +92,8 @@ class ChatConversation(models.Model):
     )
     # In the queue since (the start, or a transfer to a team); its place counts from it.
     queued_since = models.DateTimeField(_("waiting since"))
+    # The customer's place rule (a VIP segment's rank, tickets.services.Care): higher goes first.
+    rank = models.SmallIntegerField(_("queue rank"), default=0)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     # What the visitor was last told of their place, so a change is pushed once and a place that

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from tickets.services import message_add_note, ticket_assign, ticket_set_team
 
 from ..models import ChatConversation, ChatSeat, ChatState
 from .events import first_name, publish_text
+from .queue import QUEUE_ORDER
 from .visitors import end_conversation
 
 
@@ -52,11 +53,10 @@ def _next_for(agent: Any) -> ChatConversation | None:
         queued = queued.filter(Q(ticket__team_id=profile.team_id) | Q(ticket__assignee=agent))
     elif not roles.is_supervisor(agent):
         queued = queued.filter(ticket__assignee=agent)
-    order = [F("ticket__priority").desc(), F("queued_since").asc(), F("pk").asc()]
-    offered = queued.filter(ticket__assignee=agent).order_by(*order).first()
+    offered = queued.filter(ticket__assignee=agent).order_by(*QUEUE_ORDER).first()
     if offered is not None:
         return offered
-    candidates = list(queued.filter(ticket__assignee__isnull=True).order_by(*order)[:50])
+    candidates = list(queued.filter(ticket__assignee__isnull=True).order_by(*QUEUE_ORDER)[:50])
     spoken = [c for c in candidates if profile is not None and profile.speaks(c.ticket.language)]
     pool = spoken or candidates
     return pool[0] if pool else None

@@ -1,5 +1,5 @@
-"""The chat queue: the team's chats waiting to be accepted, higher priority first, then who waited
-longest. A visitor is told their place and the expected wait as they change (an event on their
+"""The chat queue: the team's chats waiting to be accepted, the customers a rule ranks higher (a VIP
+segment) first, then higher priority, then who waited longest. A visitor is told their place and the expected wait as they change (an event on their
 stream), in their language; a place that grows comes with its reason. The expected wait follows
 tickets/waiting.py: the team's agents on shift, their seats, the median of its recent first replies.
 
@@ -27,6 +27,10 @@ from workspace.live.streams import publish
 from ..models import ChatConversation, ChatSite, ChatState
 
 
+# Who goes first: the customer's rank (segments), then the ticket's priority, then who waited longest.
+QUEUE_ORDER = [F("rank").desc(), F("ticket__priority").desc(), F("queued_since").asc(), F("pk").asc()]
+
+
 @dataclass(frozen=True)
 class Place:
     conversation_id: int
@@ -51,7 +55,7 @@ def chat_queue_places(*, team_ids: Iterable[int] | None = None, now: datetime | 
             position=Window(
                 RowNumber(),
                 partition_by=[F("ticket__team_id")],
-                order_by=[F("ticket__priority").desc(), F("queued_since").asc(), F("pk").asc()],
+                order_by=QUEUE_ORDER,
             )
         ).values_list("pk", "ticket__team_id", "position", "site__max_wait_minutes")
     )

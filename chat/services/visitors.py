@@ -21,7 +21,7 @@ from helpdesk.errors import ServiceError
 from helpdesk.language import normalise_language
 from helpdesk.tasking import enqueue
 from tickets.models import Category, Channel, Message, MessageKind, Order, Status, Ticket
-from tickets.services import Arrival, customer_get_or_create, intake_receive, ticket_set_status
+from tickets.services import Arrival, care_for, customer_get_or_create, intake_receive, ticket_set_status
 from workspace.live.streams import publish
 
 from ..models import ChatConversation, ChatLine, ChatSite, ChatState
@@ -68,9 +68,13 @@ def _clean_client_id(client_id: str) -> str:
     return client_id
 
 
-def _announce(team_id: int | None) -> None:
+def _announce(team_id: int | None, ticket_id: int | None = None) -> None:
+    """The team's queue moved: its visitors are told their places (after commit), and when a chat
+    left it without its ticket changing, the agents' pages of the team hear of that ticket."""
     if team_id:
         enqueue("chat.tasks.announce_queue", team_id)
+        if ticket_id:
+            publish(f"queue:team:{team_id}", "row", {"ticket": ticket_id})
 
 
 def _subject(body: str, language: str) -> str:
@@ -140,6 +144,7 @@ def chat_start(
         language=language,
         visitor_name=name,
         queued_since=received.message.created_at,
+        rank=care_for(customer.pk).queue_rank,
     )
     ChatLine.objects.create(conversation=conversation, client_id=client_id, message=received.message)
     publish_message(conversation, received.message, client_id)
@@ -224,7 +229,7 @@ def chat_email_me(*, conversation: ChatConversation) -> ChatConversation:
     conversation.state = ChatState.EMAIL
     conversation.save(update_fields=["state"])
     _tell_by_email(conversation)
-    _announce(conversation.ticket.team_id)
+    _announce(conversation.ticket.team_id, conversation.ticket_id)
     return conversation
 
 
@@ -246,7 +251,7 @@ def end_conversation(conversation: ChatConversation, *, by: str, transcript: boo
     if transcript or conversation.site.transcript_always:
         chat_transcript_send(conversation)
     if was_queued:
-        _announce(ticket.team_id)
+        _announce(ticket.team_id, ticket.pk)
 
 
 @transaction.atomic

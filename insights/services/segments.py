@@ -78,11 +78,15 @@ def care_for_customers(customer_ids: set[int]) -> dict[int, Care]:
     """What the customers' active segments ask for their new tickets (the tickets app's hook), for those
     in a segment that asks anything: one query however many customers."""
     rows = SegmentMembership.objects.filter(segment__is_active=True, customer_id__in=customer_ids).values_list(
-        "customer_id", "segment__priority_bump", "segment__first_response_minutes", "segment__route_min_tier"
+        "customer_id",
+        "segment__priority_bump",
+        "segment__first_response_minutes",
+        "segment__route_min_tier",
+        "segment__chat_rank",
     )
     cares: dict[int, Care] = {}
-    for customer_id, bump, minutes, tier in rows:
-        found = Care(priority_bump=bump, first_response_minutes=minutes, min_tier=tier)
+    for customer_id, bump, minutes, tier, rank in rows:
+        found = Care(priority_bump=bump, first_response_minutes=minutes, min_tier=tier, queue_rank=rank)
         cares[customer_id] = cares[customer_id].combine(found) if customer_id in cares else found
     return cares
 

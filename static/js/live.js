@@ -100,7 +100,7 @@
       return addMessage(message.payload.message, message.payload.message_kind);
     }
     if (kind === "ticket") return refreshSummary();
-    if (kind === "queue") return refreshRow(message.payload.ticket);
+    if (kind === "queue") return document.getElementById("chat-console") ? refreshChats() : refreshRow(message.payload.ticket);
     if (kind === "approvals") return refreshApprovals();
     return undefined;
   }
@@ -187,6 +187,16 @@
       const results = document.getElementById("queue-results");
       swapIn(results, await fragment(location.pathname + location.search));
     }
+  }
+
+  // The chat console: its lists rendered afresh (a chat came, was taken or left).
+  async function refreshChats() {
+    const response = await fetch(location.href, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.getElementById("chat-console");
+    const old = document.getElementById("chat-console");
+    if (fresh && old) old.replaceWith(document.importNode(fresh, true));
   }
 
   async function refreshApprovals() {

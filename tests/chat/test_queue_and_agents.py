@@ -180,3 +180,28 @@ def test_the_console_shows_the_queue_and_accepts(client, make_widget, clock, act
     assert 'id="panel-chat"' in ticket_page.content.decode()
     client.force_login(actors.other_team_agent)
     assert client.post(reverse("chat:end", args=[chat.pk])).status_code == 404
+
+
+
+def test_a_customer_a_segment_ranks_higher_goes_first(make_widget, clock, actors):
+    """A VIP segment's place in the chat queue (an admin's rule) puts its members ahead, with the
+    reason told to those who move back."""
+    from django.utils import timezone
+
+    from insights.models import Segment, SegmentMembership
+    from tickets.models import Customer
+
+    (first,), _chats = started(make_widget, 1, clock)
+    vip = Customer.objects.create(name="Vera", email="vip@example.com", language="en")
+    segment = Segment.objects.create(name="VIP", slug="vip", rule={"all": []}, chat_rank=10)
+    SegmentMembership.objects.create(segment=segment, customer=vip, since=timezone.now())
+    services.chat_queue_announce()
+    clock.shift(timedelta(minutes=1))
+
+    vip_widget = make_widget()
+    vip_widget.start("Hello, where is my order?", email="vip@example.com", name="Vera")
+    services.chat_queue_announce()
+
+    assert queue_events(vip_widget)[-1]["position"] == 1
+    moved = queue_events(first)[-1]
+    assert (moved["position"], moved["reason"]) == (2, "priority")

@@ -1,6 +1,6 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
-from ._common import Care, register_care_provider, unregister_care_provider
+from ._common import Care, care_for, register_care_provider, unregister_care_provider
 from .channel_registry import (
     ChannelAdapter,
     channel_adapter,
@@ -52,6 +52,7 @@ __all__ = [
     "ReplyCrossed",
     "Sender",
     "agents_on_shift",
+    "care_for",
     "channel_adapter",
     "channel_choices",
     "channel_label",

@@ -133,6 +133,7 @@ class Care:
     priority_bump: int = 0  # steps above the priority the ticket arrived with (capped at Urgent)
     first_response_minutes: int | None = None  # a tighter first-response target, if any
     min_tier: str = ""  # "L2" or "L3": give the ticket to an agent of that tier or above when one is on shift
+    queue_rank: int = 0  # higher comes first where customers queue to talk to a person (the chat)
 
     def combine(self, other: Care) -> Care:
         minutes = [m for m in (self.first_response_minutes, other.first_response_minutes) if m]
@@ -140,6 +141,7 @@ class Care:
             priority_bump=max(self.priority_bump, other.priority_bump),
             first_response_minutes=min(minutes) if minutes else None,
             min_tier=max((self.min_tier, other.min_tier), key=lambda t: TIER_RANK.get(t, 0)),
+            queue_rank=max(self.queue_rank, other.queue_rank),
         )
 
 
