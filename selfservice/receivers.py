@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from helpdesk.tasking import enqueue
-from messaging.listeners import AppMessage, register_conversation_holder, register_message_listener
+from tickets.listeners import AppMessage, register_conversation_holder, register_message_listener
 from tickets.models import Channel, Ticket
 
 from .models import AssistantSession

@@ -21,7 +21,7 @@ from django.utils.translation import gettext, ngettext
 from tickets.models import Message, MessageKind, Ticket
 from tickets.waiting import QueueEstimate, queue_estimate, queue_estimates
 
-from ..listeners import conversation_held
+from tickets.listeners import conversation_held
 from ..models import Provider, QueueMessage
 from .system import system_message_allowed, system_message_send
 

@@ -1,10 +1,12 @@
-"""Apps above messaging hear of each customer message an app brought, once it is stored and
-committed, without messaging knowing them: an app registers a listener from its
-`AppConfig.ready()` (`register_message_listener`); a listener should only enqueue a task by name.
+"""Apps above hear of each customer message a live conversation brought (a messaging app, the chat
+widget), once it is stored and committed, without the channels knowing them: an app registers a
+listener from its `AppConfig.ready()` (`register_message_listener`); a listener should only enqueue
+a task by name.
 A listener that fails is logged; the customer's message is kept whatever happens.
 
 An app that answers a conversation itself (the assistant) says so with `register_conversation_holder`:
-while one holds it, the customer is not told their place in the queue (no person is due yet)."""
+while one holds it, the customer is not told their place in the queue (no person is due yet).
+Channels call `message_stored` and `conversation_held`."""
 
 from __future__ import annotations
 
