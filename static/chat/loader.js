@@ -33,6 +33,7 @@
   const Z = "2147483000";
 
   let frame = null;
+  let frameLoaded = false; // before its load, the frame's window is still an empty page of the shop
   let open = false;
 
   // --- The launcher -------------------------------------------------------------------------
@@ -136,8 +137,9 @@
     launcher.style.display = small && open ? "none" : "flex";
   }
 
+  // Tells the chat whether it can be seen: messages that come while it is closed count as unread.
   function tellFrame() {
-    if (frame && frame.contentWindow) frame.contentWindow.postMessage({ chat: "visible", open }, baseOrigin);
+    if (frameLoaded && frame.contentWindow) frame.contentWindow.postMessage({ chat: "visible", open }, baseOrigin);
   }
 
   function createFrame() {
@@ -145,7 +147,10 @@
     frame.id = `hd-chat-frame-${Math.random().toString(36).slice(2)}`;
     frame.title = NAMES[language] || NAMES.en;
     frame.src = `${base}/chat/w/${encodeURIComponent(key)}/?lang=${encodeURIComponent(language)}`;
-    frame.addEventListener("load", tellFrame);
+    frame.addEventListener("load", () => {
+      frameLoaded = true;
+      tellFrame();
+    });
     launcher.setAttribute("aria-controls", frame.id);
     document.body.append(frame);
   }
