@@ -15,7 +15,7 @@
 
   const LANGUAGES = ["en", "zh-hans", "de", "fr", "es", "ja"];
   // The launcher's name before the chat (and its translations) is loaded.
-  const NAMES = { en: "Chat", "zh-hans": "聊天", de: "Chat", fr: "Chat", es: "Chat", ja: "チャット" };
+  const NAMES = { en: "Chat", "zh-hans": "在线聊天", de: "Chat", fr: "Chat", es: "Chat", ja: "チャット" };
 
   function pickLanguage() {
     const asked = (script.getAttribute("data-lang") || "").toLowerCase().replace("_", "-");
