@@ -1,7 +1,9 @@
 """The ASGI application: Django for HTTP, Channels for the live workspace's websockets.
 
-The project package names no app: the websocket routes come from the module named by
-`settings.WEBSOCKET_URLCONF`, imported by name once Django is set up."""
+The project package names no app: the websocket routes come from the modules named by
+`settings.WEBSOCKET_URLCONFS` (the agents' live pages, the chat widget), imported by name once
+Django is set up. Every route is served to pages of this site's own origin only: the widget runs in
+a frame served from here, whatever shop embeds it."""
 
 import os
 
@@ -19,7 +21,9 @@ from django.utils.module_loading import import_string  # noqa: E402
 
 from helpdesk.asgi_limits import BodySizeLimit  # noqa: E402
 
-websocket_urlpatterns = import_string(f"{settings.WEBSOCKET_URLCONF}.websocket_urlpatterns")
+websocket_urlpatterns = [
+    route for module in settings.WEBSOCKET_URLCONFS for route in import_string(f"{module}.websocket_urlpatterns")
+]
 
 application = ProtocolTypeRouter(
     {

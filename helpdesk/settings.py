@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "privacy",  # customer data: export, erasure, retention
     "insights",
     "selfservice",  # the public order page and the customer's own requests
+    "chat",  # live chat on the shops' websites
     "demo",  # demo data and the commands that load it (seed_demo, post_sample_delivery)
 ]
 
@@ -82,8 +83,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
 ASGI_APPLICATION = "helpdesk.asgi.application"
-# The module whose `websocket_urlpatterns` the ASGI application routes (the project package imports no app).
-WEBSOCKET_URLCONF = "workspace.live.routing"
+# The modules whose `websocket_urlpatterns` the ASGI application routes (the project package imports no app).
+WEBSOCKET_URLCONFS = ["workspace.live.routing", "chat.routing"]
 
 TEMPLATES = [
     {
@@ -310,6 +311,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(seconds=env.int("MESSAGING_SWEEP_SECONDS", default=30)),
     },
     "messaging-queue-messages": {"task": "messaging.tasks.queue_messages", "schedule": timedelta(minutes=1)},
+    "chat-sweep": {
+        "task": "chat.tasks.sweep",
+        "schedule": timedelta(seconds=env.int("CHAT_SWEEP_SECONDS", default=30)),
+    },
     "messaging-purge-events": {"task": "messaging.tasks.purge_events", "schedule": crontab(hour=3, minute=45)},
     "workspace-prune-live-events": {"task": "workspace.tasks.prune_live_events", "schedule": crontab(minute=20)},
     "tickets-sla-sweep": {
@@ -454,6 +459,17 @@ QUEUE_SEATS_PER_AGENT: int = env.int("QUEUE_SEATS_PER_AGENT", default=3)
 QUEUE_REPLY_SAMPLE = 20
 QUEUE_REPLY_SAMPLE_HOURS = 24
 QUEUE_DEFAULT_REPLY_MINUTES: int = env.int("QUEUE_DEFAULT_REPLY_MINUTES", default=3)
+# Live chat (chat/): the longest message a visitor may send; an agent's reply the visitor has not
+# seen in the widget this long after it was sent goes by email (for replies of the last
+# CHAT_UNSEEN_EMAIL_DAYS); how many chats a visitor may start per IP an hour and messages they may
+# send a minute (per conversation and per IP). An agent's number of chats at once is
+# QUEUE_SEATS_PER_AGENT unless their chat seats say otherwise (admin).
+CHAT_MAX_MESSAGE_CHARS: int = env.int("CHAT_MAX_MESSAGE_CHARS", default=4000)
+CHAT_UNSEEN_EMAIL_SECONDS: int = env.int("CHAT_UNSEEN_EMAIL_SECONDS", default=120)
+CHAT_UNSEEN_EMAIL_DAYS = 7
+CHAT_STARTS_PER_IP_HOUR: int = env.int("CHAT_STARTS_PER_IP_HOUR", default=10)
+CHAT_MESSAGES_PER_MINUTE: int = env.int("CHAT_MESSAGES_PER_MINUTE", default=30)
+CHAT_MESSAGES_PER_IP_MINUTE: int = env.int("CHAT_MESSAGES_PER_IP_MINUTE", default=120)
 # Bulk actions on the queue: at most this many tickets at once ("all matching" stops there), and
 # the last one can be undone for this many minutes.
 BULK_MAX_TICKETS: int = env.int("BULK_MAX_TICKETS", default=1000)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("tickets.api_urls")),
     path("api/v1/policies/", include("policies.api_urls")),
     path("support/", include("selfservice.urls")),
+    path("chat/", include("chat.urls")),
     path("", include("tickets.public_urls")),
     path("", include("logistics.urls")),
     path("", include("feedback.urls")),

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from chat.models import ChatConversation, ChatLine
 from feedback.models import CareFollowUp, CaseRecord, SurveyInvitation, SurveyResponse
 from insights.models import CallbackTask, CustomerProfile, SegmentMembership
 from logistics.models import (
@@ -142,6 +143,14 @@ def register_all() -> None:
         customer="message__ticket__customer",
         ticket="message__ticket",
         scrub={"filename": "", "media_ref": "", "error": ""},
+    )
+    # A chat visitor's name goes; the conversation's states and times stay for the reports.
+    register_holding(ChatConversation, customer="ticket__customer", ticket="ticket", scrub={"visitor_name": ERASED})
+    register_holding(
+        ChatLine,
+        customer="conversation__ticket__customer",
+        ticket="conversation__ticket",
+        kept=_("random ids the widget gave its messages"),
     )
     register_holding(
         CompensationRequest,

@@ -10,7 +10,14 @@ from .invitations import (
     invitations_create_missing,
     invitations_send_due,
 )
-from .responses import SurveyClosed, SurveyState, invitation_for_link, survey_respond, survey_state
+from .responses import (
+    SurveyClosed,
+    SurveyState,
+    invitation_for_link,
+    survey_respond,
+    survey_respond_in_place,
+    survey_state,
+)
 
 __all__ = [
     "SurveyClosed",
@@ -29,5 +36,6 @@ __all__ = [
     "invitations_create_missing",
     "invitations_send_due",
     "survey_respond",
+    "survey_respond_in_place",
     "survey_state",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
@@ -49,20 +50,26 @@ def invitation_create_on_solve(*, ticket: Ticket) -> SurveyInvitation | None:
     SurveyInvitation.objects.filter(ticket=ticket).exclude(solved_at=ticket.solved_at).exclude(
         state=InvitationState.CANCELLED
     ).update(state=InvitationState.CANCELLED)
-    customer = ticket.customer
     invitation, _created = SurveyInvitation.objects.get_or_create(
         ticket=ticket,
         solved_at=ticket.solved_at,
         defaults={
-            "due_at": next_civil(ticket.solved_at + conf.survey_delay(), customer.time_zone),
-            "agent_id": ticket.assignee_id,
-            "team_id": ticket.team_id,
-            "category_id": ticket.category_id,
-            "language": ticket.language,
-            "country": customer.country,
+            "due_at": next_civil(ticket.solved_at + conf.survey_delay(), ticket.customer.time_zone),
+            **invitation_copies(ticket),
         },
     )
     return invitation
+
+
+def invitation_copies(ticket: Ticket) -> dict[str, Any]:
+    """What a survey keeps of its ticket as it stands (reports do not move when it is reassigned)."""
+    return {
+        "agent_id": ticket.assignee_id,
+        "team_id": ticket.team_id,
+        "category_id": ticket.category_id,
+        "language": ticket.language,
+        "country": ticket.customer.country,
+    }
 
 
 @transaction.atomic

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
+from tickets.models import Ticket
 from tickets.redaction import redact
 
-from .. import tokens
+from .. import conf, tokens
 from ..models import InvitationState, SurveyInvitation, SurveyResponse
 from .care import care_open
 from .cases import case_set_rating
-from .invitations import is_archived
+from .invitations import invitation_copies, is_archived
 
 MAX_COMMENT_CHARS = 4000
 
@@ -86,3 +87,28 @@ def survey_respond(*, invitation: SurveyInvitation, rating: int, comment: str = 
         care_open(response=response)
     case_set_rating(ticket_id=invitation.ticket_id, rating=rating)
     return response
+
+
+@transaction.atomic
+def survey_respond_in_place(*, ticket: Ticket, rating: int, comment: str = "") -> SurveyResponse:
+    """A rating given where the conversation happened (the chat widget, as it ends), with no email in
+    between: it answers the survey of the ticket's latest solve, or one opened for it now when the
+    ticket is not solved. A survey still waiting to be emailed is marked sent, so it never goes."""
+    now = timezone.now()
+    invitation = (
+        SurveyInvitation.objects.select_for_update()
+        .filter(ticket=ticket)
+        .exclude(state=InvitationState.CANCELLED)
+        .order_by("-solved_at")
+        .first()
+    )
+    if invitation is None:
+        invitation = SurveyInvitation.objects.create(
+            ticket=ticket, solved_at=ticket.solved_at or now, due_at=now, **invitation_copies(ticket)
+        )
+    if invitation.state == InvitationState.PENDING or invitation.expires_at is None:
+        invitation.state = InvitationState.SENT
+        invitation.sent_at = invitation.sent_at or now
+        invitation.expires_at = now + conf.survey_valid_for()
+        invitation.save(update_fields=["state", "sent_at", "expires_at"])
+    return survey_respond(invitation=invitation, rating=rating, comment=comment)

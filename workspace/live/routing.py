@@ -1,4 +1,4 @@
-"""The websocket routes of the ASGI application (settings.WEBSOCKET_URLCONF)."""
+"""The websocket routes of the ASGI application (settings.WEBSOCKET_URLCONFS)."""
 
 from django.urls import path
 
