@@ -445,10 +445,12 @@
     if (state === "ended") showEnd();
   }
 
-  function showQueue(queueText, minutes) {
+  // "Continue by email" when the wait is long: no estimate (minutes null), GET status said so, or
+  // the server flags it (its queue text then offers the email).
+  function showQueue(queueText, minutes, flaggedLong) {
     if (!conversation || conversation.state !== "queued") return;
     queueLine.textContent = queueText || "";
-    emailMeButton.hidden = !(minutes === null || longWait);
+    emailMeButton.hidden = !(minutes === null || flaggedLong === true || longWait);
   }
 
   // Shows a whole conversation as the server has it (on load, after `reload`, after end/email_me).
@@ -463,7 +465,7 @@
     queueLine.textContent = data.state === "queued" || data.state === "active" ? data.queue_text || "" : "";
     showScreen("talk");
     setState(data.state);
-    if (data.state === "queued") showQueue(data.queue_text, data.minutes);
+    if (data.state === "queued") showQueue(data.queue_text, data.minutes, data.long_wait);
     scrollDown(true);
     seenNow();
   }
@@ -530,7 +532,7 @@
         }
         break;
       case "queue":
-        if (conversation) showQueue(payload.text, payload.minutes);
+        if (conversation) showQueue(payload.text, payload.minutes, payload.long_wait);
         break;
       case "joined":
         systemLine(payload.text);
@@ -707,7 +709,8 @@
     if (offline) body.offline = true;
     button.disabled = true;
     try {
-      const data = await call("POST", "start", body);
+      // ?lang= so that a refusal comes in the visitor's language (as for GET status)
+      const data = await call("POST", `start?lang=${encodeURIComponent(config.language || "")}`, body);
       startClientId = null;
       token = data.token;
       clearAlert();
