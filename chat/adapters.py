@@ -27,13 +27,13 @@ class ChatChannel(ChannelAdapter):
         if conversation is None:
             super().send_reply(ticket=ticket, message=message)
             return
+        if conversation.state == ChatState.QUEUED and message.author is not None and not message.is_automatic:
+            chat_answered(conversation=conversation, agent=message.author)
         publish_message(conversation, message)
         ChatConversation.objects.filter(pk=conversation.pk).update(
             last_reply_id=Greatest(F("last_reply_id"), message.pk), last_reply_at=message.created_at
         )
         email_when_away(conversation, message)
-        if conversation.state == ChatState.QUEUED and message.author is not None and not message.is_automatic:
-            chat_answered(conversation=conversation, agent=message.author)
 
 
 ADAPTER = ChatChannel()

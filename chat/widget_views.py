@@ -13,12 +13,14 @@ from django.views.decorators.http import require_GET
 
 from helpdesk.language import normalise_language
 from helpdesk.middleware import CONTENT_SECURITY_POLICY
+from tickets.models import Order
 from tickets.services.messages import MAX_ATTACHMENTS_PER_MESSAGE
 
 from .api_views import _categories, _own_origins
 from .models import ChatSite
 
 DEMO_KEY = "demo-shop"
+DEMO_EMAIL = "yuki.tanaka@example.jp"  # a demo customer with orders
 
 
 def _frame_policy(request: HttpRequest, site: ChatSite) -> str:
@@ -71,6 +73,10 @@ def demo_shop(request: HttpRequest) -> HttpResponse:
             "loader_url": static("chat/loader.js"),
             "key": site.public_key,
             "language": language,
-            "demo_email": "mei@example.com",
+            "demo_email": DEMO_EMAIL,
+            "demo_order": Order.objects.filter(customer__email=DEMO_EMAIL)
+            .values_list("external_number", flat=True)
+            .first()
+            or "",
         },
     )

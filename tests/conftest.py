@@ -117,3 +117,17 @@ def categories(db):
     CategoryFieldFactory(category=product, key="photos", label="Photos", field_type="image")
     other = CategoryFactory(slug="other", name="Other", kind="inquiry")
     return SimpleNamespace(logistics=logistics, product=product, other=other)
+
+
+@pytest.fixture
+def other_threads_connections_ended():
+    """Consumers read the database from asgiref's worker threads, whose connections outlive a test
+    and would hold the test database open at the end of the run: a test using them ends them."""
+    yield
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -15,12 +15,17 @@ SHOP = "https://shop.example.com"
 
 
 @pytest.fixture(autouse=True)
-def _quiet(settings):
+def _quiet(settings, request):
+    """No assistant, and rate-limit counters of this test only (the tests all come from one address)."""
     settings.ASSISTANT_CHANNELS = []
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
 
 
 @pytest.fixture
-def site(db, teams, categories) -> ChatSite:
+def site(db, teams, categories, actors) -> ChatSite:
+    """The shop's chat, served by team Europe (whose agents are on shift at the tests' clock)."""
     site = ChatSite.objects.create(
         name="Example shop", public_key="pk-test", allowed_origins=f"{SHOP}\nhttps://www.example.com", team=teams.europe
     )

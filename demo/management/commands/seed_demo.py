@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from demo.articles import load_demo_articles
+from demo.chat import load_demo_chat_site
 from demo.data import DEMO_PASSWORD, demo_logins, load_demo_data, load_demo_rates
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         articles = load_demo_articles()
         if articles:
             self.stdout.write(f"Demo help articles added: {articles}.")
+        if load_demo_chat_site():
+            self.stdout.write("Demo chat site added: the shop page with the widget is /chat/demo-shop/.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, what in demo_logins():
             self.stdout.write(f"  {username:8} {what}")
