@@ -6,6 +6,7 @@ from .events import chat_events_after, message_payload, publish_message
 from .mail import chat_transcript_send, chat_unseen_replies_email
 from .queue import Availability, chat_availability, chat_queue_announce, chat_queue_places
 from .snapshot import conversation_payload
+from .system import chat_system_send
 from .visitors import (
     chat_agent_read,
     chat_email_me,
@@ -35,6 +36,7 @@ __all__ = [
     "chat_seats",
     "chat_send",
     "chat_start",
+    "chat_system_send",
     "chat_transcript_send",
     "chat_transfer",
     "chat_unseen_replies_email",

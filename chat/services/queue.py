@@ -1,6 +1,6 @@
 """The chat queue: the team's chats waiting to be accepted, the customers a rule ranks higher (a VIP
-segment) first, then higher priority, then who waited longest. A visitor is told their place and the expected wait as they change (an event on their
-stream), in their language; a place that grows comes with its reason. The expected wait follows
+segment) first, then higher priority, then who waited longest. A visitor is told their place and
+the expected wait as they change (an event on their stream), in their language; a place that grows comes with its reason. The expected wait follows
 tickets/waiting.py: the team's agents on shift, their seats, the median of its recent first replies.
 
 Every place is computed in a fixed number of queries (one windowed statement, two for the agents on
@@ -20,12 +20,12 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from tickets.listeners import conversation_held
 from tickets.services.routing import agents_on_shift_by_team, team_for_new_ticket
 from tickets.waiting import expected_minutes, recent_reply_minutes
 from workspace.live.streams import publish
 
 from ..models import ChatConversation, ChatSite, ChatState
-
 
 # Who goes first: the customer's rank (segments), then the ticket's priority, then who waited longest.
 QUEUE_ORDER = [F("rank").desc(), F("ticket__priority").desc(), F("queued_since").asc(), F("pk").asc()]
@@ -110,7 +110,10 @@ def chat_queue_announce(*, team_ids: Iterable[int] | None = None) -> int:
     Rows another announcer holds are skipped: it tells them."""
     places = chat_queue_places(team_ids=team_ids)
     told = 0
-    for conversation in ChatConversation.objects.select_for_update(skip_locked=True).filter(pk__in=list(places)):
+    waiting = ChatConversation.objects.select_for_update(skip_locked=True, of=("self",)).select_related("ticket")
+    for conversation in waiting.filter(pk__in=list(places)):
+        if conversation_held(conversation.ticket):
+            continue  # the assistant answers it first: no person is due yet
         place = places[conversation.pk]
         if (conversation.told_position, conversation.told_minutes, conversation.told_team_id) == (
             place.position,

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.tasking import enqueue
+from tickets.listeners import AppMessage, message_stored
 from tickets.services import Arrival, Sender, intake_receive
 
-from tickets.listeners import AppMessage, message_stored
 from ..models import STATUS_RANK, ChannelAccount, DeliveryStatus, InboundEvent, MediaFetch, OutboundMessage, Provider
 from ..providers import PROVIDERS, Incoming, StatusUpdate
 from .common import account_error, conversation_key

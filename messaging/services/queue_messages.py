@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from tickets.listeners import conversation_held
 from tickets.models import Message, MessageKind, Ticket
 from tickets.waiting import QueueEstimate, queue_estimate, queue_estimates
 
-from tickets.listeners import conversation_held
 from ..models import Provider, QueueMessage
 from .system import system_message_allowed, system_message_send
 

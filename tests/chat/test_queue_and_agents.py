@@ -182,7 +182,6 @@ def test_the_console_shows_the_queue_and_accepts(client, make_widget, clock, act
     assert client.post(reverse("chat:end", args=[chat.pk])).status_code == 404
 
 
-
 def test_a_customer_a_segment_ranks_higher_goes_first(make_widget, clock, actors):
     """A VIP segment's place in the chat queue (an admin's rule) puts its members ahead, with the
     reason told to those who move back."""
