@@ -1,7 +1,8 @@
 """The chat queue: the team's chats waiting to be accepted, the customers a rule ranks higher (a VIP
 segment) first, then higher priority, then who waited longest. A visitor is told their place and
-the expected wait as they change (an event on their stream), in their language; a place that grows comes with its reason. The expected wait follows
-tickets/waiting.py: the team's agents on shift, their seats, the median of its recent first replies.
+the expected wait as they change (an event on their stream), in their language; a place that grows
+comes with its reason. The expected wait follows tickets/waiting.py: the team's agents on shift,
+their seats, the median of its recent first replies.
 
 Every place is computed in a fixed number of queries (one windowed statement, two for the agents on
 shift, one for the recent replies). `chat_queue_announce` runs after each change of the queue (a
