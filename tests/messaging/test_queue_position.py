@@ -315,6 +315,7 @@ def test_the_queue_page_shows_how_many_conversations_wait_per_channel(client, ac
     assert 'data-channel="telegram" data-waiting="0">Telegram 0<' in page
     assert "the longest for 7\xa0minutes" in page
     assert [(row.channel, row.count) for row in waiting_by_channel(actors.admin)] == [
+        ("chat", 0),  # the live chat queues its customers too
         ("whatsapp", 2),
         ("line", 1),
         ("telegram", 1),
