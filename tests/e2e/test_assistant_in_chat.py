@@ -59,7 +59,9 @@ def server(transactional_db, tmp_path) -> Iterator[AsgiServer]:
 
 @pytest.fixture
 def shop(teams, categories, server) -> ChatSite:
-    return ChatSite.objects.create(name="Demo shop", public_key="demo-shop", allowed_origins=server.url, team=teams.europe)
+    return ChatSite.objects.create(
+        name="Demo shop", public_key="demo-shop", allowed_origins=server.url, team=teams.europe
+    )
 
 
 @pytest.fixture
@@ -110,7 +112,13 @@ def code_sent_to(email: str) -> str:
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_the_assistant_answers_gathers_hands_over_and_falls_silent(
-    customer, agent_page, shop, parcel, actors, tmp_path: Path, language: str  # noqa: F811
+    customer,
+    agent_page,
+    shop,
+    parcel,
+    actors,
+    tmp_path: Path,
+    language: str,  # noqa: F811
 ):
     words = WORDS[language]
     actors.customer.language = language  # the assistant speaks the ticket's language: the customer's known one

@@ -36,7 +36,9 @@ def server(transactional_db, tmp_path) -> Iterator[AsgiServer]:
 
 @pytest.fixture
 def shop(teams, categories, server) -> ChatSite:
-    site = ChatSite.objects.create(name="Demo shop", public_key="demo-shop", allowed_origins=server.url, team=teams.europe)
+    site = ChatSite.objects.create(
+        name="Demo shop", public_key="demo-shop", allowed_origins=server.url, team=teams.europe
+    )
     site.categories.set([categories.other, categories.product])
     return site
 
