@@ -118,7 +118,7 @@ def test_the_assistant_answers_gathers_hands_over_and_falls_silent(
     parcel,
     actors,
     tmp_path: Path,
-    language: str,  # noqa: F811
+    language: str,
 ):
     words = WORDS[language]
     actors.customer.language = language  # the assistant speaks the ticket's language: the customer's known one
