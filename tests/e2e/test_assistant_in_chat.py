@@ -113,7 +113,7 @@ def code_sent_to(email: str) -> str:
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_the_assistant_answers_gathers_hands_over_and_falls_silent(
     customer,
-    agent_page,
+    agent_page,  # noqa: F811
     shop,
     parcel,
     actors,
