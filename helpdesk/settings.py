@@ -109,7 +109,10 @@ _DEFAULT_DATABASE_URL = (
 )
 DATABASES = {"default": env.db_url("DATABASE_URL", default=_DEFAULT_DATABASE_URL)}
 _db = DATABASES["default"]
-_db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# No persistent connections by default: under ASGI (the web server) each request's synchronous code may
+# run in a thread of its own, whose kept connection outlives it until PostgreSQL runs out of them
+# (bench/chat.py found it). The Celery worker, one thread per process, keeps them (docker-compose.yml).
+_db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 _db["CONN_HEALTH_CHECKS"] = True
 if _db["ENGINE"].endswith("sqlite3"):
     _db["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
