@@ -5,7 +5,6 @@ a damaged item's facts with a photo and hands over; the agent sees its card; aft
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,17 +14,22 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from chat.models import ChatConversation, ChatSite
+from chat.models import ChatConversation
 from logistics.choices import ShipmentStatus, Source, SubStatus
 from logistics.models import Carrier, TrackingEvent
 from selfservice.models import AssistantSession, HandoverReason
-from tests.e2e.test_live_pages import AsgiServer, agent_page  # noqa: F401  (agent_page: a fixture)
 from tests.factories import OrderFactory
 from tests.logistics.factories import ShipmentFactory
 from tickets.models import MessageKind, OutboundEmail
 from tickets.services import message_add_reply
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def server_env() -> dict[str, str]:
+    return {"CELERY_TASK_ALWAYS_EAGER": "1", "ASSISTANT_CHANNELS": "chat"}
+
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 WORDS = {
@@ -46,22 +50,6 @@ WORDS = {
         "thanks": "Danke schön!",
     },
 }
-
-
-@pytest.fixture
-def server(transactional_db, tmp_path) -> Iterator[AsgiServer]:
-    asgi = AsgiServer(tmp_path)
-    asgi.env.update(CELERY_TASK_ALWAYS_EAGER="1", ASSISTANT_CHANNELS="chat")
-    asgi.start()
-    yield asgi
-    asgi.stop()
-
-
-@pytest.fixture
-def shop(teams, categories, server) -> ChatSite:
-    return ChatSite.objects.create(
-        name="Demo shop", public_key="demo-shop", allowed_origins=server.url, team=teams.europe
-    )
 
 
 @pytest.fixture
@@ -91,18 +79,6 @@ def parcel(actors) -> Any:
     return shipment
 
 
-@pytest.fixture
-def customer(browser, server) -> Iterator[Any]:
-    errors: list[str] = []
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
-
-
 def code_sent_to(email: str) -> str:
     body = OutboundEmail.objects.filter(to=email).latest("pk").body_text
     found = re.search(r"\b(\d{6})\b", body)
@@ -112,8 +88,8 @@ def code_sent_to(email: str) -> str:
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_the_assistant_answers_gathers_hands_over_and_falls_silent(
-    customer,
-    agent_page,  # noqa: F811
+    visitor,
+    agent_page,
     shop,
     parcel,
     actors,
@@ -123,9 +99,9 @@ def test_the_assistant_answers_gathers_hands_over_and_falls_silent(
     words = WORDS[language]
     actors.customer.language = language  # the assistant speaks the ticket's language: the customer's known one
     actors.customer.save()
-    customer.goto(f"/chat/demo-shop/?lang={language}")
-    customer.locator("button[aria-expanded]").click()
-    frame = customer.frame_locator("iframe")
+    visitor.goto(f"/chat/demo-shop/?lang={language}")
+    visitor.locator("button[aria-expanded]").click()
+    frame = visitor.frame_locator("iframe")
     frame.locator("#chat-name").fill("Lena Schmidt")
     frame.locator("#chat-email").fill("lena@example.de")
     frame.locator("#chat-first").fill(words["where"])
@@ -155,7 +131,7 @@ def test_the_assistant_answers_gathers_hands_over_and_falls_silent(
     say(words["broken"], then=None)
     expect(said).to_have_count(5)  # it asks for a photo: the order is known already
     say("", photo=photo)
-    customer.wait_for_timeout(2000)
+    visitor.wait_for_timeout(2000)
     expect(said).to_have_count(6)
 
     conversation = ChatConversation.objects.get()
@@ -173,6 +149,6 @@ def test_the_assistant_answers_gathers_hands_over_and_falls_silent(
     expect(frame.get_by_role("log").locator(".msg.agent")).to_have_count(1)
     say(words["thanks"])
     expect(agent.locator("#thread article.msg.customer", has_text=words["thanks"])).to_have_count(1)
-    customer.wait_for_timeout(1000)  # time enough for an answer the assistant must not give
+    visitor.wait_for_timeout(1000)  # time enough for an answer the assistant must not give
     expect(frame.get_by_role("log").locator(".msg").last).to_contain_text(words["thanks"])
     assert conversation.ticket.messages.filter(kind=MessageKind.SYSTEM).count() == 6

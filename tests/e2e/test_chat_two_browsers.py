@@ -6,57 +6,30 @@ ends it with the transcript emailed and rates it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from chat import services as chat
-from chat.models import ChatConversation, ChatSite, ChatState
+from chat.models import ChatConversation, ChatState
 from feedback.models import SurveyResponse
-from tests.e2e.test_live_pages import AsgiServer, agent_page, named  # noqa: F401  (agent_page: a fixture)
+from tests.e2e.conftest import named
 from tickets import services as tickets
 from tickets.models import Attachment, OutboundEmail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture
+def visitor_locale() -> str:
+    return "ja-JP"
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
-@pytest.fixture
-def server(transactional_db, tmp_path) -> Iterator[AsgiServer]:
-    asgi = AsgiServer(tmp_path)
-    asgi.env["CELERY_TASK_ALWAYS_EAGER"] = "1"  # the queue's announcements run in the server, as a worker would
-    asgi.start()
-    yield asgi
-    asgi.stop()
-
-
-@pytest.fixture
-def shop(teams, categories, server) -> ChatSite:
-    site = ChatSite.objects.create(
-        name="Demo shop", public_key="demo-shop", allowed_origins=server.url, team=teams.europe
-    )
-    site.categories.set([categories.other, categories.product])
-    return site
-
-
-@pytest.fixture
-def customer(browser, server) -> Iterator[Any]:
-    errors: list[str] = []
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900}, locale="ja-JP")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors or CSP refusals: {errors}"
-
-
-def test_a_japanese_customer_and_two_agents_chat_live(customer, agent_page, shop, actors, tmp_path: Path):  # noqa: F811
+def test_a_japanese_customer_and_two_agents_chat_live(visitor, agent_page, shop, actors, tmp_path: Path):
     anna, bruno = named(actors.l1, "Anna", "Berg"), named(actors.l2, "Bruno", "Costa")
     # Someone is already waiting: the customer will be second.
     first, _token = chat.chat_start(
@@ -65,9 +38,9 @@ def test_a_japanese_customer_and_two_agents_chat_live(customer, agent_page, shop
     console = agent_page(anna, "/chat/console/")
     expect(console.locator("tr[data-chat]")).to_have_count(1)
 
-    customer.goto("/chat/demo-shop/?lang=ja")
-    customer.get_by_role("button", name="チャット").click()
-    frame = customer.frame_locator("iframe[title='チャット']")
+    visitor.goto("/chat/demo-shop/?lang=ja")
+    visitor.get_by_role("button", name="チャット").click()
+    frame = visitor.frame_locator("iframe[title='チャット']")
     frame.locator("#chat-name").fill("田中 美咲")
     frame.locator("#chat-email").fill("misaki@example.jp")
     frame.locator("#chat-first").fill("注文した商品の箱が潰れて届きました。交換できますか？")

@@ -5,52 +5,16 @@ And with nobody on shift, the same form leaves a message for an answer by email.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from chat import services as chat
-from chat.models import ChatConversation, ChatSite, ChatState
-from tests.e2e.test_live_pages import AsgiServer
+from chat.models import ChatConversation, ChatState
 from tickets import services as tickets
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def server(transactional_db, tmp_path) -> Iterator[AsgiServer]:
-    asgi = AsgiServer(tmp_path)
-    asgi.start()
-    yield asgi
-    asgi.stop()
-
-
-@pytest.fixture
-def shop(teams, categories) -> ChatSite:
-    site = ChatSite.objects.create(name="Demo shop", public_key="demo-shop", team=teams.europe)
-    site.categories.set([categories.other, categories.product])
-    return site
-
-
-@pytest.fixture
-def visitor(browser, server) -> Iterator[Any]:
-    """The demo shop in a fresh browser context; JavaScript errors (shop or frame) fail the test."""
-    errors: list[str] = []
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    def refused(message: Any) -> None:
-        if "Content Security Policy" in message.text:
-            errors.append(message.text)
-
-    page.on("console", refused)
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors or CSP refusals: {errors}"
 
 
 def on_shift(agent: Any) -> Any:

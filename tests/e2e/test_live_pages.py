@@ -5,16 +5,16 @@ the crossing warning; and a page that loses its socket and Redis's data recovers
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import redis
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tests.asgi_server import AsgiServer
+from tests.e2e.conftest import named
 from tickets import services
 from tickets.models import Channel, Status, Ticket
 
@@ -22,51 +22,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def server(transactional_db, tmp_path) -> Iterator[AsgiServer]:
+def server(transactional_db, tmp_path) -> Iterator[AsgiServer]:  # its own: no task runs in the server
     asgi = AsgiServer(tmp_path)
     asgi.start()
     yield asgi
     asgi.stop()
-
-
-@pytest.fixture
-def agent_page(browser, server) -> Iterator[Callable[[Any, str], Any]]:
-    """A browser context signed in as the given agent, on the given path; JavaScript errors fail the test."""
-    contexts = []
-    errors: list[str] = []
-
-    def open_as(user: Any, path: str) -> Any:
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(base_url=server.url, viewport={"width": 1440, "height": 1000})
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": server.url,
-                }
-            ]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(path)
-        page.wait_for_load_state("load")
-        page.evaluate("window.__notReloaded = true")  # gone if the page reloads
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
-
-
-def named(user: Any, first: str, last: str) -> Any:
-    user.first_name, user.last_name = first, last
-    user.save()
-    return user
 
 
 @pytest.fixture
