@@ -48,6 +48,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "seats": services.chat_seats(user),
         "waiting": waiting_by_channel(user),
         "now": timezone.now(),
+        "nav": "chats",
         "live_streams": [f"queue:team:{profile.team_id}"] if profile and profile.team_id else [],
     }
     return render(request, "chat/console.html", context)
