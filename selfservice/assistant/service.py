@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from chat.models import ChatConversation
 from tickets.models import Message, MessageKind, Ticket
 from tickets.services import ticket_event_record
 
@@ -53,7 +54,10 @@ def _lock(ticket_id: int) -> tuple[Ticket, AssistantSession] | None:
 
 
 def _agent_replied(ticket: Ticket) -> bool:
-    return Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY, is_automatic=False).exists()
+    """A person is in the conversation: an agent replied, or took the chat (accepting it says so)."""
+    if Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY, is_automatic=False).exists():
+        return True
+    return ChatConversation.objects.filter(ticket=ticket, agent__isnull=False).exists()
 
 
 def _begin(turn: Turn, intent: str) -> None:

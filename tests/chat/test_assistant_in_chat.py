@@ -44,3 +44,16 @@ def test_the_assistant_answers_in_the_widget_then_hands_over_and_stays_silent(
         widget.say("Where is my order SO-1?")
     assert len(lines(widget)) == said  # silent after the handover
     assert chat.ticket.messages.filter(kind=MessageKind.SYSTEM).count() == said
+
+
+def test_an_agent_who_accepts_the_chat_silences_the_assistant(widget, actors, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        widget.start("Hi, where is my order?")
+    said = len(lines(widget))
+    services.chat_accept(agent=actors.l1, conversation=ChatConversation.objects.get())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        widget.say("SO-1001")
+
+    assert len(lines(widget)) == said
+    assert AssistantSession.objects.get().handover_reason == "agent_replied"
