@@ -3,7 +3,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.admin_base import ReadOnlyAdmin
@@ -21,7 +23,8 @@ class ChatSiteAdmin(admin.ModelAdmin):
     def snippet(self, site: ChatSite) -> str:
         if not site.public_key:
             return "–"
-        return f'<script src="…/static/chat/loader.js" data-key="{site.public_key}" async></script>'
+        loader = settings.SITE_URL + static("chat/loader.js")
+        return f'<script src="{loader}" data-key="{site.public_key}" async></script>'
 
     def save_model(self, request: Any, obj: ChatSite, form: Any, change: bool) -> None:
         if not obj.public_key:

@@ -188,3 +188,18 @@ def test_events_after_a_number_and_a_reload_when_they_are_gone(widget, settings)
     settings.LIVE_REPLAY_MAX = 2
     assert widget.get("events", after=0).json() == {"reload": True}
     assert widget.get("events", after="x").status_code == 400
+
+
+def test_an_admin_adds_a_chat_site_and_gets_the_code_for_the_shops_pages(client, actors, teams, settings):
+    from chat.models import ChatSite
+
+    client.force_login(actors.admin)
+    added = client.post(
+        "/admin/chat/chatsite/add/",
+        {"name": "Second shop", "allowed_origins": "https://second.example", "max_wait_minutes": 10, "active": "on"},
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    site = ChatSite.objects.get(name="Second shop")
+    assert len(site.public_key) >= 20
+    page = client.get(f"/admin/chat/chatsite/{site.pk}/change/").content.decode()
+    assert f"{settings.SITE_URL}/static/chat/loader.js" in page and site.public_key in page
