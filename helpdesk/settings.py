@@ -462,6 +462,8 @@ QUEUE_SEATS_PER_AGENT: int = env.int("QUEUE_SEATS_PER_AGENT", default=3)
 QUEUE_REPLY_SAMPLE = 20
 QUEUE_REPLY_SAMPLE_HOURS = 24
 QUEUE_DEFAULT_REPLY_MINUTES: int = env.int("QUEUE_DEFAULT_REPLY_MINUTES", default=3)
+# PostgreSQL's memory for sorting and hashing in one report's aggregation (its transaction only).
+REPORTS_WORK_MEM: str = env.str("REPORTS_WORK_MEM", default="64MB")
 # Live chat (chat/): the longest message a visitor may send; an agent's reply the visitor has not
 # seen in the widget this long after it was sent goes by email (for replies of the last
 # CHAT_UNSEEN_EMAIL_DAYS); how many chats a visitor may start per IP an hour and messages they may

@@ -12,6 +12,7 @@ from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
 from ..access import Paths, ReportFilters
+from ..memory import report_memory
 from ..models import DailyTicketStats
 from ..services import MEASURES
 
@@ -54,7 +55,9 @@ def summary_figures(filters: ReportFilters, by: str) -> SummaryFigures:
         .order_by()
     )
     figures = SummaryFigures()
-    for row in rows:
+    with report_memory():
+        found = list(rows)
+    for row in found:
         for name in MEASURES:
             value = row[name] or 0
             figures.total[name] += value
