@@ -115,6 +115,28 @@ def expected_minutes(position: int, agents: int, reply_minutes: float) -> int | 
     return max(1, math.ceil(math.ceil(position / seats) * reply_minutes))
 
 
+@dataclass(frozen=True)
+class TeamWaits:
+    """What the expected wait of a place in each team's queue rests on, read once for many places (three
+    queries): the agents on shift and the median minutes of the recent first replies."""
+
+    agents: dict[int, int]
+    reply_minutes: dict[int, float]
+
+    @classmethod
+    def read(cls, team_ids: Iterable[int], now: datetime) -> TeamWaits:
+        teams = set(team_ids)
+        on_shift = agents_on_shift_by_team(teams, now)
+        return cls(
+            agents={team: len(on_shift.get(team, [])) for team in teams},
+            reply_minutes=recent_reply_minutes(teams, now),
+        )
+
+    def minutes(self, team_id: int, position: int) -> int | None:
+        reply = self.reply_minutes.get(team_id, float(settings.QUEUE_DEFAULT_REPLY_MINUTES))
+        return expected_minutes(position, self.agents.get(team_id, 0), reply)
+
+
 def queue_estimates(*, team_ids: Iterable[int] | None = None, now: datetime | None = None) -> dict[int, QueueEstimate]:
     """Every waiting conversation (of these teams) with its place and expected wait, by ticket id."""
     now = now or timezone.now()
@@ -132,13 +154,9 @@ def queue_estimates(*, team_ids: Iterable[int] | None = None, now: datetime | No
     )
     if not rows:
         return {}
-    teams = {row[1] for row in rows}
-    on_shift = agents_on_shift_by_team(teams, now)
-    reply_minutes = recent_reply_minutes(teams, now)
+    waits = TeamWaits.read({row[1] for row in rows}, now)
     estimates = {}
     for pk, team_id, channel, since, replied, position in rows:
-        agents = len(on_shift.get(team_id, []))
-        minutes = reply_minutes.get(team_id, float(settings.QUEUE_DEFAULT_REPLY_MINUTES))
         estimates[pk] = QueueEstimate(
             ticket_id=pk,
             team_id=team_id,
@@ -146,8 +164,8 @@ def queue_estimates(*, team_ids: Iterable[int] | None = None, now: datetime | No
             waiting_since=since,
             agent_replied_at=replied,
             position=position,
-            agents=agents,
-            minutes=expected_minutes(position, agents, minutes),
+            agents=waits.agents[team_id],
+            minutes=waits.minutes(team_id, position),
         )
     return estimates
 

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -22,8 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from tickets.listeners import conversation_held
-from tickets.services.routing import agents_on_shift_by_team, team_for_new_ticket
-from tickets.waiting import expected_minutes, recent_reply_minutes
+from tickets.services.routing import team_for_new_ticket
+from tickets.waiting import TeamWaits
 from workspace.live.streams import publish
 
 from ..models import ChatConversation, ChatSite, ChatState
@@ -39,10 +38,6 @@ class Place:
     position: int  # 1: next to be accepted
     minutes: int | None  # None: nobody on shift
     long_wait: bool  # nobody on shift, or longer than the site offers: the visitor may go on by email
-
-
-def _default_minutes() -> float:
-    return float(settings.QUEUE_DEFAULT_REPLY_MINUTES)
 
 
 def chat_queue_places(*, team_ids: Iterable[int] | None = None, now: datetime | None = None) -> dict[int, Place]:
@@ -62,13 +57,10 @@ def chat_queue_places(*, team_ids: Iterable[int] | None = None, now: datetime | 
     )
     if not rows:
         return {}
-    teams = {row[1] for row in rows}
-    on_shift = agents_on_shift_by_team(teams, now)
-    reply = recent_reply_minutes(teams, now)
+    waits = TeamWaits.read({row[1] for row in rows}, now)
     places = {}
     for pk, team_id, position, longest in rows:
-        agents = len(on_shift.get(team_id, []))
-        minutes = expected_minutes(position, agents, reply.get(team_id, _default_minutes()))
+        minutes = waits.minutes(team_id, position)
         places[pk] = Place(pk, team_id, position, minutes, minutes is None or minutes > longest)
     return places
 
@@ -150,11 +142,10 @@ def chat_availability(site: ChatSite, *, language: str, country: str = "", now: 
     """Whether a new chat would reach a person, and after how long (a read)."""
     now = now or timezone.now()
     team = site.team or team_for_new_ticket(country=country, language=language)[0]
-    agents = len(agents_on_shift_by_team([team.pk], now).get(team.pk, []))
-    if not agents:
+    waits = TeamWaits.read([team.pk], now)
+    if not waits.agents[team.pk]:
         return Availability(False, None, "no_agent", team.pk)
     ahead = ChatConversation.objects.filter(state=ChatState.QUEUED, ticket__team_id=team.pk).count()
-    reply = recent_reply_minutes([team.pk], now).get(team.pk, _default_minutes())
-    minutes = expected_minutes(ahead + 1, agents, reply)
+    minutes = waits.minutes(team.pk, ahead + 1)
     long_wait = minutes is not None and minutes > site.max_wait_minutes
     return Availability(True, minutes, "long_wait" if long_wait else "", team.pk)
