@@ -125,6 +125,43 @@ def test_a_page_gets_what_it_missed_then_each_change_once(client, actors):
     assert nothing_more
 
 
+def test_a_doorbell_brings_its_events_and_a_gap_is_filled_from_the_database(client, actors):
+    """A doorbell whose events follow what the page saw is passed on as it is (the database is not
+    read: an event it never held arrives); after a gap the consumer reads what the database holds."""
+    ticket = new_ticket(actors)
+    stream = f"ticket:{ticket.pk}"
+    newest = LiveStream.objects.get(name=stream).last_seq
+
+    async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        socket = socket_for(client, actors.l2)
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"subscribe": stream, "after": newest})
+        assert (await socket.receive_json_from(timeout=5))["subscribed"]
+        layer = get_channel_layer()
+        carried = {"seq": newest + 1, "kind": "event", "payload": {"event": "carried"}}
+        await layer.group_send(
+            group_name(stream), {"type": "live.doorbell", "stream": stream, "events": [carried]}
+        )
+        direct = await received(socket, 1)
+        # Two notes stored, but the doorbell tells of the second only: the first is read from the database.
+        await database_sync_to_async(services.message_add_note)(ticket=ticket, author=actors.l1, body="one")
+        await database_sync_to_async(services.message_add_note)(ticket=ticket, author=actors.l1, body="two")
+        stored = await database_sync_to_async(lambda: LiveStream.objects.get(name=stream).last_seq)()
+        late = {"seq": stored, "kind": "message", "payload": {"message_kind": "note"}}
+        await layer.group_send(group_name(stream), {"type": "live.doorbell", "stream": stream, "events": [late]})
+        filled = []
+        while not filled or filled[-1]["seq"] < stored:
+            filled.append(await socket.receive_json_from(timeout=5))
+        await socket.disconnect()
+        return direct, filled
+
+    direct, filled = run(scenario)
+
+    assert direct == [{"stream": stream, "seq": newest + 1, "kind": "event", "payload": {"event": "carried"}}]
+    seqs = [m["seq"] for m in filled]
+    assert seqs == sorted(set(seqs)) and seqs[-1] == LiveStream.objects.get(name=stream).last_seq
+
+
 def test_a_page_that_missed_too_much_is_told_to_reload(client, actors, settings):
     settings.LIVE_REPLAY_MAX = 3
     for n in range(5):

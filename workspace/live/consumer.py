@@ -1,10 +1,15 @@
 """The live websocket of an agent's page.
 
 The page subscribes to streams (`{"subscribe": "ticket:12", "after": 7}`, or `"since": <when the
-page was rendered>` on a first load); the consumer checks access, joins the stream's group, then
-sends what the database holds after that number. On each doorbell it reads the database again from
-the last number it sent, so a doorbell lost, late or rung twice neither loses an event nor sends
-one twice. Too much missed, or missed events already pruned: it tells the page to reload.
+page was rendered>` on a first load); the consumer joins the stream's group, checks access, then
+sends what the database holds after that number. A doorbell brings the stream's new events: when
+they follow the last number sent, they go to the page as they are; after a gap (a doorbell lost or
+late) the consumer reads the database from the last number it sent. So a doorbell lost, late or
+rung twice neither loses an event nor sends one twice. Too much missed, or missed events already
+pruned: it tells the page to reload.
+
+The database work of the process's consumers runs on one thread (Channels' way); there it keeps its
+connection between calls instead of opening one per call, which under load cost more than the reads.
 
 Presence is ephemeral and never stored: `{"viewing": 12}` and `{"typing": 12}` go to the others
 watching ticket 12 through the channel layer, each with a time to live the page counts down."""
@@ -12,12 +17,15 @@ watching ticket 12 through the channel layer, each with a time to live the page 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.utils.dateparse import parse_datetime
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -26,7 +34,7 @@ from helpdesk.names import person_name
 
 from ..two_factor import requires_two_factor
 from .access import may_watch
-from .streams import check_stream, events_after, group_name, newest_seq, start_for_page
+from .streams import check_stream, events_after, group_name, is_stream_name, newest_seq, start_for_page
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +53,55 @@ def _may_connect(user: Any, session: Any) -> bool:
     if not roles.is_agent(user):
         return False
     return not requires_two_factor(user) or bool(session and session.get(DEVICE_ID_SESSION_KEY))
+
+
+def _on_kept_connection(work: Callable[..., Any]) -> Callable[..., Any]:
+    """`work` on the consumers' database thread, keeping that thread's connection between calls (one
+    thread, one connection: none piles up). A connection found broken is opened again, once."""
+
+    def run(*args: Any) -> Any:
+        try:
+            return work(*args)
+        except (InterfaceError, OperationalError):
+            connection.close()
+            return work(*args)
+
+    return sync_to_async(run, thread_sensitive=True)
+
+
+def _events_from(stream: str, after: int) -> list[dict[str, Any]] | None:
+    """The stream's events after `after`, as a page gets them; None when there are too many to replay
+    or the first of them is pruned (the page renders afresh instead)."""
+    cap = settings.LIVE_REPLAY_MAX
+    events = events_after(stream, after, limit=cap + 1)
+    if len(events) > cap or (events and events[0].seq != after + 1):
+        return None
+    return [{"seq": item.seq, "kind": item.kind, "payload": item.payload} for item in events]
+
+
+def _start_after(content: dict[str, Any], stream: str) -> int | None:
+    after = content.get("after")
+    if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
+        # A number the stream never reached (its data restored from an older backup): start afresh.
+        return after if after <= newest_seq(stream) else -1
+    since = parse_datetime(str(content.get("since", "")))
+    if since is None or since.tzinfo is None:
+        return None
+    moment: datetime = since - SINCE_MARGIN
+    return int(start_for_page(stream, moment, cap=settings.LIVE_REPLAY_MAX))
+
+
+def _open_stream(user: Any, stream: str, content: dict[str, Any]) -> tuple[int, list[dict[str, Any]] | None] | None:
+    """Where a page starts on a stream and what it missed, in one call: None when it may not watch it
+    or asked wrongly; no events (None) when it should reload."""
+    if not may_watch(user, stream):
+        return None
+    after = _start_after(content, stream)
+    if after is None:
+        return None
+    if after < 0:
+        return after, None
+    return after, _events_from(stream, after)
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -81,51 +138,40 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         stream = str(content.get("subscribe", ""))
         if stream in self.last:
             return
-        if len(self.last) >= MAX_STREAMS or not await database_sync_to_async(may_watch)(self.user, stream):
+        if len(self.last) >= MAX_STREAMS or not is_stream_name(stream):
             await self.send_json({"stream": stream[:90], "refused": True})
-            return
-        after = await self._start_after(content, stream)
-        if after is None:
-            await self.send_json({"stream": stream, "refused": True})
-            return
-        if after < 0:
-            await self.send_json({"stream": stream, "reload": True})
             return
         # Join first, then read: a doorbell rung meanwhile waits behind this handler and finds nothing new.
         await self.channel_layer.group_add(group_name(stream), self.channel_name)
-        self.last[stream] = after
-        await self._send_new(stream, first=True)
-
-    async def _start_after(self, content: dict[str, Any], stream: str) -> int | None:
-        after = content.get("after")
-        if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
-            # A number the stream never reached (its data restored from an older backup): start afresh.
-            return after if after <= await database_sync_to_async(newest_seq)(stream) else -1
-        since = parse_datetime(str(content.get("since", "")))
-        if since is None or since.tzinfo is None:
-            return None
-        moment: datetime = since - SINCE_MARGIN
-        return int(await database_sync_to_async(start_for_page)(stream, moment, cap=settings.LIVE_REPLAY_MAX))
+        opened = await _on_kept_connection(_open_stream)(self.user, stream, content)
+        if opened is None or opened[1] is None:
+            await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+            await self.send_json({"stream": stream, "refused" if opened is None else "reload": True})
+            return
+        self.last[stream] = opened[0]
+        await self._send(stream, opened[1])
+        await self.send_json({"stream": stream, "subscribed": True, "seq": self.last[stream]})
 
     async def live_doorbell(self, event: dict[str, Any]) -> None:
         stream = event.get("stream", "")
-        if stream in self.last:
-            await self._send_new(stream)
-
-    async def _send_new(self, stream: str, *, first: bool = False) -> None:
-        cap = settings.LIVE_REPLAY_MAX
+        if stream not in self.last:
+            return
+        rung = event.get("events")
         after = self.last[stream]
-        events = await database_sync_to_async(events_after)(stream, after, limit=cap + 1)
-        if len(events) > cap or (events and events[0].seq != after + 1):
-            # Too much to replay, or what was missed is pruned: the page renders afresh instead.
+        if isinstance(rung, list) and rung and rung[0]["seq"] <= after + 1:
+            await self._send(stream, [item for item in rung if item["seq"] > after])
+            return
+        await self._send(stream, await _on_kept_connection(_events_from)(stream, after))
+
+    async def _send(self, stream: str, events: list[dict[str, Any]] | None) -> None:
+        """Send events that follow the last number sent; None (too much missed, or pruned): reload."""
+        if events is None:
             await self._drop(stream)
             await self.send_json({"stream": stream, "reload": True})
             return
         for item in events:
-            await self.send_json({"stream": stream, "seq": item.seq, "kind": item.kind, "payload": item.payload})
-            self.last[stream] = item.seq
-        if first:
-            await self.send_json({"stream": stream, "subscribed": True, "seq": self.last[stream]})
+            await self.send_json({"stream": stream, **item})
+            self.last[stream] = item["seq"]
 
     async def _drop(self, stream: str) -> None:
         self.last.pop(stream, None)

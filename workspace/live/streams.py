@@ -6,6 +6,8 @@ given in commit order with no gaps: a page that saw number 7 and asks for what c
 nothing. After the commit a doorbell goes to the stream's Channels group; the consumers then read
 the new events from the database. The channel layer delivers at most once and may drop a message:
 a lost doorbell delays an update until the next one or the page's next reconnect, it loses nothing.
+A doorbell carries its stream's new events (up to RUNG_EVENTS_MAX), so a consumer that has seen
+everything before them sends them on without reading the database; one that sees a gap reads it.
 
 Streams: `ticket:<id>` (its thread and properties), `queue:team:<id>` (rows of a team's queue),
 `user:<id>` (the bell) and `approvals:team:<id>` / `approvals:all` (compensation requests)."""
@@ -13,6 +15,7 @@ Streams: `ticket:<id>` (its thread and properties), `queue:team:<id>` (rows of a
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import threading
@@ -34,12 +37,17 @@ logger = logging.getLogger(__name__)
 STREAM_NAME = re.compile(r"^[a-z]+(:[a-z0-9_]+){1,3}$")
 DOORBELL = "live.doorbell"
 DOORBELL_TIMEOUT = 2.0  # seconds: a slow or absent Redis must not hold a request up
+RUNG_EVENTS_MAX = 20  # events carried by one doorbell; a larger batch is read from the database
 
 Change = tuple[str, str, dict[str, Any]]  # stream, kind, payload
 
 
+def is_stream_name(stream: str) -> bool:
+    return len(stream) <= 90 and bool(STREAM_NAME.match(stream))
+
+
 def check_stream(stream: str) -> str:
-    if len(stream) > 90 or not STREAM_NAME.match(stream):
+    if not is_stream_name(stream):
         raise ValueError(f"not a live stream name: {stream!r}")
     return stream
 
@@ -67,8 +75,12 @@ def publish_many(changes: Iterable[Change]) -> None:
             events.append(LiveEvent(stream=stream, seq=next_seq[stream], kind=kind, payload=payload))
             next_seq[stream] += 1
         LiveEvent.objects.bulk_create(events)
-        streams = sorted(counts)
-        transaction.on_commit(lambda: ring(streams))
+        rung: dict[str, list[dict[str, Any]]] = {name: [] for name in counts}
+        for event in events:
+            # As the database gives it back (JSON), so a page gets the same from either.
+            item = {"seq": event.seq, "kind": event.kind, "payload": json.loads(json.dumps(event.payload))}
+            rung[event.stream].append(item)
+        transaction.on_commit(lambda: ring(rung))
 
 
 def _advance(counts: Counter[str]) -> dict[str, int]:
@@ -88,17 +100,21 @@ def _advance(counts: Counter[str]) -> dict[str, int]:
         return {name: int(seq) for name, seq in cursor.fetchall()}
 
 
-def ring(streams: Iterable[str]) -> None:
-    """Tell the watching consumers that their streams moved on. Redis failing is logged and
-    ignored: the events are in the database, and pages catch up when they next hear or reconnect."""
+def ring(changed: dict[str, list[dict[str, Any]]]) -> None:
+    """Tell the watching consumers that their streams moved on, with the new events of each. Streams
+    few pages watch (a ticket, a person's bell) go first, a team's queue last. Redis failing is logged
+    and ignored: the events are in the database, and pages catch up when they next hear or reconnect."""
     layer = get_channel_layer()
     if layer is None:
         return
-    names = list(streams)
+    names = sorted(changed, key=lambda name: (name.startswith("queue:"), name))
 
     async def send_all() -> None:
         for stream in names:
-            await layer.group_send(group_name(stream), {"type": DOORBELL, "stream": stream})
+            message: dict[str, Any] = {"type": DOORBELL, "stream": stream}
+            if 0 < len(changed[stream]) <= RUNG_EVENTS_MAX:
+                message["events"] = changed[stream]
+            await layer.group_send(group_name(stream), message)
 
     async def bounded() -> None:
         await asyncio.wait_for(send_all(), DOORBELL_TIMEOUT)
