@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from tickets.models import Ticket
+from tickets.models import Channel, Ticket
 
 from .forms import TransferForm
 from .models import ChatConversation, ChatState
@@ -16,6 +16,8 @@ from .services import chat_seats, chats_open_count
 
 
 def chat_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
+    if ticket.channel != Channel.CHAT:  # only the chat opens conversations (chat/adapters.py)
+        return None
     conversation = ChatConversation.objects.select_related("site", "agent").filter(ticket=ticket).first()
     if conversation is None:
         return None

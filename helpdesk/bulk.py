@@ -16,8 +16,6 @@ from django.db import connection
 from django.db.models import Field, ForeignObject, Model
 from django.db.models.lookups import In
 
-from .pagecache import ChangeTrackedQuerySet, data_changed
-
 
 def insert_rows(
     model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]], *, ignore_conflicts: bool = False
@@ -44,7 +42,7 @@ def update_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequenc
     """UPDATE many rows of `model`, each to its own values, in one statement: `names` are the primary
     key, then the fields to set (set auto_now fields yourself); each row holds their values. On
     PostgreSQL the rows go as arrays, as in insert_rows, and join the table on the key: no IN list
-    and CASE per field to build and compile in Python. Cached pages of a tracked model are expired."""
+    and CASE per field to build and compile in Python."""
     if not rows:
         return
     manager = model._default_manager
@@ -59,8 +57,6 @@ def update_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequenc
         f"WHERE {table}.{columns[0]} = v.{columns[0]}"
     )
     _execute(sql, rows)
-    if isinstance(manager.all(), ChangeTrackedQuerySet):
-        data_changed()  # as the queryset's update() does, after the write
 
 
 def _columns(model: type[Model], names: Sequence[str]) -> tuple[list[str], str]:

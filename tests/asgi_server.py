@@ -33,7 +33,6 @@ class AsgiServer:
             DEBUG="0",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             TWO_FACTOR_REQUIRED="0",
-            PAGE_CACHE_SECONDS="0",
             EMAIL_URL="consolemail://",
         )
         self.env.update(env or {})

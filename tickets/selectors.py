@@ -337,9 +337,7 @@ def queue_waiting(user: Any, view: str, filters: QueueFilters) -> QuerySet[Ticke
 
 def ticket_for_user(user: Any, pk: int) -> Ticket:
     """The ticket with its related rows, or 404 when it is outside what the user may see."""
-    tickets = Ticket.objects.select_related(
-        "customer", "category", "assignee", "team", "order", "merged_into", "follow_up_of"
-    )
+    tickets = Ticket.objects.select_related("customer", "category", "assignee", "team", "order")
     scope = ticket_scope_q(user)
     if scope is not None:
         tickets = tickets.filter(scope)

@@ -37,12 +37,23 @@ class SidebarEntry:
         text = number_format(self.count, force_grouping=True)
         return f"{text}+" if self.capped else text
 
+    @property
+    def key(self) -> tuple[object, ...]:
+        saved = self.saved
+        shared = (saved.pk, saved.team_id) if saved is not None else None
+        return (self.label, self.url_query, self.count, self.capped, shared, self.editable, self.current)
+
 
 @dataclass
 class Sidebar:
     built_in: list[SidebarEntry]
     own: list[SidebarEntry]
     team: list[SidebarEntry]
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """Everything the sidebar shows, as its rendered fragment's key."""
+        return tuple(tuple(entry.key for entry in group) for group in (self.built_in, self.own, self.team))
 
 
 def saved_views_visible_to(user: Any) -> QuerySet[SavedView]:

@@ -104,6 +104,8 @@ def recent_reply_minutes(team_ids: Iterable[int], now: datetime) -> dict[int, fl
     )
     seconds: dict[int, list[float]] = {}
     for team_id, asked, answered in rows:
+        if team_id is None or asked is None or answered is None:  # excluded by the filter above
+            continue
         seconds.setdefault(team_id, []).append(max(0.0, (answered - asked).total_seconds()))
     return {team_id: statistics.median(values) / 60 for team_id, values in seconds.items()}
 

@@ -388,3 +388,35 @@ def test_ticket_list_runs_the_same_number_of_queries_whatever_the_page_size(acto
     small, large = queries(5), queries(50)
     assert small == large
     assert large <= 6  # token + user, permissions (2), profile, the page
+
+
+def test_a_listed_ticket_reads_as_the_declared_fields_would_write_it(actors, teams, categories):
+    """The list's hand-built rows (TicketSerializer.to_representation) against DRF's generic walk
+    over the declared fields, for a ticket with every relation and one with none."""
+    from rest_framework import serializers as drf
+
+    from tickets.selectors import ticket_for_user
+    from tickets.serializers.tickets import TicketSerializer
+
+    order = OrderFactory(customer=actors.customer, currency="JPY")
+    full = TicketFactory(
+        team=teams.europe,
+        customer=actors.customer,
+        order=order,
+        category=categories.logistics,
+        assignee=actors.l2,
+        priority=Priority.URGENT,
+        facts={"tracking_number": "LX123"},
+    )
+    Ticket.objects.filter(pk=full.pk).update(
+        solved_at=timezone.now(), first_response_at=timezone.now() - timedelta(hours=1)
+    )
+    bare = TicketFactory(team=teams.asia, follow_up_of=full)
+    serializer = TicketSerializer()
+    for ticket in (full, bare):
+        loaded = ticket_for_user(actors.admin, ticket.pk)
+        for zone in ("UTC", "Asia/Tokyo"):
+            with timezone.override(zone):
+                generic = drf.ModelSerializer.to_representation(serializer, loaded)
+                assert serializer.to_representation(loaded) == generic
+    assert serializer.to_representation(ticket_for_user(actors.admin, bare.pk))["follow_up_of"] == full.pk

@@ -7,8 +7,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -16,8 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-
-from helpdesk import pagecache
 
 from .. import services
 from ..models import Channel, Customer, Order, Ticket
@@ -83,23 +79,6 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         if self.action == "list":
             queryset = _filtered(queryset, self.query(TicketFilterSerializer))
         return queryset
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        key = pagecache.page_key(request, "api-tickets", vary=("Accept",), forms=False)
-        cached = pagecache.get(key)
-        if cached is not None:
-            content_type, content = cached
-            return HttpResponse(content, content_type=content_type)
-        self.page_key = key
-        return super().list(request, *args, **kwargs)
-
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        key = getattr(self, "page_key", None)
-        if key and response.status_code == 200 and isinstance(response, Response):
-            response.render()
-            pagecache.put(key, (response["Content-Type"], response.content))
-        return response
 
     def get_serializer_class(self) -> type[TicketSerializer]:
         return TicketSerializer if self.action == "list" else TicketDetailSerializer

@@ -7,8 +7,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.pagecache import ChangeTrackedQuerySet
-
 from .customers import Customer, Order
 from .people import Team
 
@@ -142,8 +140,6 @@ class Ticket(models.Model):
     sla_state = models.CharField(_("SLA state"), max_length=10, default="ok", editable=False)
     search_text = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
-
-    objects = ChangeTrackedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ticket")

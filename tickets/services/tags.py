@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
-from helpdesk.pagecache import data_changed
 
 from ..history import TicketEventKind
 from ..models import Tag, Ticket, TicketTag
@@ -96,7 +95,6 @@ def tickets_change_tags(
     TicketTag.objects.bulk_create(inserting, ignore_conflicts=True)
     if events:
         record_events(events, actor=actor)
-        data_changed()  # queues filtered by tag show it at once
     return result, refused
 
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 from helpdesk import roles
 from helpdesk.decorators import staff_view
 from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
-from helpdesk.pagecache import cached_page
 
 from .. import selectors, waiting
 from ..forms import QueueFilterForm
@@ -66,7 +65,6 @@ def _jump_to_reference(request: HttpRequest, text: str) -> HttpResponse | None:
 
 @staff_view()
 @require_GET
-@cached_page("queue", vary=("HX-Request", "HX-Boosted", "HX-History-Restore-Request"))
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     views = selectors.queue_views_for(user)

@@ -1,0 +1,114 @@
+"""Rendered fragments of pages, kept in each server process and keyed by what they show.
+
+A fragment's key names everything its HTML depends on: the template and place it comes from, the
+active language and time zone, and the values the template passes (a ticket's displayed fields, the
+choices of a filter, the query string). When any of these changes, the key changes and the fragment
+is rendered afresh; nothing is ever invalidated, and a change elsewhere costs nothing here. So a
+page is still rendered on every request, from its data of the moment, but its unchanged parts are
+not rendered twice.
+
+Fragments that hold a form's CSRF token are stored with a placeholder, replaced by the request's own
+token when served. The store is a bounded LRU per process (FRAGMENT_CACHE_ENTRIES, 0 turns it off);
+losing it (a restart) costs one rendering.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+_PLAIN = (str, int, float, bool, Decimal, date, datetime, type(None))
+
+
+def key_part(value: object) -> Hashable:
+    """A value as part of a key: plain values as they are, sequences as tuples. Anything else (a model
+    instance, whose repr names only its id) is refused, so a key cannot silently miss a change."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, (tuple, list)):
+        return tuple(key_part(item) for item in value)
+    if isinstance(value, Promise):  # a lazy translation, in the active language (part of every key)
+        return str(value)
+    raise TypeError(f"a fragment key takes plain values, not {type(value).__name__}")
+
+
+def _plain(value: object) -> Hashable:
+    try:
+        return key_part(value)
+    except TypeError:
+        return f"{type(value).__name__}:{value}"
+
+
+def form_fragment_key(form: Any) -> tuple[object, ...]:
+    """What a form renders: its class and prefix, and each field's value, choices, attributes and
+    errors (a field's choices from the database are read here, as the widget would read them)."""
+    fields = []
+    for bound in form:
+        field = bound.field
+        choices = getattr(field, "choices", None)
+        fields.append(
+            (
+                bound.name,
+                _plain(bound.value()),
+                tuple((_plain(value), str(label)) for value, label in choices) if choices is not None else None,
+                _plain(sorted(field.widget.attrs.items())),
+                tuple(str(error) for error in bound.errors),
+                field.disabled,
+            )
+        )
+    errors = tuple(str(error) for error in form.non_field_errors()) if form.is_bound else ()
+    return (f"{type(form).__module__}.{type(form).__qualname__}", form.prefix, tuple(fields), errors)
+
+
+class FragmentStore:
+    def __init__(self) -> None:
+        self._entries: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
+        size = int(settings.FRAGMENT_CACHE_ENTRIES)
+        if size <= 0:
+            return render()
+        with self._lock:
+            html = self._entries.get(key)
+            if html is not None:
+                self._entries.move_to_end(key)
+                return html
+        html = render()
+        with self._lock:
+            self._entries[key] = html
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+store = FragmentStore()
+
+
+def fragment(
+    place: Hashable, values: tuple[object, ...], render: Callable[[], str], csrf_token: object = None
+) -> SafeString:
+    """The fragment at `place` for `values` in the active language and time zone, rendered by `render`
+    (with CSRF_PLACEHOLDER for the token) when not kept already."""
+    key = (place, translation.get_language(), timezone.get_current_timezone_name(), key_part(values))
+    html = store.get_or_render(key, render)
+    if csrf_token is not None and CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
+    return mark_safe(html)  # noqa: S308 - rendered by a template, escaped there

@@ -1,0 +1,104 @@
+"""Page fragments kept per process and keyed by what they show (helpdesk/fragments.py): a page is
+rendered on every request from the data of the moment, and its unchanged parts come from the store."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.template import Context, Template
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from helpdesk.fragments import CSRF_PLACEHOLDER, key_part, store
+from tests.factories import TicketFactory
+from tickets import services
+from tickets.models import Customer, Priority, Ticket
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("tickets:queue")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_store():
+    store.clear()
+    yield
+    store.clear()
+
+
+def row(response, ticket: Ticket) -> str:
+    found = re.search(rf'<tr data-ticket="{ticket.pk}">.*?</tr>', response.content.decode(), re.S)
+    assert found, f"{ticket.reference} is not listed"
+    return found.group(0)
+
+
+def test_a_row_shows_each_change_to_what_it_displays_even_one_made_outside_the_services(client, actors, teams):
+    ticket = TicketFactory(team=teams.europe, subject="Parcel stuck in Leipzig", customer=actors.customer)
+    client.force_login(actors.l1)
+    first = row(client.get(QUEUE, {"view": "team"}), ticket)
+    assert "Parcel stuck in Leipzig" in first and "Lena Schmidt" in first
+    assert len(store) > 0  # the page's fragments were kept
+
+    Customer.objects.filter(pk=actors.customer.pk).update(name="Lena Schmidt-Weber")  # no signal, no save()
+    assert "Lena Schmidt-Weber" in row(client.get(QUEUE, {"view": "team"}), ticket)
+
+    Ticket.objects.filter(pk=ticket.pk).update(subject="Parcel found in Leipzig")
+    assert "Parcel found in Leipzig" in row(client.get(QUEUE, {"view": "team"}), ticket)
+
+    services.ticket_set_priority(ticket=ticket, priority=Priority.URGENT, actor=actors.l1)
+    assert "prio-4" in row(client.get(QUEUE, {"view": "team"}), ticket) and "prio-4" not in first
+
+
+def test_time_left_moves_on_with_the_clock(client, actors, teams, clock):
+    ticket = TicketFactory(team=teams.europe)
+    Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=timezone.now() + timedelta(hours=3))
+    client.force_login(actors.l1)
+    assert "3\xa0hours left" in row(client.get(QUEUE, {"view": "team"}), ticket)
+
+    clock.shift(timedelta(hours=2))
+
+    assert "1\xa0hour left" in row(client.get(QUEUE, {"view": "team"}), ticket)
+
+
+def test_each_browser_gets_its_own_csrf_token_in_a_kept_form(actors, teams):
+    TicketFactory(team=teams.europe)
+    tokens = []
+    for _ in range(2):
+        browser = Client()
+        browser.force_login(actors.l1)
+        browser.get(QUEUE)  # sets this browser's CSRF cookie
+        html = browser.get(QUEUE).content.decode()
+        assert CSRF_PLACEHOLDER not in html
+        posted = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert posted, "the page has forms"
+        secret = browser.cookies["csrftoken"].value
+        assert {_unmask_cipher_token(token) for token in posted} == {secret}
+        tokens.append(secret)
+    assert tokens[0] != tokens[1]
+
+
+def test_a_fragment_is_kept_per_language():
+    template = Template('{% load i18n %}{% fragment "greeting" 1 %}{% translate "Queue" %}{% endfragment %}')
+    with translation.override("en"):
+        english = template.render(Context())
+    with translation.override("de"):
+        german = template.render(Context())
+    assert english == "Queue" and german == "Warteschlange"
+
+
+def test_the_store_keeps_at_most_the_entries_it_is_allowed(settings):
+    settings.FRAGMENT_CACHE_ENTRIES = 2
+    template = Template('{% fragment "n" n %}<b>{{ n }}</b>{% endfragment %}')
+    for n in range(5):
+        assert template.render(Context({"n": n})) == f"<b>{n}</b>"
+    assert len(store) == 2
+
+
+def test_a_key_refuses_a_record_whose_text_names_only_its_id(actors):
+    with pytest.raises(TypeError):
+        key_part((1, actors.customer))
+    assert key_part([1, "a", None]) == (1, "a", None)
