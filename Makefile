@@ -50,7 +50,7 @@ bench: $(STAMP)
 	@psql "$(BENCH_DATABASE_URL)" -Atc "SELECT count(*) FROM tickets_ticket" 2>/dev/null | grep -qx 1000000 || \
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PYTHON) bench/datagen.py --tickets 1000000
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench_10k $(PYTHON) bench/web_load.py --seconds $(BENCH_SECONDS)
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PYTHON) bench/web_load.py --seconds $(BENCH_SECONDS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PYTHON) bench/web_load.py --seconds $(BENCH_SECONDS) --writers 0 2 10
 	$(PYTHON) bench/peer.py --tickets 10000 100000 --ours-1m $(BENCH_DATABASE_URL) --seconds $(BENCH_SECONDS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PYTHON) bench/sla_sweep.py --due 1000
 

@@ -139,11 +139,21 @@ def wait_http(url: str, timeout: float = 60) -> None:
 
 @contextmanager
 def gunicorn(
-    python: str, app: str, *, env: dict[str, str], cwd: Path, workers: int, log: Path, health: str = "/healthz"
+    python: str,
+    app: str,
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    workers: int,
+    log: Path,
+    health: str = "/healthz",
+    worker_class: str = "sync",
 ) -> Iterator[Server]:
-    """gunicorn on a free loopback port (sync workers, as in production); yields the base URL."""
+    """gunicorn on a free loopback port; yields the base URL. An `app` ending in `:application` of an
+    ASGI module is served with `worker_class="uvicorn.workers.UvicornWorker"`, as in production."""
     port = free_port()
     command = [python, "-m", "gunicorn", app, f"--bind=127.0.0.1:{port}", f"--workers={workers}", "--timeout=60"]
+    command.append(f"--worker-class={worker_class}")
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -247,7 +247,7 @@ def measure_peer(tickets: int, workers: int, seconds: int, connections: int) -> 
     return results
 
 
-def measure_ours(database_url: str, workers: int, seconds: int, connections: int) -> dict[str, Any]:
+def measure_ours(database_url: str, workers: int, seconds: int, connections: int, server: str) -> dict[str, Any]:
     out = subprocess.run(
         [
             sys.executable,
@@ -260,6 +260,8 @@ def measure_ours(database_url: str, workers: int, seconds: int, connections: int
             str(connections),
             "--pages",
             "queue",
+            "--server",
+            server,
         ],
         env={**os.environ, "DATABASE_URL": database_url},
         capture_output=True,
@@ -267,7 +269,7 @@ def measure_ours(database_url: str, workers: int, seconds: int, connections: int
         check=True,
     )
     tickets = int(re.search(r"^([\d,]+) tickets", out.stdout, re.M).group(1).replace(",", ""))  # type: ignore[union-attr]
-    return json.loads((ROOT / "bench" / "out" / f"web_load-{tickets}.json").read_text())["runs"][0]
+    return json.loads((ROOT / "bench" / "out" / f"web_load-{tickets}-{server}.json").read_text())["runs"][0]
 
 
 def ensure_ours(tickets: int) -> str:
@@ -293,6 +295,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--server", choices=["asgi", "wsgi"], default="wsgi", help="how ours is served (the peer: sync gunicorn)"
+    )
     args = parser.parse_args()
     ensure_peer()
     report: dict[str, Any] = {"machine": machine(), "workers": args.workers, "runs": {}}
@@ -300,13 +305,13 @@ def main() -> None:
     print(TABLE_HEAD)
     for tickets in args.tickets:
         peer = measure_peer(tickets, args.workers, args.seconds, args.connections)
-        ours = measure_ours(ensure_ours(tickets), args.workers, args.seconds, args.connections)
+        ours = measure_ours(ensure_ours(tickets), args.workers, args.seconds, args.connections, args.server)
         report["runs"][str(tickets)] = {"peer": peer, "ours": ours}
         print(row(f"django-helpdesk shell /tickets/ ({tickets:,})", peer["shell"]))
         print(row(f"django-helpdesk rows JSON ({tickets:,})", peer["rows"]))
         print(row(f"ours /queue/ ({tickets:,})", ours), flush=True)
     if args.ours_1m:
-        report["ours_1m"] = measure_ours(args.ours_1m, args.workers, args.seconds, args.connections)
+        report["ours_1m"] = measure_ours(args.ours_1m, args.workers, args.seconds, args.connections, args.server)
         print(row("ours /queue/ (1,000,000)", report["ours_1m"]))
     print()
     print(

@@ -17,6 +17,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +44,7 @@ def server_env(database_url: str) -> dict[str, str]:
         CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/9"),
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
-        DJANGO_SETTINGS_MODULE="helpdesk.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
     )
     return env
 
@@ -97,49 +99,93 @@ def check_page(url: str, headers: dict[str, str], marker: str) -> None:
         raise SystemExit(f"{url} did not answer the signed-in page ({status}): {body[:300]}")
 
 
+SERVERS = {
+    # As in production (bin/run, docker compose, the Dockerfile): gunicorn with uvicorn workers.
+    "asgi": ("helpdesk.asgi:application", "uvicorn.workers.UvicornWorker"),
+    "wsgi": ("helpdesk.wsgi", "sync"),
+}
+
+
+@contextmanager
+def writing(rate: float, seconds: float, log: Path) -> Iterator[None]:
+    """Ticket changes at `rate` per second in a process of their own (bench/writers.py) meanwhile."""
+    if not rate:
+        yield
+        return
+    command = [sys.executable, str(ROOT / "bench" / "writers.py"), f"--rate={rate}", f"--seconds={seconds}"]
+    with log.open("ab") as err:
+        process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=err)
+    try:
+        yield
+    finally:
+        out, _ = process.communicate(timeout=seconds + 120)
+        print(f"  writers: {out.decode().strip()}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--workers", type=int, nargs="+", default=[2, 3])
+    parser.add_argument("--workers", type=int, nargs="+", default=[2])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--pages", nargs="+", default=["queue", "ticket", "api"])
-    parser.add_argument("--no-page-cache", action="store_true", help="render every page afresh (PAGE_CACHE_SECONDS=0)")
+    parser.add_argument("--pages", nargs="+", default=["floor", "queue", "ticket", "api"])
+    parser.add_argument("--server", choices=sorted(SERVERS), default="asgi")
+    parser.add_argument(
+        "--writers", type=float, nargs="+", default=[0], help="background ticket changes per second, one run each"
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    if args.no_page_cache:
-        os.environ["PAGE_CACHE_SECONDS"] = "0"
     facts = prepare(database_url)
     page_headers = {"Cookie": facts["cookie"]}
     api_headers = {"Authorization": f"Token {facts['token']}", "Accept": "application/json"}
     targets = {
+        "floor": ("/bench/floor/", page_headers, "floor "),
         "queue": ("/queue/", page_headers, "HD-"),
         "ticket": (f"/tickets/{facts['ticket']}/", page_headers, f"HD-{facts['ticket']:06d}"),
         "api": ("/api/v1/tickets/", api_headers, '"results"'),
     }
-    results: dict[str, Any] = {"machine": machine(), "tickets": facts["tickets"], "runs": []}
-    print(f"{facts['tickets']:,} tickets; machine {results['machine']}; load {load_average()}")
+    results: dict[str, Any] = {"machine": machine(), "tickets": facts["tickets"], "server": args.server, "runs": []}
+    print(f"{facts['tickets']:,} tickets; {args.server}; machine {results['machine']}; load {load_average()}")
     print(TABLE_HEAD)
     log = ROOT / "bench" / "out" / "gunicorn.log"
+    app, worker_class = SERVERS[args.server]
+    env = server_env(database_url)
     for workers in args.workers:
         with gunicorn(
-            sys.executable, "helpdesk.wsgi", env=server_env(database_url), cwd=ROOT, workers=workers, log=log
+            sys.executable, app, env=env, cwd=ROOT, workers=workers, log=log, worker_class=worker_class
         ) as base:
-            for page in args.pages:
-                path, headers, marker = targets[page]
-                check_page(base + path, headers, marker)
-                wrk(base + path, headers=headers, connections=args.connections, seconds=3)  # warm up
-                result = wrk(
-                    base + path, headers=headers, connections=args.connections, seconds=args.seconds, server=base
-                )
-                result.update(page=page, workers=workers, path=path, page_cache=not args.no_page_cache)
-                results["runs"].append(result)
-                cached = ", uncached" if args.no_page_cache else ""
-                label = f"{page} {path} ({facts['tickets']:,} tickets, {workers} workers{cached})"
-                print(row(label, result), flush=True)
-    suffix = "-uncached" if args.no_page_cache else ""
-    out = ROOT / "bench" / "out" / f"web_load-{facts['tickets']}{suffix}.json"
+            for rate in args.writers:
+                for page in args.pages:
+                    path, headers, marker = targets[page]
+                    check_page(base + path, headers, marker)
+                    wrk(base + path, headers=headers, connections=args.connections, seconds=3)  # warm up
+                    with writing(rate, args.seconds + 1, log):
+                        result = wrk(
+                            base + path,
+                            headers=headers,
+                            connections=args.connections,
+                            seconds=args.seconds,
+                            server=base,
+                        )
+                    result.update(page=page, workers=workers, path=path, writers=rate, server=args.server)
+                    results["runs"].append(result)
+                    label = f"{page} {path} ({facts['tickets']:,} tickets, {workers} workers, {rate:g} changes/s)"
+                    print(row(label, result), flush=True)
+    out = ROOT / "bench" / "out" / f"web_load-{facts['tickets']}-{args.server}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
+    print_ratios(results["runs"])
+
+
+def print_ratios(runs: list[dict[str, Any]]) -> None:
+    """Each page's req/s as a share of the floor's, and its p95 as a multiple of the floor's."""
+    floors = {(r["workers"], r["writers"]): r for r in runs if r["page"] == "floor"}
+    for run in runs:
+        floor = floors.get((run["workers"], run["writers"]))
+        if floor and run["page"] != "floor":
+            print(
+                f"{run['page']}, {run['writers']:g} changes/s: {100 * run['rps'] / floor['rps']:.1f} % of the floor's "
+                f"req/s, p95 {run['p95_ms'] / floor['p95_ms']:.1f}x the floor's"
+            )
 
 
 if __name__ == "__main__":
