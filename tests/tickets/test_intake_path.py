@@ -14,7 +14,23 @@ from tickets.models import Metric, SlaClock, Ticket
 from tickets.tasks import fetch_mail
 
 SAMPLES = Path(__file__).parent / "mail_samples"
-PRODUCT = ("tickets", "policies", "logistics", "feedback", "reports", "helpdesk", "demo")
+# Every first-party app (INSTALLED_APPS of helpdesk/settings.py), so that none of ours is left out of the count.
+PRODUCT = (
+    "helpdesk",
+    "workspace",
+    "tickets",
+    "policies",
+    "logistics",
+    "feedback",
+    "returns",
+    "messaging",
+    "reports",
+    "privacy",
+    "insights",
+    "selfservice",
+    "chat",
+    "demo",
+)
 # Measured the same way before the one intake path: 21 modules (docs/architecture.md lists both).
 # 20 then, and one more since the kept copy of the email is masked (tickets.redaction) before it is stored.
 MODULES_TO_THE_CLOCK = 21
@@ -55,4 +71,5 @@ def test_an_inbound_email_reaches_a_running_clock_through_few_modules(tmp_path, 
     assert SlaClock.objects.filter(ticket=ticket, metric=Metric.FIRST_RESPONSE, met_at__isnull=True).exists()
     assert modules[0] == "tickets.tasks" and modules[-1] == "tickets.services.sla"
     assert "tickets.services.intake" in modules
+    print("\n".join(modules))
     assert len(modules) <= MODULES_TO_THE_CLOCK, "\n".join(modules)

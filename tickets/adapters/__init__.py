@@ -1,5 +1,5 @@
-"""The ways customers reach us. Each channel is an adapter (tickets/services/channel_registry.py) that turns
-what arrived into an `Arrival` for the one intake path (tickets/services/intake.py), registered
+"""The ways customers reach us. Each channel is an adapter that turns what arrived into an `Arrival`
+for the one intake path (tickets/services/intake.py, which holds the registry), registered
 from `TicketsConfig.ready()`. Email has helpers of its own: the mailbox readers, MIME parsing,
 charsets, HTML to text."""
 

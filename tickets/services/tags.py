@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from helpdesk.errors import ServiceError
 from helpdesk.pagecache import data_changed
 
-from ..history import TicketEventKind
+from ..history import EventToRecord, TicketEventKind, ticket_events_record
 from ..models import Tag, Ticket, TicketTag
-from ._common import EventToRecord, ensure_can_work, record_events
+from ._common import ensure_can_work
 
 MAX_TAGS_PER_TICKET = 20
 
@@ -95,7 +95,7 @@ def tickets_change_tags(
         TicketTag.objects.filter(pk__in=deleting).delete()
     TicketTag.objects.bulk_create(inserting, ignore_conflicts=True)
     if events:
-        record_events(events, actor=actor)
+        ticket_events_record(events, actor=actor)
         data_changed()  # queues filtered by tag show it at once
     return result, refused
 

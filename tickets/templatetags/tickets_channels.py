@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..services.channel_registry import channel_label as label_of
+from ..services.intake import channel_label as label_of
 
 register = template.Library()
 
