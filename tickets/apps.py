@@ -13,7 +13,7 @@ class TicketsConfig(AppConfig):
         from .adapters import BUILT_IN
         from .live_access import may_watch_queue, may_watch_ticket
         from .panels import register_panel
-        from .services.channel_registry import register_channel
+        from .services.intake import register_channel
         from .services.notice_emails import notice_emails_queue
         from .sla_panel import sla_panel_context
 

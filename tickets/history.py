@@ -1,25 +1,31 @@
-"""A ticket's history as people read it: one translated label per kind of event, kept here for every
+"""A ticket's history: the one way any app writes an event into it (`ticket_event_record`, and
+`ticket_events_record` for many at once), one translated label per kind of event, kept here for every
 app (each registers its own kinds in its AppConfig.ready), and the recorded values shown by what
 they name: people by their names, facts by their field labels, codes by their labels, all in the
 viewer's language at the time of reading.
 
 Events store what was true when they were written (ids, usernames, slugs, codes); the names are
-looked up when the history is shown, in a fixed number of queries whatever its length.
+looked up when the history is shown, in a fixed number of queries whatever its length. Every event
+is told to the live pages of its ticket and of its team's queue (`ticket_changes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.bulk import insert_rows
 from helpdesk.names import person_name
+from workspace.live.streams import Change, publish_many
 
 from .models import Category, CategoryField, Channel, Priority, Status, Team, Ticket, TicketEvent
 
@@ -73,6 +79,77 @@ def event_label(kind: str) -> str:
 
 
 register_event_kinds(TicketEventKind)
+
+
+# --- Writing events
+
+# (ticket id, kind, old value, new value) of an event recorded by the system
+EventToRecord = tuple[int, str, Any, Any]
+
+
+def _checked_kind(kind: str) -> str:
+    """Every kind recorded has a translated label: an unregistered one is a programming error."""
+    if not is_event_kind(kind):
+        raise ValueError(f"unregistered ticket event kind {kind!r}: register it with tickets.history")
+    return str(kind)
+
+
+def _value(value: Any) -> str:
+    return str(value if value is not None else "")[:255]
+
+
+def ticket_changes(ticket_id: int, team_ids: Iterable[int | None], kind: str, **payload: Any) -> list[Change]:
+    """What the live pages hear of a change to a ticket: its own stream, and the queue rows of its
+    team (of both teams when it moved)."""
+    changes: list[Change] = [(f"ticket:{ticket_id}", kind, payload)]
+    teams = sorted({team_id for team_id in team_ids if team_id})
+    changes += [(f"queue:team:{team_id}", "row", {"ticket": ticket_id}) for team_id in teams]
+    return changes
+
+
+def _told_teams(team_id: int | None, kind: str, old: Any) -> list[int | None]:
+    """The teams whose live pages hear of an event: the ticket's, and the one it left on a move."""
+    return [team_id, int(old)] if kind == "team" and str(old).isdigit() else [team_id]
+
+
+def ticket_event_record(
+    *, ticket: Ticket, kind: str, actor: Any = None, data: dict[str, Any] | None = None
+) -> TicketEvent:
+    """Record one event of `kind` on the ticket (a kind registered here, with its label). `data` holds
+    the values shown with it: "old" (what was true before, if anything) and "new"."""
+    data = data or {}
+    old = data.get("old", "")
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=_checked_kind(kind),
+        old_value=_value(old),
+        new_value=_value(data.get("new", "")),
+    )
+    publish_many(ticket_changes(ticket.pk, _told_teams(ticket.team_id, kind, old), "event", event=str(kind)))
+    return event
+
+
+def ticket_events_record(rows: Iterable[EventToRecord], *, created: datetime | None = None, actor: Any = None) -> None:
+    """Many events, by the system (a sweep) or by one person (a batch of tickets changed at once), in
+    one INSERT whatever their number."""
+    created = created or timezone.now()
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    rows = [(ticket_id, _checked_kind(kind), old, new) for ticket_id, kind, old, new in rows]
+    insert_rows(
+        TicketEvent,
+        ("ticket_id", "actor_id", "kind", "old_value", "new_value", "created_at"),
+        [(ticket_id, actor_id, kind, _value(old), _value(new), created) for ticket_id, kind, old, new in rows],
+    )
+    teams = dict(Ticket.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "team_id"))
+    publish_many(
+        change
+        for ticket_id, kind, old, _new in rows
+        for change in ticket_changes(ticket_id, _told_teams(teams.get(ticket_id), kind, old), "event", event=kind)
+    )
+
+
+# --- Reading the history
 
 
 @dataclass(frozen=True)

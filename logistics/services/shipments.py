@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from helpdesk import roles
 from helpdesk.errors import NotFound, ServiceError
 from helpdesk.tasking import enqueue
+from tickets.history import ticket_event_record
 from tickets.models import CategoryField, Order, Ticket
 from tickets.scope import can_see_ticket
 from tickets.services import ticket_record_facts
-from tickets.services.events import ticket_event_record
 
 from .. import conf
 from ..choices import Direction, ServiceType, ShipmentStatus, Source

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.tasking import enqueue
+from tickets.history import ticket_event_record
 from tickets.models import Attachment, Message
-from tickets.services import AttachmentInput, message_attach_files, ticket_event_record
+from tickets.services import AttachmentInput, message_attach_files
 
 from ..history import MessagingEventKind
 from ..models import ChannelAccount, DeliveryStatus, MediaFetch, OutboundMessage

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tickets.history import ticket_event_record
 from tickets.services import email_queue
-from tickets.services.events import ticket_event_record
 from workspace.models import NoticeKind
 from workspace.notifications import notify
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
 from helpdesk.money import format_money
+from tickets.history import ticket_event_record
 from tickets.services import email_queue, message_add_note, message_add_reply
-from tickets.services.events import ticket_event_record
 from workspace.audit import audit_record
 from workspace.models import NoticeKind
 from workspace.notifications import notify

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from helpdesk import roles
 from helpdesk.errors import NotAllowed, NotFound, ServiceError
+from tickets.history import ticket_event_record
 from tickets.models import Order, Status, Ticket
 from tickets.scope import can_see_ticket
-from tickets.services.events import ticket_event_record
 from workspace.audit import audit_record
 from workspace.models import NoticeKind
 from workspace.notifications import notify

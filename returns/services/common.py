@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from helpdesk import roles
 from helpdesk.errors import Conflict, NotAllowed, NotFound
 from helpdesk.money import format_money, quantize
+from tickets.history import ticket_event_record
 from tickets.scope import can_see_ticket
 from tickets.services import email_queue
-from tickets.services.events import ticket_event_record
 
 from ..history import kind_for_state
 from ..models import ReturnEvent, ReturnRequest, ReturnState

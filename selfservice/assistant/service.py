@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from chat.models import ChatConversation
+from tickets.history import ticket_event_record
 from tickets.models import Message, MessageKind, Ticket
-from tickets.services import ticket_event_record
 
 from ..history import AssistantEventKind
 from ..intents import Intent, detect_intent

@@ -25,8 +25,9 @@ from django.utils.http import urlencode
 from logistics.choices import Direction
 from logistics.models import Shipment
 from logistics.selectors import shipments_for_order
+from tickets.history import ticket_event_record
 from tickets.models import Channel, MessageKind, Order, Status, Ticket, TicketEvent
-from tickets.services import email_queue, message_add_system, ticket_event_record
+from tickets.services import email_queue, message_add_system
 
 from ..history import SelfServiceEventKind
 from ..intents import Intent, detect_intent

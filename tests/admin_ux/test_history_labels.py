@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from tickets import services
-from tickets.history import event_label, register_event_label
+from tickets.history import event_label, register_event_label, ticket_event_record
 from tickets.models import AgentProfile, Channel
-from tickets.services._common import record_event
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +36,10 @@ def _ticket(actors, categories):
     services.ticket_assign(ticket=ticket, assignee=actors.l1, actor=actors.supervisor)
     services.ticket_assign(ticket=ticket, assignee=actors.l2, actor=actors.supervisor)
     services.ticket_record_facts(ticket=ticket, facts={"order_number": "SO-1"}, actor=actors.l1)
-    record_event(ticket, actors.l1, "compensation_requested", "", "Coupon: EUR 5.00")
-    record_event(ticket, actors.l1, "tracking_added", "", "LX123456789CN (China Post)")
+    ticket_event_record(ticket=ticket, kind="compensation_requested", actor=actors.l1, data={"new": "Coupon: EUR 5.00"})
+    ticket_event_record(
+        ticket=ticket, kind="tracking_added", actor=actors.l1, data={"new": "LX123456789CN (China Post)"}
+    )
     return ticket
 
 

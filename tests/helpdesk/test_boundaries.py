@@ -70,7 +70,7 @@ def test_the_copy_keeps_them_too(tree_copy):
         # the private helpers of tickets' services stay private
         (
             "policies/services/approval_deadlines.py",
-            "from tickets.services._common import record_event  # noqa",
+            "from tickets.services._common import ensure_can_work  # noqa",
             "Private modules",
         ),
     ],

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tickets.adapters import inbound_email_receive
-from tickets.adapters.charsets import codec_for, decode_bytes, decode_header_value
+from tickets.adapters.email import trim_quoted
 from tickets.adapters.parsing import parse
-from tickets.adapters.text import trim_quoted
+from tickets.mailtext import codec_for, decode_bytes, decode_header_value
 from tickets.models import InboundEmail, Ticket
 
 from . import mail_clients as clients

@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests.factories import TeamFactory
 from tickets import services
 from tickets.adapters import inbound_email_receive, inbound_email_reprocess, mail_fetch
-from tickets.adapters.text import trim_quoted
+from tickets.adapters.email import trim_quoted
 from tickets.models import Attachment, Channel, Customer, InboundEmail, Message, OutboundEmail, Status, Ticket
 
 SAMPLES = Path(__file__).parent / "mail_samples"

@@ -24,7 +24,7 @@ def pigeon():
     services.register_channel(pigeon_channel.ADAPTER)
     LOFT.clear()
     yield pigeon_channel.ADAPTER
-    from tickets.services.channel_registry import unregister_channel
+    from tickets.services.intake import unregister_channel
 
     unregister_channel("pigeon")
 

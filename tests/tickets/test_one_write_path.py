@@ -19,9 +19,15 @@ from helpdesk.names import person_name
 from logistics.history import TrackingEventKind
 from policies.history import CompensationEventKind
 from tickets import services, signals
-from tickets.history import TicketEventKind, event_kinds, event_rows, is_event_kind
+from tickets.history import (
+    TicketEventKind,
+    event_kinds,
+    event_rows,
+    is_event_kind,
+    ticket_event_record,
+    ticket_events_record,
+)
 from tickets.models import Channel, Metric, OutboundEmail, Priority, SlaClock, Status, Ticket, TicketEvent
-from tickets.services._common import record_event, record_events
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +125,9 @@ def test_an_unregistered_kind_of_event_is_refused_loudly(actors):
     ticket = _ticket(actors)
     before = TicketEvent.objects.count()
     with pytest.raises(ValueError, match="unregistered"):
-        record_event(ticket, actors.l1, "made_up", "", "x")
+        ticket_event_record(ticket=ticket, kind="made_up", actor=actors.l1, data={"new": "x"})
     with pytest.raises(ValueError, match="unregistered"):
-        record_events([(ticket.pk, TicketEventKind.PRIORITY, 1, 2), (ticket.pk, "made_up", "", "")])
+        ticket_events_record([(ticket.pk, TicketEventKind.PRIORITY, 1, 2), (ticket.pk, "made_up", "", "")])
     assert TicketEvent.objects.count() == before
 
 
@@ -149,7 +155,7 @@ def _recorded_kinds() -> list[tuple[str, int, str]]:
                 if not isinstance(node, ast.Call):
                     continue
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                if name not in ("record_event", "ticket_event_record"):
+                if name != "ticket_event_record":
                     continue
                 kind = _kind_argument(node)
                 where = f"{path.relative_to(ROOT)}:{node.lineno}"
@@ -160,8 +166,6 @@ def _recorded_kinds() -> list[tuple[str, int, str]]:
                     found.append((where, node.lineno, getattr(choices[kind.value.id], kind.attr).value))
                 elif isinstance(kind, ast.Call) and getattr(kind.func, "id", "") == "TicketEventKind":
                     continue  # TicketEventKind(value) itself refuses an unknown value
-                elif isinstance(kind, ast.Name) and path == ROOT / "tickets" / "services" / "events.py":
-                    continue  # the public ticket_event_record hands its caller's kind on; callers are walked
                 else:
                     raise AssertionError(f"{where}: the kind of event must be readable here: {ast.dump(kind)}")
     return found

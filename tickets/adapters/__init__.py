@@ -1,7 +1,7 @@
-"""The ways customers reach us. Each channel is an adapter (tickets/services/channel_registry.py) that turns
-what arrived into an `Arrival` for the one intake path (tickets/services/intake.py), registered
-from `TicketsConfig.ready()`. Email has helpers of its own: the mailbox readers, MIME parsing,
-charsets, HTML to text."""
+"""The ways customers reach us. Each channel is an adapter that turns what arrived into an `Arrival`
+for the one intake path (tickets/services/intake.py, which holds the registry), registered
+from `TicketsConfig.ready()`. Email has helpers of its own: the mailbox readers and MIME parsing
+(`parsing`, with the charset rules of tickets/mailtext.py)."""
 
 from .email import ADAPTER as EMAIL
 from .email import inbound_email_receive, inbound_email_reprocess, max_inbound_bytes

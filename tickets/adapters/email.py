@@ -1,6 +1,8 @@
 """The email channel: every inbound email is stored first, then read into an `Arrival` for the
 intake (a new ticket or a message on the ticket it answers), ignored (auto-replies, bounces, mail
-loops, duplicates) or quarantined with a reason. Replies go out by email (the default adapter).
+loops, duplicates) or quarantined with a reason. The text kept is what the customer wrote anew:
+quoted history, attributions, forwarded originals and the signature are trimmed (`trim_quoted`).
+Replies go out by email (the default adapter).
 
 Which ticket an email continues, in order of evidence: the ids in In-Reply-To, then References
 (newest first), then a reference such as [HD-000123] in the subject. Our random Message-IDs are
@@ -24,13 +26,13 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import Conflict, ServiceError
 
+from ..mailtext import one_line
 from ..models import Channel, InboundEmail, Message, OutboundEmail, Ticket, parse_reference
 from ..redaction import redact_raw_email
 from ..services import Arrival, ChannelAdapter, Sender, intake_receive
-from ..services.email import EMAIL_DOMAIN, one_line
+from ..services.email import EMAIL_DOMAIN
 from ..services.messages import MAX_BODY_CHARS
-from .parsing import RAW_MIME, ParsedEmail, parse, peek_message_id, synthetic_message_id
-from .text import trim_quoted
+from .parsing import RAW_MIME, ParsedEmail, parse, peek_message_id, squeeze_blank_lines, synthetic_message_id
 
 logger = logging.getLogger(__name__)
 
@@ -244,3 +246,120 @@ def _by_subject(parsed: ParsedEmail) -> Ticket | None:
 def ticket_for_reply(parsed: ParsedEmail) -> Ticket | None:
     """The ticket this email answers, or None for a new conversation."""
     return _by_headers(parsed) or _by_subject(parsed)
+
+
+# --- The new text of a reply
+
+# "On Mon, 2 Mar 2026 at 10:00, Support <support@example.com> wrote:" and its translations.
+_ATTRIBUTION = re.compile(
+    r"^\s*("
+    r"On\b.+\bwrote:"
+    r"|Am\b.+\bschrieb\b.*:"
+    r"|Le\b.+\ba écrit\s*:"
+    r"|El\b.+\bescribió:"
+    r"|Il giorno\b.+\bha scritto:"
+    r"|Op\b.+\bschreef\b.*:"
+    r"|在.+写道\s*[:：]?"
+    r"|.+書きました\s*[:：]?"
+    r")\s*$",
+    re.IGNORECASE,
+)
+_ORIGINAL_MESSAGE = re.compile(
+    r"^\s*-{2,}\s*("
+    r"Original Message|Original|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale"
+    r"|原始邮件|元のメッセージ"
+    r")\s*-{2,}\s*$",
+    re.IGNORECASE,
+)
+# Outlook quotes with a header block instead: "From: ...", then "Sent: ..." a line or two later.
+_HEADER_FROM = re.compile(r"^\s*\*?(From|Von|De|Da|Van|发件人|差出人)\s*\*?\s*[:：]", re.IGNORECASE)
+_HEADER_DATE = re.compile(
+    r"^\s*\*?(Sent|Date|Gesendet|Datum|Envoyé|Date d'envoi|Enviado|Fecha|Inviato|Verzonden|发送时间|日期|送信日時)"
+    r"\s*\*?\s*[:：]",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(r"^--\s?$")
+# A line that only separates (Outlook's row of underscores, a rule of dashes): dropped with the
+# history it introduces.
+_SEPARATOR = re.compile(r"^\s*([_\-=*\u2500\u2014\u2015])\1{4,}\s*$")
+_OUTLOOK_RULE = re.compile(r"^\s*_{20,}\s*$")
+# "Name: value", a line of a quoted header block in whatever language.
+_HEADER_LINE = re.compile(r"^\s*\*?[^\s:：]{1,24}(\s[^\s:：]{1,24})?\s*\*?\s*[:：]\s*\S")
+_MOBILE_SIGNATURE = re.compile(
+    r"^\s*(Sent from my \w+|Von meinem \w+ gesendet|Envoyé de mon \w+|Enviado desde mi \w+)", re.IGNORECASE
+)
+
+
+def _is_quoted(line: str) -> bool:
+    return line.lstrip().startswith(">")
+
+
+def _attribution_at(lines: list[str], i: int) -> int:
+    """How many lines the attribution starting at line i spans (0 when there is none).
+    Mail clients often wrap a long attribution over two lines."""
+    if _is_attribution(lines[i]):
+        return 1
+    if i + 1 < len(lines) and lines[i].strip() and _is_attribution(f"{lines[i].rstrip()} {lines[i + 1].strip()}"):
+        return 2
+    return 0
+
+
+def _is_attribution(line: str) -> bool:
+    # A real attribution carries a date or time; "On Monday my friend wrote:" is the customer's text.
+    return bool(_ATTRIBUTION.match(line)) and any(ch.isdigit() for ch in line)
+
+
+def _next_content_is_quoted(lines: list[str], start: int) -> bool:
+    for line in lines[start:]:
+        if line.strip():
+            return _is_quoted(line)
+    return False
+
+
+def _outlook_header_at(lines: list[str], i: int) -> bool:
+    if not _HEADER_FROM.match(lines[i]):
+        return False
+    return any(_HEADER_DATE.match(line) for line in lines[i + 1 : i + 4])
+
+
+def _separated_header_at(lines: list[str], i: int) -> bool:
+    """Outlook's "________" row followed by a header block (From:, Sent:, To:, Subject:) of any
+    language: the start of the quoted mail."""
+    if not _OUTLOOK_RULE.match(lines[i]):
+        return False
+    following = [line for line in lines[i + 1 : i + 8] if line.strip()][:2]
+    return len(following) == 2 and all(_HEADER_LINE.match(line) for line in following)
+
+
+def _drop_trailing_separators(kept: list[str]) -> None:
+    while kept and (not kept[-1].strip() or _SEPARATOR.match(kept[-1])):
+        kept.pop()
+
+
+def trim_quoted(text: str) -> str:
+    """The new text of a reply: quoted history, attributions, forwarded originals and the
+    signature removed. Answers written between quoted lines are kept. When nothing would be
+    left, the text is returned whole rather than lose what the customer sent."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        span = _attribution_at(lines, i)
+        if span:
+            if _next_content_is_quoted(lines, i + span):
+                i += span  # quoted lines follow and are dropped below; text after them is kept
+                continue
+            break  # the quote lost its ">" marks (e.g. converted HTML): the rest is history
+        if _ORIGINAL_MESSAGE.match(line) or _outlook_header_at(lines, i) or _separated_header_at(lines, i):
+            _drop_trailing_separators(kept)
+            break
+        if _SIGNATURE.match(line):
+            break
+        if _MOBILE_SIGNATURE.match(line):
+            break
+        if not _is_quoted(line):
+            kept.append(line.rstrip())
+        i += 1
+    trimmed = squeeze_blank_lines("\n".join(kept))
+    return trimmed or text.strip()

@@ -110,7 +110,7 @@ class Ticket(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
     )
-    # One of the registered channels (tickets/services/channel_registry.py), built in (Channel) or added.
+    # One of the registered channels (tickets/services/intake.py), built in (Channel) or added.
     channel = models.CharField(_("channel"), max_length=10)
     # The channel's own key for the conversation (a chat, an app user), where it has one.
     conversation_key = models.CharField(max_length=200, blank=True, default="", db_default="", editable=False)

@@ -1,27 +1,33 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
-from ._common import Care, care_for, register_care_provider, unregister_care_provider
-from .channel_registry import (
+from .customers import (
+    Care,
+    care_for,
+    customer_find,
+    customer_get_or_create,
+    customer_merge,
+    order_create,
+    register_care_provider,
+    unregister_care_provider,
+)
+from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
+from .intake import (
+    Arrival,
     ChannelAdapter,
+    Received,
+    Sender,
     channel_adapter,
     channel_choices,
     channel_label,
+    intake_receive,
+    message_receive_from_customer,
     queueing_channels,
     register_channel,
+    ticket_create,
 )
-from .customers import customer_find, customer_get_or_create, customer_merge, order_create
-from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
-from .events import ticket_event_record
-from .intake import Arrival, Received, Sender, intake_receive, message_receive_from_customer, ticket_create
 from .macros import MacroResult, macro_apply, macro_delete, macro_save, macros_editable_by, macros_visible_to
-from .messages import (
-    AttachmentInput,
-    ReplyCrossed,
-    message_add_note,
-    message_add_reply,
-    message_add_system,
-    message_attach_files,
-)
+from .messages import AttachmentInput, message_add_note, message_add_system, message_attach_files
+from .replies import ReplyCrossed, message_add_reply
 from .routing import agents_on_shift, is_on_shift
 from .sla import target_for
 from .sla_escalation import sla_sweep
@@ -88,7 +94,6 @@ __all__ = [
     "ticket_change_tags",
     "ticket_close_by_customer",
     "ticket_create",
-    "ticket_event_record",
     "ticket_merge",
     "ticket_record_facts",
     "ticket_set_category",

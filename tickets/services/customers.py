@@ -1,7 +1,12 @@
+"""Customers: found or created by whichever identity they wrote with, merged, their orders; and their
+care, how a customer's standing changes the handling of their new tickets."""
+
 from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,11 +22,24 @@ from helpdesk.errors import ServiceError
 from helpdesk.language import normalise_language
 from workspace.audit import audit_record
 
-from ..history import TicketEventKind
-from ..models import Customer, Order, Ticket
-from ._common import record_events
+from ..history import TicketEventKind, ticket_events_record
+from ..models import Customer, Order, Priority, Ticket, Tier
 
-__all__ = ["customer_find", "customer_get_or_create", "customer_merge", "normalise_language", "order_create"]
+__all__ = [
+    "Care",
+    "care_for",
+    "cares_for",
+    "customer_find",
+    "customer_get_or_create",
+    "customer_merge",
+    "meets_tier",
+    "normalise_language",
+    "order_create",
+    "raised_priority",
+    "register_care_provider",
+    "tighter_first_response",
+    "unregister_care_provider",
+]
 
 
 def _clean_email(email: str) -> str:
@@ -182,7 +200,7 @@ def customer_merge(*, source: Customer, target: Customer, actor: Any) -> Custome
     for field, value in changes.items():
         setattr(target, field, value)
     target.save(update_fields=list(changes))
-    record_events((pk, TicketEventKind.CUSTOMER_MERGED, old_label, _label(target)) for pk in ticket_ids)
+    ticket_events_record((pk, TicketEventKind.CUSTOMER_MERGED, old_label, _label(target)) for pk in ticket_ids)
     audit_record(
         action="customer_merged",
         actor=actor,
@@ -243,3 +261,71 @@ def order_create(
         placed_at=placed_at,
         ship_to_country=(ship_to_country or customer.country).upper()[:2],
     )
+
+
+# --- Customer care: how a customer's standing changes the handling of their new tickets, without tickets
+# knowing why. An app above tickets (insights: segments) registers a provider in its AppConfig.ready():
+#
+#     from tickets.services import register_care_provider
+#     register_care_provider("segments", care_for_customers)
+#
+# `provider(customer_ids)` returns {customer id: Care} for those it has a standing for, in a fixed number
+# of queries however many customers (a batch of tickets asks for all its customers at once). Several
+# providers combine: the largest priority bump, the tightest first-response target and the most senior
+# tier win. With no provider, nothing changes.
+
+TIER_RANK: dict[str, int] = {Tier.L1.value: 1, Tier.L2.value: 2, Tier.L3.value: 3}
+
+
+@dataclass(frozen=True)
+class Care:
+    priority_bump: int = 0  # steps above the priority the ticket arrived with (capped at Urgent)
+    first_response_minutes: int | None = None  # a tighter first-response target, if any
+    min_tier: str = ""  # "L2" or "L3": give the ticket to an agent of that tier or above when one is on shift
+    queue_rank: int = 0  # higher comes first where customers queue to talk to a person (the chat)
+
+    def combine(self, other: Care) -> Care:
+        minutes = [m for m in (self.first_response_minutes, other.first_response_minutes) if m]
+        return Care(
+            priority_bump=max(self.priority_bump, other.priority_bump),
+            first_response_minutes=min(minutes) if minutes else None,
+            min_tier=max((self.min_tier, other.min_tier), key=lambda t: TIER_RANK.get(t, 0)),
+            queue_rank=max(self.queue_rank, other.queue_rank),
+        )
+
+
+NO_CARE = Care()
+_PROVIDERS: dict[str, Callable[[set[int]], dict[int, Care]]] = {}
+
+
+def register_care_provider(name: str, provider: Callable[[set[int]], dict[int, Care]]) -> None:
+    _PROVIDERS[name] = provider
+
+
+def unregister_care_provider(name: str) -> None:
+    _PROVIDERS.pop(name, None)
+
+
+def cares_for(customer_ids: Iterable[int]) -> dict[int, Care]:
+    ids = set(customer_ids)
+    cares = dict.fromkeys(ids, NO_CARE)
+    for provider in _PROVIDERS.values():
+        for customer_id, found in provider(ids).items():
+            cares[customer_id] = cares[customer_id].combine(found)
+    return cares
+
+
+def care_for(customer_id: int) -> Care:
+    return cares_for([customer_id])[customer_id]
+
+
+def raised_priority(priority: int, care: Care) -> int:
+    return min(int(Priority.URGENT), int(priority) + max(0, care.priority_bump))
+
+
+def tighter_first_response(minutes: int, care: Care) -> int:
+    return min(minutes, care.first_response_minutes) if care.first_response_minutes else minutes
+
+
+def meets_tier(tier: str, care: Care) -> bool:
+    return TIER_RANK.get(tier, 0) >= TIER_RANK.get(care.min_tier, 0)

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from helpdesk.tasking import enqueue
 
+from ..mailtext import one_line
 from ..models import Message, OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)
@@ -31,11 +32,6 @@ MAX_ATTEMPTS = 5
 # The server said no: it did not take the message, so sending again later cannot duplicate it.
 REFUSALS = (smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 EMAIL_DOMAIN = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "helpdesk.localhost"
-
-
-def one_line(text: str) -> str:
-    """Header-safe text: CR, LF and other control characters cannot start a new header."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
 
 
 def render_subject(template_name: str, context: dict[str, Any]) -> str:

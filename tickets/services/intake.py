@@ -1,6 +1,8 @@
-"""The one way a customer's words enter the product, whatever the channel.
+"""The one way a customer's words enter the product, whatever the channel, and the channels themselves.
 
-A channel's adapter turns what arrived (an email, a form post, an API call, an agent's phone
+Each channel is an adapter registered here (`register_channel`, from an `AppConfig.ready()`): it names
+the channel, says how what arrives by it is read, and sends the replies of its tickets back the same
+way. A channel's adapter turns what arrived (an email, a form post, an API call, an agent's phone
 note, a chat line) into an `Arrival`: who wrote (a `Sender`, or a customer already known), which
 conversation it continues (a ticket the channel found, or the channel's own conversation key) and
 the message. `intake_receive` takes it from there, in one transaction:
@@ -28,19 +30,79 @@ from helpdesk import roles
 from helpdesk.errors import ServiceError
 from helpdesk.language import ticket_language
 
-from ..history import TicketEventKind
-from ..models import Category, Customer, MessageKind, Order, Priority, Status, Team, Ticket
+from ..history import TicketEventKind, ticket_event_record
+from ..models import Category, Channel, Customer, Message, MessageKind, Order, Priority, Status, Team, Ticket
 from ..redaction import redact
-from ._common import append_search_text, care_for, raised_priority, record_event
-from .channel_registry import ChannelAdapter, channel_adapter
-from .customer_emails import ticket_acknowledge
-from .customers import customer_get_or_create
-from .messages import AttachmentInput, Message, accept_attachments, message_store
+from .customer_emails import reply_email, ticket_acknowledge
+from .customers import care_for, customer_get_or_create, raised_priority
+from .messages import AttachmentInput, accept_attachments, append_search_text, message_store
 from .routing import team_for_new_ticket, ticket_route_new
 from .sla import sla_start
 from .status import ticket_mark_opened
 
 _MAX_MERGE_HOPS = 5
+
+
+class ChannelAdapter:
+    """A channel with the defaults most have: the customer writes their own words (so the language is
+    read from them) and replies go out by email."""
+
+    name: str = ""
+    label: Any = ""
+    # The first message is the customer's own words: its language is detected, their clock runs.
+    detect_language: bool = True
+    # False where we open the ticket ourselves (a proactive one): its first message is an internal note.
+    customer_writes: bool = True
+    # The channel recorded on the replies it sends.
+    reply_channel: str = Channel.EMAIL
+    # A live conversation (a chat, a messaging app): the customer waits in a queue for a person, is
+    # told their place in it, and the agents see how many wait on it (tickets/waiting.py).
+    queues_customers: bool = False
+
+    def check_reply(self, *, ticket: Ticket, body: str) -> None:
+        """Refuse (raise ServiceError) a reply the channel cannot deliver now, before anything is stored;
+        e.g. free text outside WhatsApp's customer-service window."""
+
+    def send_reply(self, *, ticket: Ticket, message: Message) -> None:
+        """Deliver an agent's public reply to the customer (after commit)."""
+        if ticket.customer.email:
+            reply_email(ticket=ticket, message=message)
+
+
+_ADAPTERS: dict[str, ChannelAdapter] = {}
+
+
+def register_channel(adapter: ChannelAdapter) -> ChannelAdapter:
+    """Make a channel known; registering the same name again replaces its adapter."""
+    if not adapter.name or len(adapter.name) > 10:
+        raise ValueError(f"a channel's name is 1 to 10 characters, not {adapter.name!r}")
+    _ADAPTERS[adapter.name] = adapter
+    return adapter
+
+
+def unregister_channel(name: str) -> None:
+    _ADAPTERS.pop(name, None)
+
+
+def channel_adapter(name: str) -> ChannelAdapter:
+    try:
+        return _ADAPTERS[name]
+    except KeyError:
+        raise ServiceError(_("Unknown channel."), field="channel") from None
+
+
+def channel_label(name: str) -> str:
+    adapter = _ADAPTERS.get(name)
+    return str(adapter.label) if adapter is not None else name
+
+
+def queueing_channels() -> dict[str, str]:
+    """The channels whose customers wait in a queue, as {name: label}, in the order they registered."""
+    return {name: str(adapter.label) for name, adapter in _ADAPTERS.items() if adapter.queues_customers}
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    return [(name, str(adapter.label)) for name, adapter in _ADAPTERS.items()]
 
 
 @dataclass(frozen=True)
@@ -179,9 +241,11 @@ def _open(arrival: Arrival, adapter: ChannelAdapter, customer: Customer, previou
         last_activity_at=timezone.now(),
         follow_up_of=previous,
     )
-    record_event(ticket, arrival.actor, TicketEventKind.CREATED, "", adapter.name)
+    ticket_event_record(ticket=ticket, kind=TicketEventKind.CREATED, actor=arrival.actor, data={"new": adapter.name})
     if previous is not None:
-        record_event(previous, arrival.actor, TicketEventKind.FOLLOW_UP, "", ticket.reference)
+        ticket_event_record(
+            ticket=previous, kind=TicketEventKind.FOLLOW_UP, actor=arrival.actor, data={"new": ticket.reference}
+        )
     append_search_text(
         ticket, subject, customer.name, customer.email, customer.phone, order.external_number if order else ""
     )

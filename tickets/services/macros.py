@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from helpdesk import roles
 from helpdesk.errors import NotAllowed, NotFound, ServiceError
 
-from ..history import TicketEventKind
+from ..history import TicketEventKind, ticket_event_record
 from ..models import AssigneeAction, Category, CategoryField, Macro, MacroUse, Status, Ticket
 from ..placeholders import fill_placeholders, placeholder_values
-from ._common import ensure_can_work, record_event
-from .messages import message_add_reply
+from ._common import ensure_can_work
+from .replies import message_add_reply
 from .status import ticket_set_status
 from .tags import tag_get_or_create, ticket_change_tags
 from .tickets import (
@@ -84,7 +84,7 @@ def macro_apply(*, ticket: Ticket, macro: Macro, actor: Any) -> MacroResult:
     if macro.status and macro.status != ticket.status:
         ticket_set_status(ticket=ticket, status=macro.status, actor=actor)
         result.changed.append(_("status"))
-    record_event(ticket, actor, TicketEventKind.MACRO, "", macro.name)
+    ticket_event_record(ticket=ticket, kind=TicketEventKind.MACRO, actor=actor, data={"new": macro.name})
     MacroUse.objects.create(macro=macro, ticket=ticket, actor=actor if roles.is_agent(actor) else None)
     Macro.objects.filter(pk=macro.pk).update(uses=F("uses") + 1)
     return result

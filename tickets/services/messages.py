@@ -7,25 +7,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Left, Right, Substr
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type, stored_name
 from workspace.live.streams import publish_many
 
-from ..models import Attachment, Channel, Message, MessageKind, Status, Ticket
+from ..history import ticket_changes
+from ..models import Attachment, Channel, Message, MessageKind, Ticket
 from ..redaction import redact
-from ._common import append_search_text, ensure_can_work, ticket_changes
-from .channel_registry import channel_adapter
-from .sla import sla_first_response, sla_reviewed
-from .status import ticket_mark_opened, ticket_mark_pending
+from ._common import ensure_can_work
+from .sla import sla_reviewed
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS_PER_MESSAGE = 10
 MAX_BODY_CHARS = 50_000
+SEARCH_HEAD = 2_000  # the subject, the customer and the start of the first message stay searchable
+SEARCH_TAIL = 18_000  # and so do the latest messages, however long the ticket grows
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,17 @@ def _clean_body(body: str) -> str:
     return body
 
 
+def append_search_text(ticket: Ticket, *parts: str) -> None:
+    """Add text to what the ticket is found by, in one UPDATE so concurrent messages all count."""
+    addition = "\n" + "\n".join(p for p in parts if p)
+    combined = Concat(F("search_text"), Value(addition))
+    kept = Concat(Left(combined, SEARCH_HEAD), Right(Substr(combined, SEARCH_HEAD + 1), SEARCH_TAIL))
+    Ticket.objects.filter(pk=ticket.pk).update(search_text=kept)
+    if settings.DATABASE_IS_POSTGRES:
+        Ticket.objects.filter(pk=ticket.pk).update(search_vector=SearchVector("search_text", config="simple"))
+    ticket.search_text = Ticket.objects.values_list("search_text", flat=True).get(pk=ticket.pk)
+
+
 def message_store(
     ticket: Ticket, kind: str, body: str, author: Any, files: list[tuple[AttachmentInput, str]], **extra: Any
 ) -> Message:
@@ -141,66 +157,9 @@ def message_store(
     return message
 
 
-def _add_message(
-    ticket: Ticket, kind: str, body: str, author: Any, attachments: Iterable[Any], **extra: Any
-) -> Message:
+def message_add(ticket: Ticket, kind: str, body: str, author: Any, attachments: Iterable[Any], **extra: Any) -> Message:
+    """`message_store` with files not checked yet: a bad one refuses the message."""
     return message_store(ticket, kind, body, author, accept_attachments(attachments)[0], **extra)
-
-
-class ReplyCrossed(ServiceError):
-    """The customer wrote after the last message the agent saw: the reply may answer an old question."""
-
-    def __init__(self, newer: list[Message]) -> None:
-        super().__init__(
-            _(
-                "The customer wrote again while you were writing. Read the new message, "
-                "then send anyway or change your reply."
-            ),
-        )
-        self.newer = newer
-
-
-@transaction.atomic
-def message_add_reply(
-    *,
-    ticket: Ticket,
-    author: Any,
-    body: str,
-    attachments: Iterable[Any] = (),
-    set_pending: bool = False,
-    is_automatic: bool = False,
-    seen_message_id: int | None = None,
-) -> Message:
-    """A public reply: recorded on the ticket and sent to the customer (after commit) by the
-    ticket's channel. Given the last message the agent saw (`seen_message_id`), a newer message
-    from the customer refuses the reply (ReplyCrossed, with those messages); sending again with
-    the newest one seen goes through."""
-    ensure_can_work(author, ticket)
-    if ticket.status == Status.CLOSED:
-        raise ServiceError(_("A closed ticket cannot be replied to."))
-    if seen_message_id is not None:
-        newer = list(
-            Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER, pk__gt=seen_message_id)
-            .select_related("author")
-            .order_by("pk")[:5]
-        )
-        if newer:
-            raise ReplyCrossed(newer)
-    adapter = channel_adapter(ticket.channel)
-    adapter.check_reply(ticket=ticket, body=body)
-    message = _add_message(
-        ticket, MessageKind.REPLY, body, author, attachments, channel=adapter.reply_channel, is_automatic=is_automatic
-    )
-    if ticket.first_response_at is None and not is_automatic and author is not None:
-        Ticket.objects.filter(pk=ticket.pk).update(first_response_at=message.created_at)
-        ticket.first_response_at = message.created_at
-        sla_first_response(ticket=ticket, at=message.created_at)
-    if set_pending:
-        ticket_mark_pending(ticket, author)
-    elif ticket.status in (Status.NEW, Status.PENDING):
-        ticket_mark_opened(ticket, author)
-    adapter.send_reply(ticket=ticket, message=message)
-    return message
 
 
 @transaction.atomic
@@ -217,7 +176,7 @@ def message_add_note(*, ticket: Ticket, author: Any, body: str, attachments: Ite
     """An internal note: seen by staff only, never emailed. An agent's note shows they looked at a
     proactive ticket."""
     ensure_can_work(author, ticket)
-    message = _add_message(ticket, MessageKind.NOTE, body, author, attachments)
+    message = message_add(ticket, MessageKind.NOTE, body, author, attachments)
     if author is not None:
         sla_reviewed(ticket=ticket, at=message.created_at)
     return message
@@ -228,4 +187,4 @@ def message_add_system(*, ticket: Ticket, body: str, channel: str = Channel.EMAI
     """Our own message to the customer, sent automatically by the caller through `channel` (e.g. a
     proactive delivery notice by email, a queue position in a messaging app): public, by nobody,
     neither the customer's nor an agent's, so it starts and meets no clock."""
-    return _add_message(ticket, MessageKind.SYSTEM, body, None, (), channel=channel, is_automatic=True)
+    return message_add(ticket, MessageKind.SYSTEM, body, None, (), channel=channel, is_automatic=True)

@@ -18,16 +18,18 @@ from helpdesk import roles
 from helpdesk.errors import ServiceError
 
 from ..models import OPEN_Q, AgentProfile, Shift, Team, Ticket
-from ._common import care_for, meets_tier
+from .customers import care_for, meets_tier
 from .tickets import ticket_assign
 
 NEVER_ASSIGNED = datetime(1970, 1, 1, tzinfo=UTC)
+# Who may work tickets: the same filter on users for every query here, built once.
+AGENTS = roles.users_with_perm_q(roles.WORK_TICKETS)
 
 
 def team_speakers(language: str) -> dict[int, int]:
     """How many active agents of each team speak `language` (its base language counts: "zh" for
     "zh-hans"), as {team id: count}; teams with none are left out."""
-    agents = get_user_model().objects.filter(roles.users_with_perm_q(roles.WORK_TICKETS), is_active=True)
+    agents = get_user_model().objects.filter(AGENTS, is_active=True)
     profiles = AgentProfile.objects.filter(team__isnull=False, user__in=agents.values("pk")).values_list(
         "team_id", "languages"
     )
@@ -91,7 +93,7 @@ def agents_on_shift(team_id: int, now: datetime) -> list[AgentProfile]:
 
 def agents_on_shift_by_team(team_ids: Iterable[int], now: datetime) -> dict[int, list[AgentProfile]]:
     """The agents on shift of each team, in two queries whatever the number of teams."""
-    agents = get_user_model().objects.filter(roles.users_with_perm_q(roles.WORK_TICKETS), is_active=True)
+    agents = get_user_model().objects.filter(AGENTS, is_active=True)
     profiles = list(
         AgentProfile.objects.filter(team_id__in=list(team_ids), on_shift=True, user__in=agents.values("pk"))
         .select_related("user")

@@ -20,7 +20,7 @@ from ..models import (
     Status,
     Ticket,
 )
-from ._common import cares_for, tighter_first_response
+from .customers import cares_for, tighter_first_response
 
 WARN_AT = 0.8
 PAUSED_STATUSES = (Status.PENDING, Status.SOLVED, Status.CLOSED)

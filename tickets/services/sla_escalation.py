@@ -28,10 +28,9 @@ from helpdesk.bulk import insert_rows, update_rows
 from workspace.models import NoticeKind
 from workspace.notifications import Notice, notices_deliver
 
-from ..history import TicketEventKind
+from ..history import EventToRecord, TicketEventKind, ticket_events_record
 from ..models import AgentProfile, Priority, SlaBreach, SlaClock, Ticket, format_reference
 from ..selectors import VIEW_MINE, VIEW_TEAM, VIEW_UNASSIGNED
-from ._common import EventToRecord, record_events
 from .email import EmailToQueue, emails_queue
 from .routing import (
     agents_on_shift_by_team,
@@ -210,7 +209,7 @@ def escalate_breaches(ticket_ids: list[int], now: datetime) -> dict[int, int]:
     if chosen:
         AgentProfile.objects.filter(pk__in={p.pk for p in chosen.values()}).update(last_assigned_at=now)
     created = timezone.now()  # what auto_now_add would have set
-    record_events(_history(tickets, chosen, assignees), created=created)
+    ticket_events_record(_history(tickets, chosen, assignees), created=created)
     when = now.isoformat()
     given = _Notices("sla-reassigned", REASSIGNED, REASSIGNED_SEVERAL, when)
     for pk, profile in chosen.items():

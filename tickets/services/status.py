@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from helpdesk.errors import Conflict, ServiceError
 
 from .. import signals
-from ..history import TicketEventKind
+from ..history import TicketEventKind, ticket_event_record, ticket_events_record
 from ..models import Attachment, CategoryField, FactType, Status, Ticket
-from ._common import ensure_can_work, only_ticket, record_event, record_events
+from ._common import ensure_can_work, only_ticket
 from .sla import sla_statuses_changed
 
 _AGENT_SETTABLE = {Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED}
@@ -78,9 +78,13 @@ def change_statuses(tickets: Sequence[Ticket], new: str, actor: Any) -> None:
                 setattr(ticket, name, value)
     olds = {ticket.pk: old for old, group in by_old.items() for ticket in group}
     if len(changing) == 1:
-        record_event(changing[0], actor, TicketEventKind.STATUS, olds[changing[0].pk], new)
+        ticket_event_record(
+            ticket=changing[0], kind=TicketEventKind.STATUS, actor=actor, data={"old": olds[changing[0].pk], "new": new}
+        )
     else:
-        record_events([(t.pk, TicketEventKind.STATUS, olds[t.pk], new) for t in changing], created=now, actor=actor)
+        ticket_events_record(
+            [(t.pk, TicketEventKind.STATUS, olds[t.pk], new) for t in changing], created=now, actor=actor
+        )
     sla_statuses_changed(tickets=changing, new=new, at=now)
     for ticket in changing:
         signals.ticket_status_changed.send(sender=Ticket, ticket=ticket, actor=actor, old=olds[ticket.pk], new=new)

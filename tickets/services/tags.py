@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
 
-from ..history import TicketEventKind
+from ..history import EventToRecord, TicketEventKind, ticket_events_record
 from ..models import Tag, Ticket, TicketTag
-from ._common import EventToRecord, ensure_can_work, record_events
+from ._common import ensure_can_work
 
 MAX_TAGS_PER_TICKET = 20
 
@@ -94,7 +94,7 @@ def tickets_change_tags(
         TicketTag.objects.filter(pk__in=deleting).delete()
     TicketTag.objects.bulk_create(inserting, ignore_conflicts=True)
     if events:
-        record_events(events, actor=actor)
+        ticket_events_record(events, actor=actor)
     return result, refused
 
 

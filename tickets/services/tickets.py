@@ -14,7 +14,7 @@ from helpdesk.countries import is_real_country
 from helpdesk.errors import ServiceError
 from helpdesk.money import currency_exponent
 
-from ..history import TicketEventKind
+from ..history import TicketEventKind, ticket_event_record, ticket_events_record
 from ..models import (
     Category,
     CategoryField,
@@ -25,8 +25,9 @@ from ..models import (
     Ticket,
 )
 from ..redaction import redact
-from ._common import append_search_text, ensure_can_work, only_ticket, record_event, record_events
+from ._common import ensure_can_work, only_ticket
 from .customers import normalise_language
+from .messages import append_search_text
 from .sla import sla_retarget_many
 from .status import change_statuses
 
@@ -55,10 +56,15 @@ def _set_many(tickets: Sequence[Ticket], field: str, value: Any, actor: Any, sho
         ticket.updated_at = now
     new_shown = shown if shown is not None else value
     if len(changing) == 1:
-        record_event(changing[0], actor, TicketEventKind(field), olds[changing[0].pk], new_shown)
+        ticket_event_record(
+            ticket=changing[0],
+            kind=TicketEventKind(field),
+            actor=actor,
+            data={"old": olds[changing[0].pk], "new": new_shown},
+        )
     else:
         rows = [(t.pk, TicketEventKind(field), olds[t.pk], new_shown) for t in changing]
-        record_events(rows, created=now, actor=actor)
+        ticket_events_record(rows, created=now, actor=actor)
     if field in ("priority", "category"):
         sla_retarget_many(tickets=changing)
 
@@ -110,7 +116,7 @@ def tickets_assign(*, tickets: Sequence[Ticket], assignee: Any, actor: Any) -> d
         now = timezone.now()
         Ticket.objects.filter(pk__in=[t.pk for t in changing]).update(assignee=assignee, updated_at=now)
         shown = assignee.get_username() if assignee is not None else ""
-        record_events(
+        ticket_events_record(
             [(t.pk, TicketEventKind.ASSIGNEE, t.assignee_id, shown) for t in changing], created=now, actor=actor
         )
         for ticket in changing:
@@ -242,7 +248,7 @@ def ticket_record_facts(*, ticket: Ticket, facts: dict[str, Any], actor: Any) ->
         changed = sorted(k for k in set(updated) | set(ticket.facts) if updated.get(k) != ticket.facts.get(k))
         ticket.facts = updated
         ticket.save(update_fields=["facts", "updated_at"])
-        record_event(ticket, actor, TicketEventKind.FACTS, "", ", ".join(changed))
+        ticket_event_record(ticket=ticket, kind=TicketEventKind.FACTS, actor=actor, data={"new": ", ".join(changed)})
     return ticket
 
 
@@ -269,8 +275,10 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: Any) -> Ticket:
     source.save(update_fields=["merged_into", "updated_at"])
     # Closed through the one status path: its event, its SLA clocks and its signal, by the merging agent.
     change_statuses([source], Status.CLOSED, actor)
-    record_event(source, actor, TicketEventKind.MERGED_INTO, "", target.reference)
-    record_event(target, actor, TicketEventKind.MERGED_FROM, source.reference, f"{moved}")
+    ticket_event_record(ticket=source, kind=TicketEventKind.MERGED_INTO, actor=actor, data={"new": target.reference})
+    ticket_event_record(
+        ticket=target, kind=TicketEventKind.MERGED_FROM, actor=actor, data={"old": source.reference, "new": f"{moved}"}
+    )
     return target
 
 

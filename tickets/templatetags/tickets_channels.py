@@ -6,7 +6,7 @@ from django import template
 
 from ..models import Ticket, format_reference
 from ..queue_columns import row_key
-from ..services.channel_registry import channel_label as label_of
+from ..services.intake import channel_label as label_of
 
 register = template.Library()
 

@@ -1,4 +1,7 @@
-"""Text of an email as mail clients really label it.
+"""The text of an email as mail clients really write it: its parts and headers read with the
+charsets clients name, and header values on one line (read or written).
+
+Text of an email as mail clients really label it.
 
 Clients name a narrow charset and write its wider superset: GB2312 holding GBK characters
 (Foxmail, 163.com), Shift_JIS holding Windows' cp932 (①, ㈱, 髙), ISO-2022-JP holding NEC
@@ -12,6 +15,8 @@ from __future__ import annotations
 import codecs
 import re
 from email.header import decode_header
+from email.message import Message, MIMEPart
+from email.utils import parseaddr
 
 import charset_normalizer
 
@@ -277,3 +282,81 @@ def _raw_text(value: str, fallback: str | None) -> str:
     if data.isascii():
         return value
     return decode_bytes(data, fallback)
+
+
+def one_line(text: str) -> str:
+    """Header-safe text: CR, LF and other control characters cannot start a new header."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
+
+
+# --- A message's parts and headers, read with the rules above
+
+
+def raw_header(part: Message, name: str) -> str | None:
+    """A header's value as written (unfolded, encoded words still in), or None."""
+    for key, value in part.raw_items():
+        if key.lower() == name.lower():
+            return unfold(str(value)).strip()
+    return None
+
+
+def header_value(part: Message, name: str, fallback: str | None = None) -> str:
+    raw = raw_header(part, name)
+    return decode_header_value(raw, fallback) if raw is not None else ""
+
+
+def display_name(part: Message, fallback: str | None = None) -> str:
+    """The From header's display name, decoded: parsed from the header as written, so a name in
+    encoded words (quoted or not, as Foxmail writes it) is read with the charset rules."""
+    raw = raw_header(part, "From")
+    if raw is None:
+        return ""
+    name, _address = parseaddr(raw)
+    return decode_header_value(name, fallback) if name else ""
+
+
+def text_charset(msg: Message) -> str | None:
+    """The codec that reads the first text part: the best guess for raw 8-bit bytes and
+    unknown labels in headers, too short to detect on their own."""
+    for part in msg.walk():
+        if part.get_content_maintype() == "text" and not part.is_multipart():
+            try:
+                payload = part.get_payload(decode=True)
+            except (ValueError, AssertionError, LookupError):
+                continue
+            charset = part.get_param("charset")
+            if isinstance(payload, bytes) and payload:
+                return usable_label(payload, str(charset) if charset else None)
+    return None
+
+
+def part_text(part: MIMEPart) -> str:
+    """A text part's content read with its charset as clients really use it."""
+    try:
+        payload = part.get_payload(decode=True)
+    except (ValueError, AssertionError, LookupError):
+        payload = None
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    charset = part.get_param("charset")
+    return decode_bytes(payload, str(charset) if charset else None)
+
+
+def filename(part: Message, fallback: str | None = None) -> str:
+    """The file name of a part: RFC 2231 (filename*=charset''...) or RFC 2047 in quotes (as
+    Outlook and Foxmail write it), from Content-Disposition, else Content-Type's name."""
+    for header, param in (("Content-Disposition", "filename"), ("Content-Type", "name")):
+        raw = raw_header(part, header)
+        if raw is None:
+            continue
+        holder = Message()
+        holder[header] = raw
+        value = holder.get_param(param, header=header)
+        if isinstance(value, tuple):  # RFC 2231: (charset, language, text as latin-1 octets)
+            charset, _language, text = value
+            data = text.encode("latin-1", "replace")
+            return decode_bytes(data, charset or fallback)
+        if value:
+            return decode_header_value(str(value), fallback)
+    return ""
