@@ -139,9 +139,7 @@ def test_a_doorbell_brings_its_events_and_a_gap_is_filled_from_the_database(clie
         assert (await socket.receive_json_from(timeout=5))["subscribed"]
         layer = get_channel_layer()
         carried = {"seq": newest + 1, "kind": "event", "payload": {"event": "carried"}}
-        await layer.group_send(
-            group_name(stream), {"type": "live.doorbell", "stream": stream, "events": [carried]}
-        )
+        await layer.group_send(group_name(stream), {"type": "live.doorbell", "stream": stream, "events": [carried]})
         direct = await received(socket, 1)
         # Two notes stored, but the doorbell tells of the second only: the first is read from the database.
         await database_sync_to_async(services.message_add_note)(ticket=ticket, author=actors.l1, body="one")
