@@ -39,9 +39,8 @@ def compensation_panel(
     if not roles.is_agent(request.user):
         return None
     form = form or getattr(request, BOUND_FORM_ATTRIBUTE, None) or CompensationRequestForm(ticket=ticket)
-    requests = selectors.requests_visible_to(request.user).filter(ticket=ticket).order_by("-created_at", "-id")
+    requests, committed = selectors.ticket_requests(ticket)
     authority = services.authority_of(request.user)
-    committed = selectors.committed_on_ticket(ticket)
     return {
         "committed": committed,
         "authority": authority,

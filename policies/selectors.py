@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -89,19 +90,44 @@ def _committed_for(requests: list[CompensationRequest]) -> dict[int, Committed]:
     return result
 
 
-def committed_on_ticket(ticket: Ticket) -> Committed:
-    """Everything approved or pending on the ticket and its order (for the ticket's panel)."""
+def _on_ticket_or_order(ticket: Ticket) -> Q:
     scope = Q(ticket_id=ticket.pk)
     if ticket.order_id:
         scope |= Q(order_id=ticket.order_id)
+    return scope
+
+
+def _committed(rows: Iterable[CompensationRequest]) -> Committed:
     committed = Committed()
-    for row in CompensationRequest.objects.filter(scope, state__in=COUNTED_STATES).order_by("created_at", "id"):
+    for row in rows:
+        if row.state not in COUNTED_STATES:
+            continue
         committed.items.append(row)
         if row.state == RequestState.APPROVED:
             committed.approved_usd += row.amount_usd
         else:
             committed.pending_usd += row.amount_usd
     return committed
+
+
+def committed_on_ticket(ticket: Ticket) -> Committed:
+    """Everything approved or pending on the ticket and its order."""
+    rows = CompensationRequest.objects.filter(_on_ticket_or_order(ticket), state__in=COUNTED_STATES)
+    return _committed(rows.order_by("created_at", "id"))
+
+
+def ticket_requests(ticket: Ticket) -> tuple[list[CompensationRequest], Committed]:
+    """For the ticket's panel, shown to someone who may see the ticket (and so all its requests): its
+    own requests, newest first, and what is committed on it and its order, from one query."""
+    rows = list(
+        CompensationRequest.objects.filter(_on_ticket_or_order(ticket))
+        .select_related("requested_by", "decided_by")
+        .order_by("created_at", "id")
+    )
+    own = [row for row in reversed(rows) if row.ticket_id == ticket.pk]
+    for row in own:
+        row.ticket = ticket
+    return own, _committed(rows)
 
 
 def approved_compensation_items(ticket: Ticket) -> list[dict[str, str]]:
