@@ -272,3 +272,36 @@ def test_a_page_ahead_of_the_stream_is_told_to_reload(client, actors):
         return answer
 
     assert run(scenario) == {"stream": f"user:{actors.l1.pk}", "reload": True}
+
+
+def test_a_doorbell_reaches_the_page_without_a_trip_to_the_database_thread(client, actors, monkeypatch):
+    """Every page watching a stream gets its doorbell: handling one must not queue behind the other
+    pages on the process's one database thread (Channels closes old connections there before each
+    message by default)."""
+    import channels.consumer
+
+    trips: list[int] = []
+
+    async def counted() -> None:
+        trips.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    ticket = new_ticket(actors)
+    stream = f"ticket:{ticket.pk}"
+    newest = LiveStream.objects.get(name=stream).last_seq
+
+    async def scenario() -> list[dict[str, Any]]:
+        socket = socket_for(client, actors.l2)
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"subscribe": stream, "after": newest})
+        assert (await socket.receive_json_from(timeout=5))["subscribed"]
+        event = {"seq": newest + 1, "kind": "event", "payload": {"event": "status"}}
+        await get_channel_layer().group_send(
+            group_name(stream), {"type": "live.doorbell", "stream": stream, "events": [event]}
+        )
+        got = await received(socket, 1)
+        await socket.disconnect()
+        return got
+
+    assert run(scenario)[0]["seq"] == newest + 1
+    assert trips == []

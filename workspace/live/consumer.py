@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -105,6 +106,15 @@ def _open_stream(user: Any, stream: str, content: dict[str, Any]) -> tuple[int, 
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As Channels' own, but without a trip to the database thread to close old connections before
+        each message: every page gets each doorbell, which reads nothing, and this consumer's reads run
+        on the connection its thread keeps (`_on_kept_connection`)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for message type {message.get('type')!r}")
+        await handler(message)
+
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         self.last: dict[str, int] = {}
