@@ -1,27 +1,21 @@
 """The agents' live pages under load: 2,000 open pages on one uvicorn, a ticket watched by 200 of them.
 
-    .venv/bin/python bench/live_load.py [--pages 2000] [--watchers 200] [--changes 100] [--rate 5] [--workers 1]
+    .venv/bin/python bench/live_load.py [--pages 2000] [--watchers 200] [--teams 10] [--changes 100] [--workers 1]
 
-Makes a fresh benchmark database (DATABASE_URL, default helpdesk_bench_live: dropped, created, migrated)
-with a team, `--agents` agents signed in (a database session each, made with SessionStore) and
-`--tickets` open tickets of the team; serves the product with uvicorn as bench/chat.py does (helpdesk.asgi,
-`--ws websockets`, DEBUG off, production settings, plain HTTP on 127.0.0.1; with more than one worker
-the doorbells go between them through the Redis channel layer). Then opens `--pages` websockets to
-`/ws/live/` from this process (asyncio, the `websockets` client), spread over the agents' sessions, and
-subscribes each as a rendered page does (static/js/live.js): `user:<id>` (the bell) and, for `--watchers`
-of them, a ticket page's `ticket:<id>`, for the others the queue page's `queue:team:<id>`. It measures:
+A fresh database (DATABASE_URL, default helpdesk_bench_live) with `--teams` teams, `--agents` agents spread
+over them, signed in (SessionStore); the product served by uvicorn as bench/chat.py does (helpdesk.asgi,
+`--ws websockets`, DEBUG off, production settings; more workers share the doorbells through Redis). This process
+opens `--pages` websockets to `/ws/live/` (asyncio, the `websockets` client), spread over the agents, and
+subscribes each as static/js/live.js does: `user:<id>` (its bell) and, for the `--watchers` pages (agents
+of team 1), the ticket page's `ticket:<id>` of one ticket of team 1; for the others their own team's
+queue page, `queue:team:<id>`. It measures the server's memory and the connect time; for `--changes`
+changes of the watched ticket at `--rate` a second (priority, note, assignment, reply: tickets.services in
+a thread here), the time from the start of the call to the arrival of the change's last event on each
+watching page, and on each queue page of team 1 (every event checked by its stream number: lost, doubled);
+`/healthz` at the same ticks; the server's CPU and the PostgreSQL sessions opened meanwhile.
 
-- the server's resident memory before the sockets and with all of them held, and the connect time;
-- for `--changes` changes of the watched ticket at `--rate` a second (priority, note, assignment, reply:
-  tickets.services called in a thread of this process), the time from the start of the call to the
-  arrival of the change's last event on each watching socket, p50/p95/p99 over every (change, watcher)
-  pair, and each event's deliveries by its stream number (lost: not heard within `--drain` seconds of
-  the last call; doubled: heard twice); the same for the queue rows the change sends the other pages;
-- at the same ticks, the HTTP round trip of `/healthz` on the same server (the floor);
-- the server's CPU time and the PostgreSQL sessions opened during the changes.
-
-No Celery worker runs; the bench's Redis database (BENCH_REDIS_URL, default 12) is emptied before and
-after. Writes bench/out/live_load.json and prints a Markdown table. Bounded: every wait has a timeout.
+No Celery worker runs; Redis database BENCH_REDIS_URL (default 12) is emptied before and after. Writes
+bench/out/live_load.json, prints a Markdown table. Bounded: every wait has a timeout.
 """
 
 from __future__ import annotations
@@ -49,8 +43,8 @@ WAIT = 30.0
 KINDS = ("priority", "note", "assign", "reply")
 
 
-def prepare(database_url: str, redis_url: str, *, agents: int, tickets: int) -> dict[str, Any]:
-    """Django in this process on a fresh bench database: a team, its agents signed in, open tickets."""
+def prepare(database_url: str, redis_url: str, *, agents: int, teams: int) -> dict[str, Any]:
+    """Django in this process on a fresh bench database: the teams, their agents signed in, two tickets."""
     fresh_database(database_url)
     os.environ.update(chat_env(database_url, redis_url))
     import django
@@ -64,7 +58,7 @@ def prepare(database_url: str, redis_url: str, *, agents: int, tickets: int) -> 
     from django.utils.module_loading import import_string
 
     from helpdesk import roles
-    from tickets.models import AgentProfile, Channel, Customer, Team, Ticket
+    from tickets.models import AgentProfile, Channel, Customer, Team
     from tickets.services import ticket_create
 
     redis.Redis.from_url(redis_url).flushdb()
@@ -72,44 +66,35 @@ def prepare(database_url: str, redis_url: str, *, agents: int, tickets: int) -> 
     call_command("migrate", verbosity=0)
     migrate_s = time.perf_counter() - began
     roles.ensure_groups()
-    team = Team.objects.create(slug="bench", name="Bench", is_default=True)
-    # A team of its own for the warm-up changes: nobody watches its streams.
-    warm_team = Team.objects.create(slug="warm-up", name="Warm-up")
-    group = Group.objects.get(name=roles.AGENT_GROUP)
-    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    crews = [Team.objects.create(slug=f"bench-{n}", name=f"Bench {n}", is_default=n == 1) for n in range(1, teams + 1)]
+    warm_team = Team.objects.create(slug="warm-up", name="Warm-up")  # for the warm-up changes: nobody watches it
+    group, store = Group.objects.get(name=roles.AGENT_GROUP), import_string(f"{settings.SESSION_ENGINE}.SessionStore")
     people = []
     for n in range(agents + 1):
-        agent = get_user_model().objects.create_user(
-            f"live-agent-{n}", f"agent{n}@bench.example.com", None, first_name="Agent", last_name=str(n)
-        )
+        agent = get_user_model().objects.create_user(f"live-agent-{n}", f"agent{n}@bench.example.com", None)
         agent.groups.add(group)
-        on_team = team if n < agents else warm_team
-        AgentProfile.objects.create(user=agent, team=on_team, tier="L1", languages=["en"], on_shift=True)
+        team = crews[n % teams] if n < agents else warm_team
+        AgentProfile.objects.create(user=agent, team=team, tier="L1", languages=["en"], on_shift=True)
         session = store()
-        session[SESSION_KEY] = str(agent.pk)
+        session.update({SESSION_KEY: str(agent.pk), HASH_SESSION_KEY: agent.get_session_auth_hash()})
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-        session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
         session.create()
-        people.append({"id": agent.pk, "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"})
-    ticket_ids = []
-    for n in range(tickets + 1):
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        people.append({"id": agent.pk, "cookie": cookie, "team_id": team.pk})
+    tickets = []
+    for n, team in enumerate((crews[0], warm_team)):
         customer = Customer.objects.create(name=f"Customer {n}", email=f"customer{n}@bench.example.com")
-        ticket = ticket_create(
-            customer=customer, subject=f"Parcel {n} late", body="Where is my parcel?", channel=Channel.WEB
-        )
-        ticket_ids.append(ticket.pk)
-    Ticket.objects.filter(pk=ticket_ids[-1]).update(team=warm_team)
-    warm_up = {"ticket": ticket_ids.pop(), "team_id": warm_team.pk, "agent_id": people.pop()["id"]}
-    facts = {"agents": people, "team_id": team.pk, "tickets": ticket_ids, "warm_up": warm_up}
-    return {**facts, "migrate_s": round(migrate_s, 1)}
+        body, subject = "Where is my parcel?", f"Parcel {n} late"
+        tickets.append(ticket_create(customer=customer, subject=subject, body=body, channel=Channel.WEB, team=team).pk)
+    warm_up = {"ticket": tickets[1], "team_id": warm_team.pk, "agent_id": people.pop()["id"]}
+    return {"agents": people, "team_id": crews[0].pk, "ticket": tickets[0], "warm_up": warm_up, "migrate_s": migrate_s}
 
 
 class Page:
-    """One agent page's socket: what it subscribed to, and when each numbered event arrived (and how often)."""
+    """One agent page's socket: its streams, and when each numbered event arrived (and how often)."""
 
     def __init__(self, cookie: str, streams: list[str]) -> None:
-        self.cookie = cookie
-        self.streams = streams
+        self.cookie, self.streams = cookie, streams
         self.arrived: dict[tuple[str, int], float] = {}
         self.doubled: Counter[tuple[str, int]] = Counter()
         self.reloads = 0
@@ -119,17 +104,14 @@ class Page:
             self.reloads += 1
         elif isinstance(frame.get("seq"), int) and "kind" in frame:
             key = (frame["stream"], frame["seq"])
-            if key in self.arrived:
-                self.doubled[key] += 1
-            else:
-                self.arrived[key] = now
+            self.doubled[key] += key in self.arrived
+            self.arrived.setdefault(key, now)
 
 
 class Pages:
     def __init__(self) -> None:
-        self.subscribed = 0
+        self.subscribed = self.closed = 0
         self.failed: Counter[str] = Counter()
-        self.closed = 0
         self.stop = asyncio.Event()
 
     async def hold(self, url: str, page: Page, ready: asyncio.Semaphore) -> None:
@@ -137,8 +119,7 @@ class Pages:
 
         counted = False
         try:
-            origin = url.replace("ws://", "http://").rsplit("/ws/", 1)[0]
-            headers = {"Cookie": page.cookie}
+            origin, headers = url.replace("ws://", "http://").rsplit("/ws/", 1)[0], {"Cookie": page.cookie}
             async with connect(url, origin=origin, additional_headers=headers, proxy=None, open_timeout=WAIT) as ws:
                 since = datetime.now(UTC).isoformat()  # the page's render time
                 for stream in page.streams:
@@ -170,12 +151,11 @@ class Pages:
 
 
 class Changer:
-    """The changes to the watched ticket, through the services, in one thread of this process."""
+    """The changes to one ticket, through the services, in one thread of this process."""
 
     def __init__(self, ticket_id: int, team_id: int, agent_ids: list[int]) -> None:
-        self.ticket_id = ticket_id
+        self.ticket_id, self.agent_ids = ticket_id, agent_ids
         self.streams = (f"ticket:{ticket_id}", f"queue:team:{team_id}")
-        self.agent_ids = agent_ids
         self.last: dict[str, int] = {}
 
     def newest(self) -> dict[str, int]:
@@ -189,8 +169,7 @@ class Changer:
         from tickets import services
         from tickets.models import Ticket
 
-        if not self.last:
-            self.last = self.newest()
+        self.last = self.last or self.newest()
         kind = KINDS[n % len(KINDS)]
         actor = get_user_model().objects.get(pk=self.agent_ids[n % len(self.agent_ids)])
         began = time.perf_counter()
@@ -213,91 +192,82 @@ class Changer:
 def deliveries(changes: list[dict[str, Any]], pages: list[Page], stream: str) -> dict[str, Any]:
     """Start of the call → arrival of the change's last event on each page watching the stream."""
     latencies: list[float] = []
-    after_return: list[float] = []
     by_change: list[list[float]] = [[] for _change in changes]
-    lost = doubled = reloads = 0
+    lost = doubled = 0
     for page in pages:
-        reloads += page.reloads
         for index, change in enumerate(changes):
             seqs = change["events"][stream]
             arrivals = [page.arrived.get((stream, seq)) for seq in seqs]
-            lost += sum(1 for at in arrivals if at is None)
+            lost += arrivals.count(None)
             doubled += sum(page.doubled[(stream, seq)] for seq in seqs)
             if seqs and None not in arrivals:
                 last = max(at for at in arrivals if at is not None)
                 latencies.append(last - change["began"])
                 by_change[index].append(last - change["began"])
-                after_return.append(last - change["returned"])
-    events = sum(len(change["events"][stream]) for change in changes)
-    figures = percentiles(latencies)
-    figures["after_call_returned_p50_ms"] = percentiles(after_return).get("p50_ms")
+    figures: dict[str, Any] = {"pages": len(pages), "lost": lost, "doubled": doubled, **percentiles(latencies)}
+    figures["events"] = sum(len(change["events"][stream]) for change in changes)
+    figures["reloads"] = sum(page.reloads for page in pages)
     figures["p95_ms_of_each_change"] = [percentiles(times).get("p95_ms") for times in by_change]
-    return {"pages": len(pages), "events": events, "lost": lost, "doubled": doubled, "reloads": reloads, **figures}
+    return figures
 
 
 def pg_sessions(database_url: str) -> int:
     """Sessions PostgreSQL opened on the bench database so far (pg_stat_database, PostgreSQL 14+)."""
     from django.db import connection
 
-    name = database_url.rsplit("/", 1)[1]
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", [name])
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", [database_url.rsplit("/", 1)[1]])
         row = cursor.fetchone()
     return int(row[0]) if row else -1
+
+
+def plan(args: argparse.Namespace, facts: dict[str, Any]) -> list[Page]:
+    """The watchers first (agents of the watched ticket's team), then each other page on its agent's team queue."""
+    agents, watched = facts["agents"], facts["ticket"]
+    own = [agent for agent in agents if agent["team_id"] == facts["team_id"]]
+    pages = []
+    for index in range(args.pages):
+        agent = own[index % len(own)] if index < args.watchers else agents[index % len(agents)]
+        stream = f"ticket:{watched}" if index < args.watchers else f"queue:team:{agent['team_id']}"
+        pages.append(Page(agent["cookie"], [f"user:{agent['id']}", stream]))
+    return pages
+
+
+async def open_pages(args: argparse.Namespace, server: Uvicorn, pages: list[Page], holder: Pages) -> list[Any]:
+    """Open and subscribe the pages, `--connect-batch` at a time."""
+    url, ready = server.url.replace("http://", "ws://") + "/ws/live/", asyncio.Semaphore(0)
+    holders = []
+    for index, page in enumerate(pages):
+        holders.append(asyncio.create_task(holder.hold(url, page, ready)))
+        if index % args.connect_batch == args.connect_batch - 1 or index == len(pages) - 1:
+            for _ in range(index % args.connect_batch + 1):
+                await asyncio.wait_for(ready.acquire(), WAIT * 2)
+    return holders
 
 
 async def run(
     args: argparse.Namespace, facts: dict[str, Any], env: dict[str, str], database_url: str
 ) -> dict[str, Any]:
-    log = ROOT / "bench" / "out" / "live_load-uvicorn.log"
-    server = Uvicorn(env, args.workers, log)
-    loop = asyncio.get_running_loop()
-    client = Http(server.port)
-    results: dict[str, Any] = {"server_command": " ".join(server.command[1:]), "workers": args.workers}
-    db = ThreadPoolExecutor(1)  # this process's Django: the changes and the bookkeeping, one at a time
+    server = Uvicorn(env, args.workers, ROOT / "bench" / "out" / "live_load-uvicorn.log")
+    loop, client = asyncio.get_running_loop(), Http(server.port)
+    results: dict[str, Any] = {"server_command": " ".join(server.command[1:]), "rss_idle_mib": server.rss_mib()}
+    db, probes = ThreadPoolExecutor(1), ThreadPoolExecutor(4)  # this process's Django: one call at a time
     try:
-        results["rss_idle_mib"] = server.rss_mib()
-        watched = facts["tickets"][0]
-        agents = facts["agents"]
-        pages = []
-        for index in range(args.pages):
-            agent = agents[index % len(agents)]
-            page_stream = f"ticket:{watched}" if index < args.watchers else f"queue:team:{facts['team_id']}"
-            pages.append(Page(agent["cookie"], [f"user:{agent['id']}", page_stream]))
-        holder = Pages()
-        ws_url = server.url.replace("http://", "ws://") + "/ws/live/"
-        ready = asyncio.Semaphore(0)
-        cpu_before = group_cpu_seconds(server.process.pid)
-        began = time.perf_counter()
-        holders = []
-        for index, page in enumerate(pages):
-            holders.append(asyncio.create_task(holder.hold(ws_url, page, ready)))
-            if index % args.connect_batch == args.connect_batch - 1 or index == len(pages) - 1:
-                for _ in range(index % args.connect_batch + 1):
-                    await asyncio.wait_for(ready.acquire(), WAIT * 2)
+        pages, holder = plan(args, facts), Pages()
+        cpu_before, began = group_cpu_seconds(server.process.pid), time.perf_counter()
+        holders = await open_pages(args, server, pages, holder)
         connect_s = time.perf_counter() - began
-        results["sockets"] = {
-            "subscribed": holder.subscribed,
-            "failed": dict(holder.failed),
-            "connect_seconds": round(connect_s, 1),
-            "pages_per_second": round(holder.subscribed / connect_s, 1),
-            "server_cpu_ms_per_page": round(
-                (group_cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(holder.subscribed, 1), 1
-            ),
-        }
+        cpu_ms = (group_cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(holder.subscribed, 1)
+        results["sockets"] = {"subscribed": holder.subscribed, "failed": dict(holder.failed)}
+        results["sockets"].update(connect_seconds=round(connect_s, 1), server_cpu_ms_per_page=round(cpu_ms, 1))
         await asyncio.sleep(2)  # let the server settle before reading its memory
-        held_rss = server.rss_mib()
-        results["rss_with_sockets_mib"] = held_rss
-        results["rss_per_socket_kib"] = round(
-            (held_rss - results["rss_idle_mib"]) * 1024 / max(holder.subscribed, 1), 1
-        )
+        results["rss_with_sockets_mib"] = server.rss_mib()
         if holder.subscribed < len(pages):
             raise RuntimeError(f"only {holder.subscribed} of {len(pages)} pages subscribed: {results}")
-
-        changer = Changer(watched, facts["team_id"], [agent["id"] for agent in agents])
+        team_agents = [agent["id"] for agent in facts["agents"] if agent["team_id"] == facts["team_id"]]
+        changer = Changer(facts["ticket"], facts["team_id"], team_agents)
         health: list[float] = []
-        probes = ThreadPoolExecutor(4)
 
         def probe() -> None:
             began = time.perf_counter()
@@ -313,129 +283,105 @@ async def run(
         await loop.run_in_executor(probes, probe)
         health.clear()
         sessions_before = await loop.run_in_executor(db, pg_sessions, database_url)
-        cpu_before = group_cpu_seconds(server.process.pid)
-        futures = []
-        tick = 1 / args.rate
-        start = time.perf_counter()
+        cpu_before, start, futures = group_cpu_seconds(server.process.pid), time.perf_counter(), []
         for n in range(args.changes):
-            await asyncio.sleep(max(0.0, start + n * tick - time.perf_counter()))
-            futures.append(loop.run_in_executor(db, changer.change, n))
-            futures.append(loop.run_in_executor(probes, probe))
+            await asyncio.sleep(max(0.0, start + n / args.rate - time.perf_counter()))
+            futures += [loop.run_in_executor(db, changer.change, n), loop.run_in_executor(probes, probe)]
         done = await asyncio.wait_for(asyncio.gather(*futures), WAIT + args.changes * 5)
         changes = [item for item in done if isinstance(item, dict)]
         expected = {
             stream: [(stream, seq) for c in changes for seq in c["events"][stream]] for stream in changer.streams
         }
-        deadline = time.perf_counter() + args.drain
-        drained = False
+        deadline, drained = time.perf_counter() + args.drain, False
         while not drained and time.perf_counter() < deadline:
             await asyncio.sleep(0.2)
-            drained = all(all(key in page.arrived for key in expected[page.streams[1]]) for page in pages)
+            drained = all(key in page.arrived for page in pages for key in expected.get(page.streams[1], []))
         changes_s = time.perf_counter() - start
         await asyncio.sleep(1)  # anything heard twice arrives by now
         server_cpu = group_cpu_seconds(server.process.pid) - cpu_before
-        sessions_after = await loop.run_in_executor(db, pg_sessions, database_url)
+        sessions = await loop.run_in_executor(db, pg_sessions, database_url) - sessions_before
         results["rss_after_changes_mib"] = server.rss_mib()
-        calls = [change["returned"] - change["began"] for change in changes]
         results["changes"] = {
             "made": len(changes),
-            "rate_per_s": args.rate,
             "kinds": dict(Counter(change["kind"] for change in changes)),
-            "call": percentiles(calls),
+            "call": percentiles([change["returned"] - change["began"] for change in changes]),
             "seconds_until_all_delivered": round(changes_s, 1) if drained else None,
             "server_cpu_s": round(server_cpu, 1),
             "server_cpu_ms_per_change": round(server_cpu * 1000 / max(len(changes), 1), 1),
-            "pg_sessions_opened": sessions_after - sessions_before,
+            "pg_sessions_opened": sessions,
             "sockets_closed_meanwhile": holder.closed,
         }
-        watchers = pages[: args.watchers]
-        results["ticket_to_watchers"] = deliveries(changes, watchers, changer.streams[0])
-        results["queue_row_to_queue_pages"] = deliveries(changes, pages[args.watchers :], changer.streams[1])
+        results["ticket_to_watchers"] = deliveries(changes, pages[: args.watchers], changer.streams[0])
+        queue_pages = [page for page in pages[args.watchers :] if page.streams[1] == changer.streams[1]]
+        results["queue_row_to_queue_pages"] = deliveries(changes, queue_pages, changer.streams[1])
         results["healthz_round_trip"] = percentiles(health)
         results["load"] = load_average()
         holder.stop.set()
         await asyncio.wait_for(asyncio.gather(*holders, return_exceptions=True), WAIT)
-        probes.shutdown()
     finally:
         server.stop()
         db.shutdown()
+        probes.shutdown()
     return results
 
 
-def markdown(results: dict[str, Any]) -> str:
-    r, sockets, changes = results, results["sockets"], results["changes"]
-    ticket, queue = r["ticket_to_watchers"], r["queue_row_to_queue_pages"]
+def markdown(r: dict[str, Any]) -> str:
+    sockets, changes, ticket, queue = r["sockets"], r["changes"], r["ticket_to_watchers"], r["queue_row_to_queue_pages"]
 
     def spread(f: dict[str, Any]) -> str:
         if not f.get("n"):
             return "none arrived"
-        return f"p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms, p99 {f['p99_ms']} ms, max {f['max_ms']} ms"
+        return f"p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms, p99 {f['p99_ms']} ms, max {f['max_ms']} ms ({f['n']:,})"
 
     def faults(f: dict[str, Any]) -> str:
         return f"{f['lost']} / {f['doubled']} / {f['reloads']} (of {f['events'] * f['pages']:,})"
 
-    rows = [
-        (
-            "pages opened and subscribed",
-            f"{sockets['subscribed']:,} of {r['pages']:,} in {sockets['connect_seconds']} s "
-            f"({sockets['server_cpu_ms_per_page']} ms server CPU a page), failed: {sockets['failed'] or 'none'}",
-        ),
-        (
-            "server resident memory: idle / with the pages held / after the changes",
-            f"{r['rss_idle_mib']} / {r['rss_with_sockets_mib']} / {r['rss_after_changes_mib']} MiB "
-            f"({r['rss_per_socket_kib']} KiB a page)",
-        ),
-        (f"change → each of the {ticket['pages']} watching pages ({ticket.get('n', 0)} pairs)", spread(ticket)),
-        (f"change → its queue row on each of the {queue['pages']} queue pages", spread(queue)),
-        ("the service call itself", spread(changes["call"])),
-        ("`/healthz` round trip at the same ticks", spread(r["healthz_round_trip"])),
-        ("events lost / doubled / reloads: watching pages", faults(ticket)),
-        ("events lost / doubled / reloads: queue pages", faults(queue)),
-        (
-            "server CPU during the changes",
-            f"{changes['server_cpu_s']} s, {changes['server_cpu_ms_per_change']} ms a change",
-        ),
-        ("PostgreSQL sessions opened during the changes", f"{changes['pg_sessions_opened']:,}"),
-        (
-            "changes; all delivered after",
-            f"{changes['made']} at {changes['rate_per_s']}/s; {changes['seconds_until_all_delivered']} s",
-        ),
-    ]
-    return "| figure | value |\n|---|---|\n" + "\n".join(f"| {label} | {value} |" for label, value in rows)
+    held = f"{sockets['subscribed']:,} of {r['pages']:,} in {sockets['connect_seconds']} s"
+    cpu = f"{changes['server_cpu_s']} s, {changes['server_cpu_ms_per_change']} ms a change"
+    rows = {
+        "pages held": f"{held} ({sockets['server_cpu_ms_per_page']} ms CPU a page), failed: {sockets['failed'] or 0}",
+        "server memory, MiB: idle / pages held / after": f"{r['rss_idle_mib']} / {r['rss_with_sockets_mib']} / "
+        f"{r['rss_after_changes_mib']}",
+        f"change → each of the {ticket['pages']} watching pages": spread(ticket),
+        f"change → each of the {queue['pages']} queue pages of its team": spread(queue),
+        "the service call": spread(changes["call"]),
+        "`/healthz` at the same ticks (the floor)": spread(r["healthz_round_trip"]),
+        "lost / doubled / reloads: watching pages": faults(ticket),
+        "lost / doubled / reloads: queue pages": faults(queue),
+        "server CPU during the changes": cpu,
+        "PostgreSQL sessions opened during the changes": f"{changes['pg_sessions_opened']:,}",
+        "all delivered after": f"{changes['seconds_until_all_delivered']} s ({changes['made']} changes)",
+        "load average at the end": r["load"],
+    }
+    return "| figure | value |\n|---|---|\n" + "\n".join(f"| {label} | {value} |" for label, value in rows.items())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--watchers", type=int, default=200, help="pages watching the one changed ticket")
+    parser.add_argument("--teams", type=int, default=10, help="teams the agents and their pages are spread over")
     parser.add_argument("--changes", type=int, default=100)
     parser.add_argument("--rate", type=float, default=5.0, help="changes a second")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--agents", type=int, default=50)
-    parser.add_argument("--tickets", type=int, default=20)
     parser.add_argument("--connect-batch", type=int, default=100)
     parser.add_argument("--drain", type=float, default=60.0, help="seconds to wait for the last deliveries")
     args = parser.parse_args()
-    if not 0 < args.watchers <= args.pages:
-        parser.error("--watchers must be between 1 and --pages")
+    if not 0 < args.watchers <= args.pages or not 0 < args.teams <= args.agents:
+        parser.error("--watchers must be between 1 and --pages, --teams between 1 and --agents")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = min(hard, max(soft, 4 * args.pages + 1024))
     resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))  # the server inherits it
     database_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
     began = time.perf_counter()
-    facts = prepare(database_url, redis_url, agents=args.agents, tickets=args.tickets)
+    facts = prepare(database_url, redis_url, agents=args.agents, teams=args.teams)
     env = chat_env(database_url, redis_url)
-    results: dict[str, Any] = {
-        "machine": machine(),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "pages": args.pages,
-        "watchers": args.watchers,
-        "agents": args.agents,
-        "conn_max_age": env["CONN_MAX_AGE"],
-        "open_files_limit": wanted,
-        "migrate_s": facts["migrate_s"],
-    }
+    results: dict[str, Any] = {"machine": machine(), "command": " ".join([Path(sys.executable).name, *sys.argv])}
+    results.update(
+        vars(args), conn_max_age=env["CONN_MAX_AGE"], open_files=wanted, migrate_s=round(facts["migrate_s"], 1)
+    )
     try:
         results.update(asyncio.run(run(args, facts, env, database_url)))
     finally:
