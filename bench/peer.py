@@ -125,7 +125,7 @@ django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
-from workspace.models import Queue
+from helpdesk.models import Queue  # django-helpdesk's own models (the peer), not ours
 
 tickets, seed = int(sys.argv[1]), int(sys.argv[2])
 rng = random.Random(seed)
