@@ -1,13 +1,17 @@
-"""Agent pages and the ticket API under gunicorn, measured with wrk on loopback.
+"""Agent pages and the ticket API, rendered afresh, against the floor, measured with wrk on loopback.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench .venv/bin/python bench/web_load.py \
-        --workers 2 3 --seconds 15
+        --seconds 15 --writers 0 2 10
 
 Run bench/datagen.py first. The script signs an agent of the generated data in (a real Django
-session made with SessionStore in the bench database), gives it an API token, serves the product with
-gunicorn (DEBUG off, static files collected, production settings but plain HTTP on 127.0.0.1), and
-runs wrk with 8 connections for a bounded time against the queue page, a ticket page and the ticket
-list API. Prints a Markdown table and writes bench/out/web_load-<tickets>.json.
+session made with SessionStore in the bench database), gives it an API token, and serves the product
+as in production: gunicorn with uvicorn workers (`--server wsgi`: sync workers), DEBUG off, static
+files collected, plain HTTP on 127.0.0.1, with bench/settings.py adding the floor (bench/urls.py: a
+bare agent page running one SELECT). For each rate of `--writers` (ticket changes a second through
+the services, bench/writers.py, in a process of their own) it runs wrk with 8 connections for a
+bounded time against the floor, the queue page, a ticket page and the ticket list API. Prints a
+Markdown table and each page's share of the floor's req/s, and writes
+bench/out/web_load-<tickets>-<server>.json.
 """
 
 from __future__ import annotations
