@@ -33,6 +33,18 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   }
 
+  // Every minute or so, and when the page is looked at again, the page checks in: what a doorbell
+  // dropped on the way left unsaid comes then (the server reads it from the database).
+  function checkIn() {
+    streams.forEach((stream) => {
+      if (last[stream] !== undefined) send({ sync: stream });
+    });
+  }
+  setInterval(checkIn, 50000 + Math.random() * 20000);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") checkIn();
+  });
+
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + body.dataset.liveUrl);

@@ -305,3 +305,31 @@ def test_a_doorbell_reaches_the_page_without_a_trip_to_the_database_thread(clien
 
     assert run(scenario)[0]["seq"] == newest + 1
     assert trips == []
+
+
+def test_a_page_checking_in_gets_what_a_dropped_doorbell_left_unsaid(client, actors, monkeypatch):
+    import workspace.live.streams
+
+    ticket = new_ticket(actors)
+    stream = f"ticket:{ticket.pk}"
+    newest = LiveStream.objects.get(name=stream).last_seq
+
+    async def scenario() -> tuple[bool, list[dict[str, Any]]]:
+        socket = socket_for(client, actors.l2)
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"subscribe": stream, "after": newest})
+        assert (await socket.receive_json_from(timeout=5))["subscribed"]
+        monkeypatch.setattr(workspace.live.streams, "ring", lambda changed: None)  # every doorbell dropped
+        await database_sync_to_async(services.message_add_note)(ticket=ticket, author=actors.l1, body="seen?")
+        unheard = await socket.receive_nothing(timeout=0.5)
+        await socket.send_json_to({"sync": stream})
+        stored = await database_sync_to_async(lambda: LiveStream.objects.get(name=stream).last_seq)()
+        made_up = await received(socket, stored - newest)
+        await socket.disconnect()
+        return unheard, made_up
+
+    unheard, made_up = run(scenario)
+
+    assert unheard
+    assert [m["seq"] for m in made_up] == list(range(newest + 1, newest + 1 + len(made_up)))
+    assert any(m["kind"] == "message" and m["payload"]["message_kind"] == "note" for m in made_up)

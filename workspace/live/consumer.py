@@ -11,6 +11,10 @@ pruned: it tells the page to reload.
 The database work of the process's consumers runs on one thread (Channels' way); there it keeps its
 connection between calls instead of opening one per call, which under load cost more than the reads.
 
+A page also checks in every minute or so (`{"sync": stream}`): a doorbell dropped on the way (the
+channel layer keeps a message 30 s at most, and a full group refuses more) is made up then, even when
+no later doorbell comes.
+
 Presence is ephemeral and never stored: `{"viewing": 12}` and `{"typing": 12}` go to the others
 watching ticket 12 through the channel layer, each with a time to live the page counts down."""
 
@@ -143,6 +147,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._presence(content.get("viewing"), "viewing", hello=bool(content.get("hello")))
         elif "typing" in content:
             await self._presence(content.get("typing"), "typing")
+        elif "sync" in content:
+            await self._catch_up(str(content.get("sync", "")))
 
     async def _subscribe(self, content: dict[str, Any]) -> None:
         stream = str(content.get("subscribe", ""))
@@ -172,6 +178,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._send(stream, [item for item in rung if item["seq"] > after])
             return
         await self._send(stream, await _on_kept_connection(_events_from)(stream, after))
+
+    async def _catch_up(self, stream: str) -> None:
+        """The page checks in now and then (`{"sync": "ticket:12"}`): whatever a doorbell dropped on
+        the way (a group too full, Redis lost) left unsaid is read from the database and sent now."""
+        if stream in self.last:
+            await self._send(stream, await _on_kept_connection(_events_from)(stream, self.last[stream]))
 
     async def _send(self, stream: str, events: list[dict[str, Any]] | None) -> None:
         """Send events that follow the last number sent; None (too much missed, or pruned): reload."""
