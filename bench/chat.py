@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.loadlib import ROOT, free_port, load_average, machine, wait_http
+from bench.loadlib import ROOT, django_on_bench, free_port, load_average, machine, wait_http
 from bench.web_load import server_env
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/helpdesk_bench_chat"
@@ -70,33 +70,16 @@ def chat_env(database_url: str, redis_url: str) -> dict[str, str]:
     return env
 
 
-def fresh_database(database_url: str) -> None:
-    name = database_url.rsplit("/", 1)[1]
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
-
-
 def prepare(database_url: str, redis_url: str, *, fresh: bool) -> dict[str, Any]:
     """Django in this process on the bench database: migrated, with a team, its agent on shift and a chat site."""
-    if fresh:
-        fresh_database(database_url)
-    os.environ.update(chat_env(database_url, redis_url))
-    import django
-
-    django.setup()
-    import redis
+    migrate_s = django_on_bench(chat_env(database_url, redis_url), fresh=fresh)
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
 
     from chat.models import ChatSite
     from helpdesk import roles
     from tickets.models import AgentProfile, Team
 
-    redis.Redis.from_url(redis_url).flushdb()
-    began = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    migrate_s = time.perf_counter() - began
     team, _ = Team.objects.get_or_create(slug="bench", defaults={"name": "Bench", "is_default": True})
     agent, created = get_user_model().objects.get_or_create(
         username="chat-bench-agent", defaults={"first_name": "Anna", "last_name": "Berg", "is_staff": True}

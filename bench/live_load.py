@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.chat import Http, Uvicorn, chat_env, fresh_database, percentiles
-from bench.loadlib import ROOT, group_cpu_seconds, load_average, machine
+from bench.chat import Http, Uvicorn, chat_env, percentiles
+from bench.loadlib import ROOT, django_on_bench, group_cpu_seconds, load_average, machine
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/helpdesk_bench_live"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/12"  # the bench's own Redis database: flushed before and after
@@ -45,26 +45,16 @@ KINDS = ("priority", "note", "assign", "reply")
 
 def prepare(database_url: str, redis_url: str, *, agents: int, teams: int) -> dict[str, Any]:
     """Django in this process on a fresh bench database: the teams, their agents signed in, two tickets."""
-    fresh_database(database_url)
-    os.environ.update(chat_env(database_url, redis_url))
-    import django
-
-    django.setup()
-    import redis
+    migrate_s = django_on_bench(chat_env(database_url, redis_url), fresh=True)
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.utils.module_loading import import_string
 
     from helpdesk import roles
     from tickets.models import AgentProfile, Channel, Customer, Team
     from tickets.services import ticket_create
 
-    redis.Redis.from_url(redis_url).flushdb()
-    began = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    migrate_s = time.perf_counter() - began
     roles.ensure_groups()
     crews = [Team.objects.create(slug=f"bench-{n}", name=f"Bench {n}", is_default=n == 1) for n in range(1, teams + 1)]
     warm_team = Team.objects.create(slug="warm-up", name="Warm-up")  # for the warm-up changes: nobody watches it

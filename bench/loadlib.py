@@ -221,3 +221,27 @@ TABLE_HEAD = (
     "| run | req/s | median ms | p95 ms | p99 ms | app CPU ms/req | requests | load avg (1 5 15 min) |\n"
     "|---|---|---|---|---|---|---|---|"
 )
+
+
+def fresh_database(database_url: str) -> None:
+    name = database_url.rsplit("/", 1)[1]
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
+
+
+def django_on_bench(env: dict[str, str], *, fresh: bool) -> float:
+    """Django in this process with the server's environment `env`: its database (made afresh when
+    asked) migrated and its own Redis database emptied; returns the seconds the migration took."""
+    if fresh:
+        fresh_database(env["DATABASE_URL"])
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    import redis
+    from django.core.management import call_command
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    began = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    return time.perf_counter() - began
