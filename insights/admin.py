@@ -9,7 +9,7 @@ from helpdesk.admin_base import ReadOnlyAdmin
 
 from .forms import SegmentAdminForm
 from .models import CallbackPlan, CallbackTask, CustomerProfile, Segment
-from .services.segments import segment_save
+from .services.segments import segment_save, segments_delete
 
 
 @admin.register(Segment)
@@ -21,6 +21,12 @@ class SegmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         segment_save(segment=obj, actor=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        segments_delete(segments=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        segments_delete(segments=list(queryset))
 
 
 @admin.register(CallbackPlan)

@@ -1,18 +1,19 @@
-"""What a change elsewhere means here. A customer's profile and segments are refreshed after the
-change commits (by a named task, so a lost message only waits for the nightly refresh); a solved
-ticket gets the callbacks its customer's segments plan, in a savepoint that never blocks the solve."""
+"""What a change elsewhere means here. A customer's profile and segments are refreshed by a named task
+(so a lost message only waits for the nightly refresh): after each message the intake takes in has
+committed (its listener), and after a status change, a grant or a survey answer; a solved ticket gets
+the callbacks its customer's segments plan, in a savepoint that never blocks the solve."""
 
 from __future__ import annotations
 
 import logging
-from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.db.models.signals import post_save
 
 from helpdesk.tasking import enqueue
-from tickets.models import Message, Status
+from tickets.listeners import Arrived, register_message_listener
+from tickets.models import Status
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +33,9 @@ def on_status_changed(sender: Any, ticket: Any, old: str, new: str, **kwargs: An
         logger.exception("callbacks not planned for ticket %s", ticket.pk)
 
 
-def on_message_saved(sender: Any, instance: Message, created: bool, **kwargs: Any) -> None:
-    if created:
-        customer_id = instance.ticket.customer_id if Message.ticket.is_cached(instance) else None
-        if customer_id is None:
-            from tickets.models import Ticket
-
-            customer_id = Ticket.objects.filter(pk=instance.ticket_id).values_list("customer_id", flat=True).first()
-        if customer_id is not None:
-            # Enqueued once the arrival commits: nothing of this app runs on the arrival's own path.
-            transaction.on_commit(partial(enqueue, REFRESH_TASK, customer_id))
+def on_arrival(arrived: Arrived) -> None:
+    """A customer's message (their last contact, maybe a new ticket), committed."""
+    enqueue(REFRESH_TASK, arrived.customer_id)
 
 
 def on_customer_record_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -59,15 +53,12 @@ def connect() -> None:
     from feedback.models import SurveyResponse
     from policies.models import CompensationGrant
     from tickets.panels import register_panel
-    from tickets.services import register_care_provider
     from tickets.signals import ticket_status_changed
 
     from .panel import customer_panel
-    from .services.segments import care_for_customers
 
     ticket_status_changed.connect(on_status_changed, dispatch_uid="insights.status_changed")
-    post_save.connect(on_message_saved, sender=Message, dispatch_uid="insights.message_saved")
+    register_message_listener("insights", on_arrival)
     post_save.connect(on_customer_record_saved, sender=CompensationGrant, dispatch_uid="insights.grant_saved")
     post_save.connect(on_customer_record_saved, sender=SurveyResponse, dispatch_uid="insights.survey_saved")
-    register_care_provider("segments", care_for_customers)
     register_panel("customer", template="insights/customer_panel.html", context=customer_panel, order=5)

@@ -130,9 +130,12 @@ def ticket_event_record(
     return event
 
 
-def ticket_events_record(rows: Iterable[EventToRecord], *, created: datetime | None = None, actor: Any = None) -> None:
+def ticket_events_record(
+    rows: Iterable[EventToRecord], *, created: datetime | None = None, actor: Any = None, also: Iterable[Change] = ()
+) -> None:
     """Many events, by the system (a sweep) or by one person (a batch of tickets changed at once), in
-    one INSERT whatever their number."""
+    one INSERT whatever their number; the live pages are told of them, and of the changes `also`
+    holds, in one write."""
     created = created or timezone.now()
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     rows = [(ticket_id, _checked_kind(kind), old, new) for ticket_id, kind, old, new in rows]
@@ -142,11 +145,12 @@ def ticket_events_record(rows: Iterable[EventToRecord], *, created: datetime | N
         [(ticket_id, actor_id, kind, _value(old), _value(new), created) for ticket_id, kind, old, new in rows],
     )
     teams = dict(Ticket.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "team_id"))
-    publish_many(
+    changes = [
         change
         for ticket_id, kind, old, _new in rows
         for change in ticket_changes(ticket_id, _told_teams(teams.get(ticket_id), kind, old), "event", event=kind)
-    )
+    ]
+    publish_many([*changes, *also])
 
 
 # --- Reading the history

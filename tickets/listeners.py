@@ -1,35 +1,37 @@
-"""Apps above hear of each customer message a live conversation brought (a messaging app, the chat
-widget), once it is stored and committed, without the channels knowing them: an app registers a
-listener from its `AppConfig.ready()` (`register_message_listener`); a listener should only enqueue
-a task by name.
-A listener that fails is logged; the customer's message is kept whatever happens.
+"""Apps above hear of each customer message the intake took in, by any channel, once it is committed,
+without the channels knowing them: an app registers a listener from its `AppConfig.ready()`
+(`register_message_listener`); a listener should only enqueue a task by name. Listeners run after
+the arrival's transaction commits (never if it rolls back), so nothing of theirs is on the arrival's
+own path. A listener that fails is logged; the customer's message is kept whatever happens.
 
 An app that answers a conversation itself (the assistant) says so with `register_conversation_holder`:
 while one holds it, the customer is not told their place in the queue (no person is due yet).
-Channels call `message_stored` and `conversation_held`."""
+The intake calls `tell_listeners`; the live channels call `conversation_held`."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
-
-from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class AppMessage:
+class Arrived:
+    """A message the intake stored: the customer's words, or the first note of a ticket we opened."""
+
     ticket_id: int
     message_id: int
+    customer_id: int
     channel: str
-    files: int  # files the customer sent with it, fetched by their own tasks
+    opened: bool  # it opened a new ticket
+    follow_up: bool  # that new ticket continues a closed one
+    files_to_come: int = 0  # files the channel fetches by its own tasks (a messaging app's media)
 
 
-Listener = Callable[[AppMessage], None]
+Listener = Callable[[Arrived], None]
 _LISTENERS: dict[str, Listener] = {}
 _HOLDERS: dict[str, Callable[[Any], bool]] = {}
 
@@ -42,17 +44,13 @@ def unregister_message_listener(name: str) -> None:
     _LISTENERS.pop(name, None)
 
 
-def _tell(arrived: AppMessage) -> None:
+def tell_listeners(arrived: Arrived) -> None:
+    """Every listener, in name order (the intake calls this once the arrival has committed)."""
     for name, listener in sorted(_LISTENERS.items()):
         try:
             listener(arrived)
         except Exception:
             logger.exception("message listener %s failed for message %s", name, arrived.message_id)
-
-
-def message_stored(arrived: AppMessage) -> None:
-    """Tell the listeners after the current transaction commits (never if it rolls back)."""
-    transaction.on_commit(partial(_tell, arrived))
 
 
 def register_conversation_holder(name: str, holds: Callable[[Any], bool]) -> None:

@@ -20,7 +20,6 @@ from feedback.services import survey_respond_in_place
 from helpdesk.errors import ServiceError
 from helpdesk.language import normalise_language
 from helpdesk.tasking import enqueue
-from tickets.listeners import AppMessage, message_stored
 from tickets.models import Category, Channel, Message, MessageKind, Order, Status, Ticket
 from tickets.services import Arrival, care_for, customer_get_or_create, intake_receive, ticket_set_status
 from workspace.live.streams import publish
@@ -76,11 +75,6 @@ def _announce(team_id: int | None, ticket_id: int | None = None) -> None:
         enqueue("chat.tasks.announce_queue", team_id)
         if ticket_id:
             publish(f"queue:team:{team_id}", "row", {"ticket": ticket_id})
-
-
-def _heard(ticket_id: int, message_id: int) -> None:
-    """Apps above (the assistant) hear of the visitor's message once it is committed."""
-    message_stored(AppMessage(ticket_id=ticket_id, message_id=message_id, channel=Channel.CHAT, files=0))
 
 
 def _subject(body: str, language: str) -> str:
@@ -154,7 +148,6 @@ def chat_start(
     )
     ChatLine.objects.create(conversation=conversation, client_id=client_id, message=received.message)
     publish_message(conversation, received.message, client_id)
-    _heard(received.ticket.pk, received.message.pk)
     if by_email:
         _tell_by_email(conversation)
     _announce(received.ticket.team_id)
@@ -198,7 +191,6 @@ def chat_send(
         _announce(received.ticket.team_id)
     ChatLine.objects.create(conversation=conversation, client_id=client_id, message=received.message)
     publish_message(conversation, received.message, client_id)
-    _heard(received.ticket.pk, received.message.pk)
     return received.message, True
 
 

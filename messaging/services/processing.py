@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.tasking import enqueue
-from tickets.listeners import AppMessage, message_stored
 from tickets.services import Arrival, Sender, intake_receive
 
 from ..models import STATUS_RANK, ChannelAccount, DeliveryStatus, InboundEvent, MediaFetch, OutboundMessage, Provider
@@ -73,6 +72,7 @@ def _receive_message(event: InboundEvent) -> int:
             subject=_subject(account.provider, incoming),
             body=incoming.text,
             language=incoming.language,
+            files_to_come=len(incoming.media),
         )
     )
     now = timezone.now()
@@ -81,14 +81,6 @@ def _receive_message(event: InboundEvent) -> int:
             account=account, message=received.message, media_ref=media.ref, filename=media.filename[:200], due_at=now
         )
         enqueue("messaging.tasks.fetch_media", fetch.pk)
-    message_stored(
-        AppMessage(
-            ticket_id=received.ticket.pk,
-            message_id=received.message.pk,
-            channel=account.provider,
-            files=len(incoming.media),
-        )
-    )
     try:
         with transaction.atomic():
             queue_message_on_arrival(ticket_id=received.ticket.pk)

@@ -188,12 +188,14 @@ def test_a_customer_a_segment_ranks_higher_goes_first(make_widget, clock, actors
     from django.utils import timezone
 
     from insights.models import Segment, SegmentMembership
+    from insights.services.segments import cares_refresh
     from tickets.models import Customer
 
     (first,), _chats = started(make_widget, 1, clock)
     vip = Customer.objects.create(name="Vera", email="vip@example.com", language="en")
     segment = Segment.objects.create(name="VIP", slug="vip", rule={"all": []}, chat_rank=10)
     SegmentMembership.objects.create(segment=segment, customer=vip, since=timezone.now())
+    cares_refresh(customer_ids=[vip.pk])
     services.chat_queue_announce()
     clock.shift(timedelta(minutes=1))
 

@@ -12,10 +12,10 @@ from helpdesk.errors import ServiceError
 from insights.models import Segment, SegmentMembership
 from insights.rules import validate_rule
 from insights.services.profiles import profiles_refresh
-from insights.services.segments import chat_rank, segment_memberships_refresh, segment_save
+from insights.services.segments import cares_refresh, segment_memberships_refresh, segment_save, segments_delete
 from tests.factories import CustomerFactory, OrderFactory
-from tickets.models import Channel, Metric, Priority, SlaClock
-from tickets.services import ticket_create
+from tickets.models import Channel, Customer, Metric, Priority, SlaClock
+from tickets.services import NO_CARE, Care, care_for, customer_merge, customers_care_set, ticket_create
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +89,8 @@ def test_members_are_those_whose_figures_match(vip_setup):
     segment, vip, plain = vip_setup
 
     assert list(SegmentMembership.objects.filter(segment=segment).values_list("customer_id", flat=True)) == [vip.pk]
-    assert chat_rank(vip.pk) == 10
-    assert chat_rank(plain.pk) == 0
+    assert care_for(vip.pk).queue_rank == 10
+    assert care_for(plain.pk).queue_rank == 0
 
 
 def test_a_customer_leaves_the_segment_when_the_figures_no_longer_match(vip_setup):
@@ -190,3 +190,61 @@ def test_a_segment_stored_with_a_broken_rule_does_not_stop_the_others(vip_setup)
     segment_memberships_refresh()
 
     assert list(SegmentMembership.objects.values_list("segment_id", "customer_id")) == [(vip_segment.pk, vip.pk)]
+
+
+def stored_care(customer):
+    return (
+        Customer.objects.filter(pk=customer.pk)
+        .values_list("care_priority_bump", "care_first_response_minutes", "care_min_tier", "care_queue_rank")
+        .get()
+    )
+
+
+def test_the_care_a_segment_asks_for_is_stored_with_its_members_and_follows_the_segment(vip_setup):
+    segment, vip, plain = vip_setup
+    assert stored_care(vip) == (1, 2, "L3", 10)
+    assert stored_care(plain) == (0, None, "", 0)
+
+    segment.priority_bump = 2
+    segment.first_response_minutes = None
+    segment_save(segment=segment)
+    assert stored_care(vip) == (2, None, "L3", 10)
+
+    segments_delete(segments=[segment])
+    assert care_for(vip.pk) == NO_CARE and stored_care(vip) == (0, None, "", 0)
+
+
+def test_a_second_segment_combines_and_the_nightly_refresh_mends_a_stale_care(vip_setup):
+    _segment, vip, plain = vip_setup
+    segment_save(
+        segment=Segment(
+            name="Buyers",
+            slug="buyers",
+            rule=[{"field": "spend_12m_usd", "op": ">=", "value": 50}],
+            first_response_minutes=1,
+            chat_rank=3,
+        )
+    )
+    assert stored_care(vip) == (1, 1, "L3", 10)  # the tightest target, the most senior tier, the highest rank
+    assert stored_care(plain) == (0, 1, "", 3)
+
+    stranger = CustomerFactory(name="Sam")  # in no segment
+    # left stale by a failed write
+    customers_care_set({vip.pk: NO_CARE, plain.pk: care_for(vip.pk), stranger.pk: Care(queue_rank=5)})
+    segment_memberships_refresh()  # the nightly run
+    assert (stored_care(vip), stored_care(plain)) == ((1, 1, "L3", 10), (0, 1, "", 3))
+    assert stored_care(stranger) == (0, None, "", 0)
+    assert cares_refresh() == 0  # rows already right are not written again
+
+
+def test_a_merged_customer_keeps_the_care_either_record_had_and_one_membership(vip_setup, actors):
+    segment, vip, plain = vip_setup
+    other = CustomerFactory(name="Victoria", phone="+4915112345678")
+    SegmentMembership.objects.create(segment=segment, customer=other, since=clock_now())
+    customers_care_set({plain.pk: Care(first_response_minutes=1), other.pk: care_for(vip.pk)})
+
+    merged = customer_merge(source=vip, target=plain, actor=actors.l1)
+    assert stored_care(merged) == (1, 1, "L3", 10)
+
+    customer_merge(source=other, target=merged, actor=actors.l1)  # both in the segment
+    assert list(SegmentMembership.objects.filter(segment=segment).values_list("customer_id", flat=True)) == [plain.pk]

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone
 
+from helpdesk.errors import ServiceError
 from logistics.models import WebhookDelivery
 from policies.models import CompensationGrant, CompensationRequest
 from privacy import services
@@ -201,3 +202,17 @@ def test_a_supervisor_of_another_team_does_not_see_the_customer(client, teams, h
     assert client.post(f"/privacy/customers/{held.customer.pk}/export/").status_code == 404
     assert client.post(f"/privacy/customers/{held.customer.pk}/erasure/", {"confirm": "on"}).status_code == 404
     assert not ErasureRequest.objects.exists()
+
+
+def test_two_records_each_waiting_for_erasure_are_not_merged_and_nothing_moves(actors):
+    from tests.factories import CustomerFactory
+    from tickets.services import customer_merge
+
+    whatsapp, shop = CustomerFactory(phone="+4915112345678"), CustomerFactory(email="ana@example.com")
+    for customer in (whatsapp, shop):
+        services.erasure_request(customer=customer, actor=actors.supervisor)
+
+    with pytest.raises(ServiceError, match=r"only one of \(erasure request\)"):
+        customer_merge(source=whatsapp, target=shop, actor=actors.supervisor)
+
+    assert ErasureRequest.objects.filter(customer=whatsapp).count() == 1

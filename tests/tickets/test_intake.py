@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
 from helpdesk.errors import ServiceError
 from tests.tickets import pigeon_channel
 from tests.tickets.pigeon_channel import LOFT, pigeon_arrives
 from tickets import services
-from tickets.models import Channel, Customer, Message, MessageKind, Metric, SlaClock, Status, Ticket
+from tickets.history import TicketEventKind
+from tickets.listeners import Arrived, register_message_listener, unregister_message_listener
+from tickets.models import Channel, Customer, Message, MessageKind, Metric, SlaClock, Status, Ticket, TicketEvent
 from tickets.services import Arrival, Sender, intake_receive, messages
 from tickets.services.intake import register_intake_redactor, unregister_intake_redactor
 
@@ -158,3 +161,61 @@ def test_a_registered_redactor_sees_every_customer_message_before_it_is_stored(a
     assert bodies == ["Pay back to [card number removed]", "Card [card number removed] again"]
     ticket.refresh_from_db()
     assert "4111" not in ticket.search_text
+
+
+@pytest.fixture
+def heard():
+    """What a registered listener hears (as an app above tickets does from its `ready()`)."""
+    told: list[Arrived] = []
+    register_message_listener("test-ear", told.append)
+    yield told
+    unregister_message_listener("test-ear")
+
+
+@pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.WEB, Channel.API, Channel.PHONE, "pigeon"])
+def test_listeners_hear_every_channels_arrival_once_it_commits(
+    channel, pigeon, heard, actors, teams, django_capture_on_commit_callbacks
+):
+    sender = Sender(email="ana@example.com", app_ids={"pigeon": "R-9"} if channel == "pigeon" else {})
+    with django_capture_on_commit_callbacks(execute=True):
+        first = intake_receive(
+            Arrival(channel=channel, sender=sender, conversation_key="R-9", subject="Parcel", body="Where is it?")
+        )
+        assert heard == []  # nothing of the apps above runs inside the arrival
+    with django_capture_on_commit_callbacks(execute=True):
+        again = intake_receive(Arrival(channel=channel, ticket=first.ticket, conversation_key="R-9", body="Any news?"))
+
+    ticket = first.ticket
+    assert heard == [
+        Arrived(ticket.pk, first.message.pk, ticket.customer_id, channel, opened=True, follow_up=False),
+        Arrived(ticket.pk, again.message.pk, ticket.customer_id, channel, opened=False, follow_up=False),
+    ]
+
+
+def test_listeners_hear_nothing_of_an_arrival_that_rolls_back(heard, actors, teams, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        intake_receive(Arrival(channel=Channel.WEB, sender=Sender(email="bo@example.com"), subject="Hi", body="Hello"))
+        raise RuntimeError("the request failed after the intake")
+
+    assert heard == [] and not Ticket.objects.exists()
+
+
+def test_a_follow_up_records_its_opening_once_on_each_ticket(
+    pigeon, heard, actors, teams, django_capture_on_commit_callbacks
+):
+    closed = pigeon_arrives(ring="R-5", note="First problem").ticket
+    services.ticket_set_status(ticket=closed, status=Status.SOLVED, actor=actors.l1)
+    services.ticket_set_status(ticket=closed, status=Status.CLOSED, actor=actors.l1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_up = pigeon_arrives(ring="R-5", note="A new problem").ticket
+
+    def kinds(ticket):
+        return list(TicketEvent.objects.filter(ticket=ticket).values_list("kind", "new_value"))
+
+    assert kinds(follow_up) == [(TicketEventKind.CREATED, "pigeon")]
+    assert [(kind, new) for kind, new in kinds(closed) if kind in ("created", "follow_up")] == [
+        (TicketEventKind.CREATED, "pigeon"),
+        (TicketEventKind.FOLLOW_UP, follow_up.reference),
+    ]
+    assert [(arrived.ticket_id, arrived.opened, arrived.follow_up) for arrived in heard] == [(follow_up.pk, True, True)]

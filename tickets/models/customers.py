@@ -17,6 +17,15 @@ class Customer(models.Model):
         _("external ids"), default=dict, blank=True, help_text=_('Ids on store platforms, e.g. {"shopify": "123"}.')
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The customer's care: how their standing (e.g. a VIP segment) changes the handling of their new
+    # tickets. Kept by the app that knows why (insights) through `customers_care_set`, read with the
+    # customer (`care_for`); never typed in.
+    care_priority_bump = models.PositiveSmallIntegerField(_("priority raised by"), default=0, editable=False)
+    care_first_response_minutes = models.PositiveIntegerField(
+        _("first response within (minutes)"), null=True, blank=True, editable=False
+    )
+    care_min_tier = models.CharField(_("agent tier at least"), max_length=2, blank=True, editable=False)
+    care_queue_rank = models.SmallIntegerField(_("place in the chat queue"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("customer")

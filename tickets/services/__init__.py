@@ -1,14 +1,14 @@
 """Every change to customers, tickets and messages goes through these functions."""
 
 from .customers import (
+    NO_CARE,
     Care,
     care_for,
     customer_find,
     customer_get_or_create,
     customer_merge,
+    customers_care_set,
     order_create,
-    register_care_provider,
-    unregister_care_provider,
 )
 from .email import email_queue, email_send, emails_recover_interrupted, emails_retry_failed, emails_send_due
 from .intake import (
@@ -49,6 +49,7 @@ from .tickets import (
 )
 
 __all__ = [
+    "NO_CARE",
     "Arrival",
     "AttachmentInput",
     "Care",
@@ -65,6 +66,7 @@ __all__ = [
     "customer_find",
     "customer_get_or_create",
     "customer_merge",
+    "customers_care_set",
     "email_queue",
     "email_send",
     "emails_recover_interrupted",
@@ -85,7 +87,6 @@ __all__ = [
     "missing_facts",
     "order_create",
     "queueing_channels",
-    "register_care_provider",
     "register_channel",
     "sla_sweep",
     "tag_get_or_create",
@@ -108,5 +109,4 @@ __all__ = [
     "tickets_set_priority",
     "tickets_set_status",
     "tickets_set_team",
-    "unregister_care_provider",
 ]

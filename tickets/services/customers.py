@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import ForeignObjectRel
+from django.db.models import Exists, ForeignObjectRel, OuterRef, Q, UniqueConstraint
 from django.utils.translation import gettext as _
 
 from helpdesk import roles
@@ -32,13 +32,12 @@ __all__ = [
     "customer_find",
     "customer_get_or_create",
     "customer_merge",
+    "customers_care_set",
     "meets_tier",
     "normalise_language",
     "order_create",
     "raised_priority",
-    "register_care_provider",
     "tighter_first_response",
-    "unregister_care_provider",
 ]
 
 
@@ -166,6 +165,28 @@ def _label(customer: Customer) -> str:
 
 
 @transaction.atomic
+def _move_relation(model: Any, name: str, source: Customer, target: Customer) -> None:
+    """Point `model`'s rows from `source` to `target`. A row the target already has the like of, where only
+    one may exist (a membership of the same segment), is dropped; a clash on a rule with a condition (one
+    pending erasure request) refuses the merge."""
+    rows = model._default_manager.filter(**{name: source})
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, UniqueConstraint) or constraint.condition is not None:
+            continue
+        others = [f for f in constraint.fields if f != name]
+        if name in constraint.fields and others:
+            held = model._default_manager.filter(**{name: target}, **{f: OuterRef(f) for f in others})
+            rows.filter(Exists(held)).delete()
+    try:
+        with transaction.atomic():
+            rows.update(**{name: target})
+    except IntegrityError:
+        raise ServiceError(
+            _("Both customers have what a person may have only one of (%(what)s): settle one before merging.")
+            % {"what": model._meta.verbose_name}
+        ) from None
+
+
 def customer_merge(*, source: Customer, target: Customer, actor: Any) -> Customer:
     """Two records of one person (a WhatsApp number and the email they shop with) become one.
     Everything that points at `source` (tickets, orders, compensation requests: every relation to
@@ -185,12 +206,12 @@ def customer_merge(*, source: Customer, target: Customer, actor: Any) -> Custome
     # Hidden relations (related_name="+") too: a callback planned for them follows the person.
     for relation in Customer._meta.get_fields(include_hidden=True):
         if isinstance(relation, ForeignObjectRel) and relation.one_to_many:
-            model: Any = relation.related_model
             reverse: Any = relation  # a reverse relation: .field is the other model's foreign key
-            name = reverse.field.name
-            model._default_manager.filter(**{name: source}).update(**{name: target})
+            _move_relation(reverse.related_model, reverse.field.name, source, target)
     old_label, source_email = _label(source), source.email
     changes: dict[str, Any] = {"external_ids": {**source.external_ids, **target.external_ids}}
+    # Until the app that keeps it works it out again, the person has the care either record had.
+    changes.update(_care_of(source).combine(_care_of(target)).as_fields())
     if source.phone and not target.phone:
         changes["phone"] = source.phone
     if source_email and not target.email:
@@ -264,17 +285,14 @@ def order_create(
 
 
 # --- Customer care: how a customer's standing changes the handling of their new tickets, without tickets
-# knowing why. An app above tickets (insights: segments) registers a provider in its AppConfig.ready():
-#
-#     from tickets.services import register_care_provider
-#     register_care_provider("segments", care_for_customers)
-#
-# `provider(customer_ids)` returns {customer id: Care} for those it has a standing for, in a fixed number
-# of queries however many customers (a batch of tickets asks for all its customers at once). Several
-# providers combine: the largest priority bump, the tightest first-response target and the most senior
-# tier win. With no provider, nothing changes.
+# knowing why. An app above tickets (insights: segments) works it out when the standing changes and
+# stores it with the customer (`customers_care_set`); the intake, the SLA targets, routing and the chat
+# queue read it with the customer (`care_for`, `cares_for`: one query). Several reasons combine (`Care.combine`):
+# the largest priority bump, the tightest first-response target and the most senior tier win.
 
 TIER_RANK: dict[str, int] = {Tier.L1.value: 1, Tier.L2.value: 2, Tier.L3.value: 3}
+_CARE_BATCH = 5000
+_CARE_FIELDS = ("care_priority_bump", "care_first_response_minutes", "care_min_tier", "care_queue_rank")
 
 
 @dataclass(frozen=True)
@@ -293,30 +311,50 @@ class Care:
             queue_rank=max(self.queue_rank, other.queue_rank),
         )
 
+    def as_fields(self) -> dict[str, Any]:
+        values = (max(0, self.priority_bump), self.first_response_minutes or None, self.min_tier, self.queue_rank)
+        return dict(zip(_CARE_FIELDS, values, strict=True))
+
 
 NO_CARE = Care()
-_PROVIDERS: dict[str, Callable[[set[int]], dict[int, Care]]] = {}
-
-
-def register_care_provider(name: str, provider: Callable[[set[int]], dict[int, Care]]) -> None:
-    _PROVIDERS[name] = provider
-
-
-def unregister_care_provider(name: str) -> None:
-    _PROVIDERS.pop(name, None)
 
 
 def cares_for(customer_ids: Iterable[int]) -> dict[int, Care]:
+    """The care of each customer, by id (NO_CARE for an unknown one): one query however many."""
     ids = set(customer_ids)
     cares = dict.fromkeys(ids, NO_CARE)
-    for provider in _PROVIDERS.values():
-        for customer_id, found in provider(ids).items():
-            cares[customer_id] = cares[customer_id].combine(found)
+    for pk, *values in Customer.objects.filter(pk__in=ids).values_list("pk", *_CARE_FIELDS):
+        cares[pk] = Care(*values)
     return cares
+
+
+def _care_of(customer: Customer) -> Care:
+    return Care(*(getattr(customer, name) for name in _CARE_FIELDS))
 
 
 def care_for(customer_id: int) -> Care:
     return cares_for([customer_id])[customer_id]
+
+
+def customers_care_set(cares: dict[int, Care]) -> int:
+    """Store the care of each customer given (NO_CARE: their standing asks nothing), as the app that knows
+    their standing worked it out: one UPDATE per distinct care, those already right untouched.
+    Returns the number of customers whose care changed."""
+    by_care: dict[Care, list[int]] = {}
+    for customer_id, care in cares.items():
+        by_care.setdefault(care, []).append(customer_id)
+    changed = 0
+    for care, ids in by_care.items():
+        fields = care.as_fields()
+        minutes = fields["care_first_response_minutes"]
+        same = Q(**{name: value for name, value in fields.items() if value is not None}) & (
+            Q() if minutes is not None else Q(care_first_response_minutes__isnull=True)
+        )
+        ids.sort()
+        for start in range(0, len(ids), _CARE_BATCH):
+            chunk = ids[start : start + _CARE_BATCH]
+            changed += Customer.objects.filter(pk__in=chunk).exclude(same).update(**fields)
+    return changed
 
 
 def raised_priority(priority: int, care: Care) -> int:

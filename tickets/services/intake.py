@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -30,12 +31,20 @@ from helpdesk import roles
 from helpdesk.errors import ServiceError
 from helpdesk.language import ticket_language
 
-from ..history import TicketEventKind, ticket_event_record
+from ..history import EventToRecord, TicketEventKind, ticket_events_record
+from ..listeners import Arrived, tell_listeners
 from ..models import Category, Channel, Customer, Message, MessageKind, Order, Priority, Status, Team, Ticket
 from ..redaction import redact
 from .customer_emails import reply_email, ticket_acknowledge
 from .customers import care_for, customer_get_or_create, raised_priority
-from .messages import AttachmentInput, accept_attachments, append_search_text, message_store
+from .messages import (
+    AttachmentInput,
+    accept_attachments,
+    append_search_text,
+    message_announce,
+    message_changes,
+    message_write,
+)
 from .routing import team_for_new_ticket, ticket_route_new
 from .sla import sla_start
 from .status import ticket_mark_opened
@@ -138,6 +147,7 @@ class Arrival:
     email_message_id: str = ""
     acknowledge: bool = False
     follow_up_of: Ticket | None = None  # a new ticket that continues a closed one
+    files_to_come: int = 0  # files the channel fetches later, by its own tasks (a messaging app's media)
 
 
 @dataclass(frozen=True)
@@ -241,21 +251,26 @@ def _open(arrival: Arrival, adapter: ChannelAdapter, customer: Customer, previou
         last_activity_at=timezone.now(),
         follow_up_of=previous,
     )
-    ticket_event_record(ticket=ticket, kind=TicketEventKind.CREATED, actor=arrival.actor, data={"new": adapter.name})
-    if previous is not None:
-        ticket_event_record(
-            ticket=previous, kind=TicketEventKind.FOLLOW_UP, actor=arrival.actor, data={"new": ticket.reference}
-        )
     append_search_text(
         ticket, subject, customer.name, customer.email, customer.phone, order.external_number if order else ""
     )
     return ticket
 
 
+def _record_opening(arrival: Arrival, ticket: Ticket, message: Message, previous: Ticket | None) -> None:
+    """The new ticket's history (created; a follow-up on the closed one it continues) and what the live
+    pages hear of it and its first message, in one write each."""
+    events: list[EventToRecord] = [(ticket.pk, TicketEventKind.CREATED, "", ticket.channel)]
+    if previous is not None:
+        events.append((previous.pk, TicketEventKind.FOLLOW_UP, "", ticket.reference))
+    ticket_events_record(events, actor=arrival.actor, also=message_changes(ticket, message))
+
+
 def _store(arrival: Arrival, adapter: ChannelAdapter, ticket: Ticket, body: str, files: list[Any]) -> Message:
+    """The message written; the caller tells the live pages."""
     if not adapter.customer_writes:  # we opened it: what we found is for the agents
-        return message_store(ticket, MessageKind.NOTE, body, None, files)
-    message = message_store(
+        return message_write(ticket, MessageKind.NOTE, body, None, files)
+    message = message_write(
         ticket,
         MessageKind.CUSTOMER,
         body,
@@ -284,18 +299,35 @@ def intake_receive(arrival: Arrival) -> Received:
     previous = arrival.follow_up_of
     if ticket is not None and ticket.status != Status.CLOSED:
         message = _store(arrival, adapter, ticket, body, files)
+        message_announce(ticket, message)
         ticket_mark_opened(ticket, None)
-        return Received(ticket=ticket, message=message, opened=False)
+        return _received(arrival, ticket, message, opened=False)
     if ticket is not None:
         previous = ticket  # a closed conversation continues in a follow-up ticket
     customer = previous.customer if previous is not None and arrival.customer is None else _customer(arrival)
     ticket = _open(arrival, adapter, customer, previous)
     message = _store(arrival, adapter, ticket, body, files)
     sla_start(ticket=ticket, at=message.created_at)
+    _record_opening(arrival, ticket, message, previous)
     ticket_route_new(ticket=ticket, now=message.created_at)
     if arrival.acknowledge and customer.email and previous is None:
         ticket_acknowledge(ticket=ticket)
-    return Received(ticket=ticket, message=message, opened=True)
+    return _received(arrival, ticket, message, opened=True)
+
+
+def _received(arrival: Arrival, ticket: Ticket, message: Message, *, opened: bool) -> Received:
+    """What the intake did; the apps' listeners hear of it once it commits (tickets/listeners.py)."""
+    arrived = Arrived(
+        ticket_id=ticket.pk,
+        message_id=message.pk,
+        customer_id=ticket.customer_id,
+        channel=arrival.channel,
+        opened=opened,
+        follow_up=opened and ticket.follow_up_of_id is not None,
+        files_to_come=arrival.files_to_come,
+    )
+    transaction.on_commit(partial(tell_listeners, arrived))
+    return Received(ticket=ticket, message=message, opened=opened)
 
 
 def ticket_create(

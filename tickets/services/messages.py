@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import ServiceError
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type, stored_name
-from workspace.live.streams import publish_many
+from workspace.live.streams import Change, publish_many
 
 from ..history import ticket_changes
 from ..models import Attachment, Channel, Message, MessageKind, Ticket
@@ -142,19 +142,36 @@ def append_search_text(ticket: Ticket, *parts: str) -> None:
     ticket.search_text = Ticket.objects.values_list("search_text", flat=True).get(pk=ticket.pk)
 
 
-def message_store(
+def message_write(
     ticket: Ticket, kind: str, body: str, author: Any, files: list[tuple[AttachmentInput, str]], **extra: Any
 ) -> Message:
-    """Store a message with its checked files (`accept_attachments`): the one place messages are written."""
+    """Write a message with its checked files (`accept_attachments`): the one place messages are written.
+    The caller tells the live pages (`message_store` does both; the intake tells them of a new ticket
+    and its first message at once)."""
     message = Message.objects.create(ticket=ticket, kind=kind, body=_clean_body(body), author=author, **extra)
     _store_attachments(message, files)
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=message.created_at)
     ticket.last_activity_at = message.created_at
     append_search_text(ticket, message.body)
-    publish_many(
-        ticket_changes(ticket.pk, [ticket.team_id], "message", message=message.pk, message_kind=str(message.kind))
-    )
     return message
+
+
+def message_changes(ticket: Ticket, message: Message) -> list[Change]:
+    """What the live pages hear of a new message: the ticket's thread and its team's queue row."""
+    return ticket_changes(ticket.pk, [ticket.team_id], "message", message=message.pk, message_kind=str(message.kind))
+
+
+def message_store(
+    ticket: Ticket, kind: str, body: str, author: Any, files: list[tuple[AttachmentInput, str]], **extra: Any
+) -> Message:
+    """Write a message (`message_write`) and tell the live pages."""
+    message = message_write(ticket, kind, body, author, files, **extra)
+    message_announce(ticket, message)
+    return message
+
+
+def message_announce(ticket: Ticket, message: Message) -> None:
+    publish_many(message_changes(ticket, message))
 
 
 def message_add(ticket: Ticket, kind: str, body: str, author: Any, attachments: Iterable[Any], **extra: Any) -> Message:
