@@ -136,7 +136,20 @@ def generate(tickets: int, seed: int) -> None:
             lambda: copy(
                 cur,
                 "tickets_customer",
-                ["id", "name", "email", "phone", "language", "country", "time_zone", "external_ids", "created_at"],
+                [
+                    "id",
+                    "name",
+                    "email",
+                    "phone",
+                    "language",
+                    "country",
+                    "time_zone",
+                    "external_ids",
+                    "created_at",
+                    "care_priority_bump",
+                    "care_min_tier",
+                    "care_queue_rank",
+                ],
                 (
                     (
                         i,
@@ -148,6 +161,9 @@ def generate(tickets: int, seed: int) -> None:
                         "UTC",
                         "{}",
                         now.isoformat(),
+                        0,
+                        "",
+                        0,
                     )
                     for i in range(1, customers + 1)
                 ),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.countries import real_countries
 from helpdesk.errors import ServiceError
+from helpdesk.form_choices import ListedModelChoiceField
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES
 
 from . import selectors
@@ -180,7 +181,7 @@ class PriorityForm(PropertyForm):
 
 
 class CategoryForm(PropertyForm):
-    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Category] = ListedModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.filter(is_active=True),
         required=False,
@@ -289,7 +290,7 @@ class CreateTicketForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
     order_number = forms.CharField(label=_("Order number"), required=False, max_length=100)
-    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Category] = ListedModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.filter(is_active=True),
         required=False,

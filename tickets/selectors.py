@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import translation
@@ -387,14 +387,16 @@ def team_agents(team_id: int | None) -> list[Any]:
     """Active staff of a team who may work tickets, i.e. who a ticket can be assigned to."""
     if team_id is None:
         return []
-    user_model = get_user_model()
-    can_work = (
-        Q(is_superuser=True)
-        | Q(groups__permissions__codename="work_tickets")
-        | Q(user_permissions__codename="work_tickets")
+    user_model: Any = get_user_model()
+    in_group = user_model.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__permissions__codename="work_tickets"
     )
-    pks = user_model.objects.filter(can_work, is_active=True, agent_profile__team_id=team_id)
-    return list(user_model.objects.filter(pk__in=pks.values("pk")).order_by("first_name", "username"))
+    own = user_model.user_permissions.through.objects.filter(
+        user_id=OuterRef("pk"), permission__codename="work_tickets"
+    )
+    can_work = Q(is_superuser=True) | Exists(in_group) | Exists(own)
+    agents = user_model.objects.filter(can_work, is_active=True, agent_profile__team_id=team_id)
+    return list(agents.order_by("first_name", "username"))
 
 
 def canned_replies_for(ticket: Ticket, agent: Any) -> list[tuple[CannedReply, str]]:

@@ -162,6 +162,20 @@ def test_the_page_reads_a_fixed_number_of_rows_per_message(client, actors):
     assert queries() == before
 
 
+def test_the_page_reads_choices_and_the_top_bar_without_extra_round_trips(client, actors):
+    ticket = new_ticket(actors)
+    client.force_login(actors.l1)
+    client.get(url("detail", ticket))  # the fragments are kept
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url("detail", ticket)).content.decode()
+
+    statements = [query["sql"] for query in captured]
+    assert not [sql for sql in statements if sql.startswith("DECLARE")]  # no server-side cursor for a choice list
+    assert len([sql for sql in statements if 'FROM "tickets_team" WHERE' in sql]) == 0  # the team read with the profile
+    assert actors.l1.agent_profile.team.name in page
+
+
 # --- Replies and notes ------------------------------------------------------------------------
 
 

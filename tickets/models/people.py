@@ -73,5 +73,12 @@ class AgentProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.get_username()} ({self.tier})"
 
+    @property
+    def team_name(self) -> str:
+        """The team's name, as read with the profile on each signed-in request (tickets/auth_backend.py)."""
+        if "_team_name" in self.__dict__:
+            return self.__dict__["_team_name"] or ""
+        return self.team.name if self.team is not None else ""
+
     def speaks(self, language: str) -> bool:
         return language in self.languages or language.split("-")[0] in self.languages

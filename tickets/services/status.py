@@ -22,13 +22,19 @@ from .sla import sla_statuses_changed
 _AGENT_SETTABLE = {Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED}
 
 
-def missing_facts_many(tickets: Sequence[Ticket]) -> dict[int, list[CategoryField]]:
+def missing_facts_many(
+    tickets: Sequence[Ticket], fields: Sequence[CategoryField] | None = None
+) -> dict[int, list[CategoryField]]:
     """The required facts of each ticket's category still not captured, by ticket id: one query for the
-    fields and, when a category asks for a photo, one for the tickets that have one."""
+    fields (none when the caller has read them) and, when a category asks for a photo,
+    one for the tickets that have one."""
     categories = {t.category_id for t in tickets if t.category_id is not None}
+    if fields is None:
+        fields = CategoryField.objects.filter(category_id__in=categories, required=True).order_by("pk")
     required: dict[int, list[CategoryField]] = defaultdict(list)
-    for field in CategoryField.objects.filter(category_id__in=categories, required=True).order_by("pk"):
-        required[field.category_id].append(field)
+    for field in fields:
+        if field.required and field.category_id in categories:
+            required[field.category_id].append(field)
     with_image: set[int] = set()
     if any(f.field_type == FactType.IMAGE for fields in required.values() for f in fields):
         asking = [t.pk for t in tickets if any(f.field_type == FactType.IMAGE for f in required[t.category_id or 0])]
@@ -47,9 +53,10 @@ def missing_facts_many(tickets: Sequence[Ticket]) -> dict[int, list[CategoryFiel
     return missing
 
 
-def missing_facts(ticket: Ticket) -> list[CategoryField]:
-    """The required facts of the ticket's category that are still not captured."""
-    return missing_facts_many([ticket])[ticket.pk]
+def missing_facts(ticket: Ticket, fields: Sequence[CategoryField] | None = None) -> list[CategoryField]:
+    """The required facts of the ticket's category that are still not captured (`fields`: its category's
+    fields, when already read)."""
+    return missing_facts_many([ticket], fields)[ticket.pk]
 
 
 def change_statuses(tickets: Sequence[Ticket], new: str, actor: Any) -> None:

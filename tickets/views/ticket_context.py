@@ -49,7 +49,7 @@ def properties_context(request: HttpRequest, ticket: Ticket, *, error: str = "")
 
 def facts_context(ticket: Ticket, form: FactsForm | None = None, notice: str = "") -> dict[str, Any]:
     fields = list(CategoryField.objects.filter(category_id=ticket.category_id)) if ticket.category_id else []
-    missing = services.missing_facts(ticket) if ticket.category_id else []
+    missing = services.missing_facts(ticket, fields) if ticket.category_id else []
     missing_keys = {f.key for f in missing}
     return {
         "facts_form": form or FactsForm(ticket=ticket, fields=fields),
