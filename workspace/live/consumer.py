@@ -193,7 +193,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def _catch_up(self, stream: str) -> None:
         """The page checks in now and then (`{"sync": "ticket:12"}`): whatever a doorbell dropped on
-        the way (a group too full, Redis lost) left unsaid is read from the database and sent now."""
+        the way (a server process restarted, its Redis connection made again) left unsaid is read from
+        the database and sent now."""
         if stream in self.last:
             await self._send(stream, await _on_kept_connection(_events_from)(stream, self.last[stream]))
 
