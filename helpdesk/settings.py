@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -240,15 +241,21 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CACHES = {"default": env.cache_url("CACHE_URL", default=REDIS_URL.replace("redis://", "rediscache://", 1))}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "helpdesk.cache.HelpdeskRedisCache"  # the same, reusing its Redis clients
-# The live workspace's doorbells between server processes: Redis shared by them all. Only the quick
-# start without Redis (a filesystem broker) keeps them in memory, good for one process.
+# The live workspace's doorbells between server processes: Redis pub/sub shared by them all. A
+# group_send is one PUBLISH per group; each process that has a page in the group hears it once and hands
+# it to its own pages in memory. Nothing is kept: a process restarting or reconnecting to Redis misses
+# what was published meanwhile (pages catch up from the database). Pub/sub channels are global across
+# Redis databases, so the prefix names the database: the tests' Redis and a dev server's do not mix.
+# Only the quick start without Redis (a filesystem broker) keeps the doorbells in memory, for one process.
+_redis_url = urlsplit(REDIS_URL)
+_redis_db = _redis_url.path.strip("/") or parse_qs(_redis_url.query).get("db", ["0"])[0]
 CHANNEL_LAYERS: dict[str, dict[str, object]] = {
     "default": (
         {"BACKEND": "channels.layers.InMemoryChannelLayer"}
         if CELERY_BROKER_URL.startswith("filesystem://")
         else {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "helpdesk-live", "capacity": 500, "expiry": 30},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"helpdesk-live.db{_redis_db}."},
         }
     )
 }

@@ -17,8 +17,8 @@ from helpdesk.asgi import application
 from tests.websocket import WebsocketClient as WebsocketCommunicator
 from tickets import services
 from tickets.models import Channel
-from workspace.live.streams import group_name, publish
-from workspace.models import LiveStream
+from workspace.live.streams import group_name, publish, rung_item
+from workspace.models import LiveEvent, LiveStream
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("other_threads_connections_ended")]
 
@@ -35,6 +35,11 @@ def socket_for(client: Any, user: Any | None) -> WebsocketCommunicator:
             (b"cookie", f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode())
         )
     return WebsocketCommunicator(application, "/ws/live/", headers=headers)
+
+
+def carried(stream: str, seq: int, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """An event as a doorbell carries it (not stored)."""
+    return rung_item(LiveEvent(stream=stream, seq=seq, kind=kind, payload=payload))
 
 
 def new_ticket(actors) -> Any:
@@ -138,14 +143,14 @@ def test_a_doorbell_brings_its_events_and_a_gap_is_filled_from_the_database(clie
         await socket.send_json_to({"subscribe": stream, "after": newest})
         assert (await socket.receive_json_from(timeout=5))["subscribed"]
         layer = get_channel_layer()
-        carried = {"seq": newest + 1, "kind": "event", "payload": {"event": "carried"}}
-        await layer.group_send(group_name(stream), {"type": "live.doorbell", "stream": stream, "events": [carried]})
+        rung = carried(stream, newest + 1, "event", {"event": "carried"})
+        await layer.group_send(group_name(stream), {"type": "live.doorbell", "stream": stream, "events": [rung]})
         direct = await received(socket, 1)
         # Two notes stored, but the doorbell tells of the second only: the first is read from the database.
         await database_sync_to_async(services.message_add_note)(ticket=ticket, author=actors.l1, body="one")
         await database_sync_to_async(services.message_add_note)(ticket=ticket, author=actors.l1, body="two")
         stored = await database_sync_to_async(lambda: LiveStream.objects.get(name=stream).last_seq)()
-        late = {"seq": stored, "kind": "message", "payload": {"message_kind": "note"}}
+        late = carried(stream, stored, "message", {"message_kind": "note"})
         await layer.group_send(group_name(stream), {"type": "live.doorbell", "stream": stream, "events": [late]})
         filled = []
         while not filled or filled[-1]["seq"] < stored:
@@ -295,7 +300,7 @@ def test_a_doorbell_reaches_the_page_without_a_trip_to_the_database_thread(clien
         assert (await socket.connect())[0]
         await socket.send_json_to({"subscribe": stream, "after": newest})
         assert (await socket.receive_json_from(timeout=5))["subscribed"]
-        event = {"seq": newest + 1, "kind": "event", "payload": {"event": "status"}}
+        event = carried(stream, newest + 1, "event", {"event": "status"})
         await get_channel_layer().group_send(
             group_name(stream), {"type": "live.doorbell", "stream": stream, "events": [event]}
         )

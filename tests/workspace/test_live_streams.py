@@ -144,7 +144,10 @@ def test_a_number_is_not_given_past_a_transaction_still_open_on_the_stream():
 @pytest.mark.django_db(transaction=True)
 def test_redis_out_of_reach_loses_no_change(settings, caplog):
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
     }
     with transaction.atomic():
         publish("ticket:31", "event", {"event": "status"})

@@ -2,18 +2,19 @@
 
 The page subscribes to streams (`{"subscribe": "ticket:12", "after": 7}`, or `"since": <when the
 page was rendered>` on a first load); the consumer joins the stream's group, checks access, then
-sends what the database holds after that number. A doorbell brings the stream's new events: when
-they follow the last number sent, they go to the page as they are; after a gap (a doorbell lost or
-late) the consumer reads the database from the last number it sent. So a doorbell lost, late or
+sends what the database holds after that number. A doorbell brings the stream's new events, each as
+the frame the page receives (encoded once by the writer for every page): when they follow the last
+number sent, the frames go to the page as they are; after a gap (a doorbell lost or late) the consumer
+reads the database from the last number it sent. So a doorbell lost, late or
 rung twice neither loses an event nor sends one twice. Too much missed, or missed events already
 pruned: it tells the page to reload.
 
 The database work of the process's consumers runs on one thread (Channels' way); there it keeps its
 connection between calls instead of opening one per call, which under load cost more than the reads.
 
-A page also checks in every minute or so (`{"sync": stream}`): a doorbell dropped on the way (the
-channel layer keeps a message 30 s at most, and a full group refuses more) is made up then, even when
-no later doorbell comes.
+A page also checks in every minute or so (`{"sync": stream}`): a doorbell dropped on the way (Redis
+pub/sub keeps nothing: a process restarting or reconnecting to Redis misses what was published
+meanwhile) is made up then, even when no later doorbell comes.
 
 Presence is ephemeral and never stored: `{"viewing": 12}` and `{"typing": 12}` go to the others
 watching ticket 12 through the channel layer, each with a time to live the page counts down."""
@@ -23,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
@@ -39,7 +40,7 @@ from helpdesk.names import person_name
 
 from ..two_factor import requires_two_factor
 from .access import may_watch
-from .streams import check_stream, events_after, group_name, is_stream_name, newest_seq, start_for_page
+from .streams import check_stream, events_after, group_name, is_stream_name, newest_seq, rung_item, start_for_page
 
 logger = logging.getLogger(__name__)
 
@@ -75,13 +76,24 @@ def _on_kept_connection(work: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _events_from(stream: str, after: int) -> list[dict[str, Any]] | None:
-    """The stream's events after `after`, as a page gets them; None when there are too many to replay
-    or the first of them is pruned (the page renders afresh instead)."""
+    """The stream's events after `after`, as a doorbell carries them (`rung_item`); None when there are
+    too many to replay or the first of them is pruned (the page renders afresh instead)."""
     cap = settings.LIVE_REPLAY_MAX
     events = events_after(stream, after, limit=cap + 1)
     if len(events) > cap or (events and events[0].seq != after + 1):
         return None
-    return [{"seq": item.seq, "kind": item.kind, "payload": item.payload} for item in events]
+    return [rung_item(item) for item in events]
+
+
+def _follows(rung: Any, after: int) -> TypeGuard[list[dict[str, Any]]]:
+    """Whether a doorbell's events can be sent as they are to a page that saw up to `after`: frames,
+    the first of them no later than the next number (a doorbell without them, or after a gap: read)."""
+    if not isinstance(rung, list) or not rung:
+        return False
+    if not all(isinstance(item, dict) and isinstance(item.get("frame"), str) for item in rung):
+        return False
+    first = rung[0].get("seq")
+    return isinstance(first, int) and first <= after + 1
 
 
 def _start_after(content: dict[str, Any], stream: str) -> int | None:
@@ -174,25 +186,27 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         rung = event.get("events")
         after = self.last[stream]
-        if isinstance(rung, list) and rung and rung[0]["seq"] <= after + 1:
+        if _follows(rung, after):
             await self._send(stream, [item for item in rung if item["seq"] > after])
             return
         await self._send(stream, await _on_kept_connection(_events_from)(stream, after))
 
     async def _catch_up(self, stream: str) -> None:
         """The page checks in now and then (`{"sync": "ticket:12"}`): whatever a doorbell dropped on
-        the way (a group too full, Redis lost) left unsaid is read from the database and sent now."""
+        the way (a server process restarted, its Redis connection made again) left unsaid is read from
+        the database and sent now."""
         if stream in self.last:
             await self._send(stream, await _on_kept_connection(_events_from)(stream, self.last[stream]))
 
     async def _send(self, stream: str, events: list[dict[str, Any]] | None) -> None:
-        """Send events that follow the last number sent; None (too much missed, or pruned): reload."""
+        """Send events (`rung_item`s) that follow the last number sent, each its frame as it was
+        encoded; None (too much missed, or pruned): reload."""
         if events is None:
             await self._drop(stream)
             await self.send_json({"stream": stream, "reload": True})
             return
         for item in events:
-            await self.send_json({"stream": stream, **item})
+            await self.send(text_data=item["frame"])
             self.last[stream] = item["seq"]
 
     async def _drop(self, stream: str) -> None:

@@ -3,11 +3,14 @@
 A writer calls `publish` (or `publish_many`) inside its own transaction. Each stream's number is
 advanced on its `LiveStream` row, which stays locked until that transaction ends, so numbers are
 given in commit order with no gaps: a page that saw number 7 and asks for what came after misses
-nothing. After the commit a doorbell goes to the stream's Channels group; the consumers then read
-the new events from the database. The channel layer delivers at most once and may drop a message:
-a lost doorbell delays an update until the next one or the page's next reconnect, it loses nothing.
-A doorbell carries its stream's new events (up to RUNG_EVENTS_MAX), so a consumer that has seen
-everything before them sends them on without reading the database; one that sees a gap reads it.
+nothing. After the commit a doorbell goes to the stream's Channels group (Redis pub/sub: one PUBLISH,
+heard once by each server process with a page in the group, which hands it to those pages in memory).
+The channel layer delivers at most once and may drop a message (a process restarting or reconnecting
+to Redis hears nothing meanwhile): a lost doorbell delays an update until the next one, the page's
+check-in or its next reconnect, it loses nothing. A doorbell carries its stream's new events (up to
+RUNG_EVENTS_MAX), each as the frame a page receives, encoded once here for all the pages: a consumer
+that has seen everything before them sends the frames on as they are, without reading the database;
+one that sees a gap reads it.
 
 Streams: `ticket:<id>` (its thread and properties), `queue:team:<id>` (rows of a team's queue),
 `user:<id>` (the bell) and `approvals:team:<id>` / `approvals:all` (compensation requests)."""
@@ -77,10 +80,19 @@ def publish_many(changes: Iterable[Change]) -> None:
         LiveEvent.objects.bulk_create(events)
         rung: dict[str, list[dict[str, Any]]] = {name: [] for name in counts}
         for event in events:
-            # As the database gives it back (JSON), so a page gets the same from either.
-            item = {"seq": event.seq, "kind": event.kind, "payload": json.loads(json.dumps(event.payload))}
-            rung[event.stream].append(item)
+            if counts[event.stream] <= RUNG_EVENTS_MAX:  # a larger batch is read from the database
+                rung[event.stream].append(rung_item(event))
         transaction.on_commit(lambda: ring(rung))
+
+
+def frame(event: LiveEvent) -> str:
+    """The text a watching page receives for an event (static/js/live.js reads it)."""
+    return json.dumps({"stream": event.stream, "seq": event.seq, "kind": event.kind, "payload": event.payload})
+
+
+def rung_item(event: LiveEvent) -> dict[str, Any]:
+    """An event as a doorbell or a replay carries it: its number, and its frame encoded once."""
+    return {"seq": event.seq, "frame": frame(event)}
 
 
 def _advance(counts: Counter[str]) -> dict[str, int]:
@@ -101,7 +113,8 @@ def _advance(counts: Counter[str]) -> dict[str, int]:
 
 
 def ring(changed: dict[str, list[dict[str, Any]]]) -> None:
-    """Tell the watching consumers that their streams moved on, with the new events of each. Streams
+    """Tell the watching consumers that their streams moved on, with the new events of each (as
+    `rung_item` makes them; none for a stream whose batch was too large to carry). Streams
     few pages watch (a ticket, a person's bell) go first, a team's queue last. Redis failing is logged
     and ignored: the events are in the database, and pages catch up when they next hear or reconnect."""
     layer = get_channel_layer()
