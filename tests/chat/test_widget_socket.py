@@ -17,6 +17,7 @@ from chat.models import ChatConversation
 from helpdesk.asgi import application
 from tests.websocket import WebsocketClient
 from tickets.services import message_add_reply
+from workspace.live import streams
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("other_threads_connections_ended")]
 
@@ -63,6 +64,31 @@ def test_a_widget_gets_what_it_missed_then_each_new_event_once(widget, actors):
     assert (missed["seq"], missed["payload"]["body"]) == (3, "Anyone there?")
     assert subscribed == {"subscribed": True, "seq": 3}
     assert (live["payload"]["author"], live["payload"]["body"]) == ("agent", "Yes!")
+
+
+def test_a_widget_checking_in_gets_what_a_lost_doorbell_left_unsaid(widget, actors, monkeypatch):
+    widget.start("Hello")
+    chat = ChatConversation.objects.get()
+
+    async def scenario() -> list[dict[str, Any]]:
+        socket = widget_socket()
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"token": widget.token, "after": 0})
+        await until(socket, lambda f: f.get("subscribed"))
+        with monkeypatch.context() as lost:  # Redis dropped the doorbell (a reconnect, a restart)
+            lost.setattr(streams, "ring", lambda changed: None)
+            await database_sync_to_async(message_add_reply)(ticket=chat.ticket, author=actors.l1, body="Yes!")
+        assert await socket.receive_nothing(timeout=0.3)
+        await socket.send_json_to({"ping": 1})  # the widget's ping, every 25 s
+        frames = [await socket.receive_json_from(timeout=5)]
+        while frames[-1] != {"pong": 1}:
+            frames.append(await socket.receive_json_from(timeout=5))
+        await socket.disconnect()
+        return frames
+
+    frames = async_to_sync(scenario)()
+    assert [f["kind"] for f in frames[:-1]] == ["joined", "message"]  # the agent who answered, then the answer
+    assert "Yes!" in str(frames[-2]["payload"])
 
 
 def test_an_unknown_token_is_closed(widget):
