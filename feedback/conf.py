@@ -10,7 +10,7 @@ from django.conf import settings
 
 
 def _duration(name: str) -> timedelta:
-    value = getattr(settings, name)  # the name varies; the default is in settings.py
+    value = getattr(settings, name)  # the name varies; the default is in helpdesk/settings/
     return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
 
 

@@ -1,4 +1,4 @@
-"""The app's settings, read from the project settings (helpdesk/settings.py holds their defaults).
+"""The app's settings, read from the project settings (helpdesk/settings/ holds their defaults).
 
 AFTERSHIP_WEBHOOK_SECRETS      list of webhook secrets; two during a rotation (default: none, all refused)
 SEVENTEENTRACK_API_KEYS        list of 17TRACK API keys, likewise
