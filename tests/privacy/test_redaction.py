@@ -69,6 +69,22 @@ def test_an_email_without_a_card_number_is_kept_byte_for_byte():
     assert redact_raw_email(raw) == raw
 
 
+def test_the_ids_that_thread_an_email_are_kept_whole_when_their_digits_pass_the_card_check():
+    our_id = "<179659293326.25610.4111111111111111@helpdesk.localhost>"  # the random part passes Luhn
+    raw = (
+        f"From: a@example.com\r\nSubject: card 4111 1111 1111 1111\r\nMessage-ID: <1.4111111111111111@x.test>\r\n"
+        f"In-Reply-To: {our_id}\r\nReferences: <a@b.test> {our_id}\r\n\r\n"
+        "Pay with 4111111111111111 <4111111111111111@body.test>\r\n"
+    ).encode()
+
+    kept = redact_raw_email(raw).decode()
+
+    assert f"In-Reply-To: {our_id}" in kept and kept.count(our_id) == 2  # In-Reply-To and References
+    assert "Message-ID: <1.4111111111111111@x.test>" in kept
+    assert "4111 1111 1111 1111" not in kept and "Subject: card 411111" in kept
+    assert "Pay with 411111******1111 <411111******1111@body.test>" in kept  # the body: every number
+
+
 def test_web_form(client, teams, categories, caplog, django_capture_on_commit_callbacks):
     data = {
         "name": "Lena Schmidt",
