@@ -12,16 +12,29 @@ from helpdesk import roles
 RowT = TypeVar("RowT", bound=Model)
 
 
-def ticket_scope_q(user: Any, prefix: str = "") -> Q | None:
-    """A filter for the tickets the user may see, or None when they may see all of them."""
+def ticket_scope(user: Any) -> tuple[str, int, int]:
+    """What a user's ticket filter depends on: its kind ("all"; "own", the tickets assigned to them;
+    "team", those and their team's), their id and their team's id (0 when none)."""
     if roles.is_admin(user) or user.has_perm(roles.SEE_ALL_TICKETS):
-        return None
+        return "all", user.pk, 0
     profile = getattr(user, "agent_profile", None)
     team_id = profile.team_id if profile is not None else None
-    scope = Q(**{f"{prefix}assignee": user})
-    if team_id is not None:
+    return ("own", user.pk, 0) if team_id is None else ("team", user.pk, team_id)
+
+
+def scope_q(kind: str, user_id: int, team_id: int, prefix: str = "") -> Q | None:
+    """The filter of a kind of scope (see ticket_scope), or None when it lets every ticket through."""
+    if kind == "all":
+        return None
+    scope = Q(**{f"{prefix}assignee_id": user_id})
+    if kind == "team":
         scope |= Q(**{f"{prefix}team_id": team_id})
     return scope
+
+
+def ticket_scope_q(user: Any, prefix: str = "") -> Q | None:
+    """A filter for the tickets the user may see, or None when they may see all of them."""
+    return scope_q(*ticket_scope(user), prefix=prefix)
 
 
 def through_visible_tickets(queryset: QuerySet[RowT], user: Any, ticket_field: str) -> QuerySet[RowT]:

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import translation
 
 from helpdesk import roles
+from helpdesk.prepared import Prepared
 
 from .models import (
     OPEN_Q,
@@ -38,7 +39,7 @@ from .models import (
     TicketTag,
 )
 from .placeholders import fill_placeholders, placeholder_values
-from .scope import ticket_scope_q
+from .scope import scope_q, ticket_scope, ticket_scope_q
 
 WAITING_CAP = 1000
 DEFAULT_PAGE_SIZE = 25
@@ -269,6 +270,16 @@ def _order_by(sort: str, status: str) -> list[Any]:
     return list(SORTS[sort])
 
 
+_QUEUE_ROWS = Prepared(
+    lambda ids: (
+        Ticket.objects.select_related("customer", "category", "assignee", "team")
+        .defer("search_text", "search_vector", "facts", "customer__external_ids")
+        .filter(pk__in=ids)
+    ),
+    ids=list,
+)
+
+
 def queue_tickets(
     user: Any,
     view: str,
@@ -291,11 +302,7 @@ def queue_tickets(
     # sort, a small sort of the open backlog for the others), then load just the page's rows
     # with their customer, category, assignee and team.
     ids = list(tickets.values_list("pk", flat=True)[: page_size + 1])
-    loaded = (
-        Ticket.objects.select_related("customer", "category", "assignee", "team")
-        .defer("search_text", "search_vector", "facts", "customer__external_ids")
-        .in_bulk(ids)
-    )
+    loaded = {ticket.pk: ticket for ticket in _QUEUE_ROWS.objects(ids=ids)} if ids else {}
     rows = [loaded[pk] for pk in ids if pk in loaded]
     next_cursor = encode_cursor(sort, rows[page_size - 1]) if len(rows) > page_size else None
     waiting, capped = count_capped(base.filter(OPEN_Q))
@@ -335,16 +342,22 @@ def queue_waiting(user: Any, view: str, filters: QueueFilters) -> QuerySet[Ticke
     return tickets.filter(status=filters.status) if filters.status in OPEN_STATUS_VALUES else tickets
 
 
+def _ticket_for(scope: str, pk: int, user_id: int, team_id: int) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.select_related("customer", "category", "assignee", "team", "order").filter(pk=pk)
+    visible = scope_q(scope, user_id, team_id)
+    return tickets if visible is None else tickets.filter(visible)
+
+
+_TICKET_FOR = Prepared(_ticket_for, pk=int, user_id=int, team_id=int)
+
+
 def ticket_for_user(user: Any, pk: int) -> Ticket:
     """The ticket with its related rows, or 404 when it is outside what the user may see."""
-    tickets = Ticket.objects.select_related("customer", "category", "assignee", "team", "order")
-    scope = ticket_scope_q(user)
-    if scope is not None:
-        tickets = tickets.filter(scope)
-    ticket = tickets.filter(pk=pk).first()
-    if ticket is None:
+    scope, user_id, team_id = ticket_scope(user)
+    found = _TICKET_FOR.objects(shape=scope, pk=pk, user_id=user_id, team_id=team_id) if 0 < pk < 2**63 else []
+    if not found:
         raise Http404("No ticket found.")
-    return ticket
+    return found[0]
 
 
 def ticket_thread(ticket: Ticket) -> list[Message]:
@@ -383,10 +396,7 @@ def customer_orders(ticket: Ticket, limit: int = 10) -> list[Order]:
     return list(Order.objects.filter(customer_id=ticket.customer_id).order_by("-placed_at")[:limit])
 
 
-def team_agents(team_id: int | None) -> list[Any]:
-    """Active staff of a team who may work tickets, i.e. who a ticket can be assigned to."""
-    if team_id is None:
-        return []
+def _team_agents(team_id: int) -> QuerySet[Any]:
     user_model: Any = get_user_model()
     in_group = user_model.groups.through.objects.filter(
         user_id=OuterRef("pk"), group__permissions__codename="work_tickets"
@@ -396,7 +406,17 @@ def team_agents(team_id: int | None) -> list[Any]:
     )
     can_work = Q(is_superuser=True) | Exists(in_group) | Exists(own)
     agents = user_model.objects.filter(can_work, is_active=True, agent_profile__team_id=team_id)
-    return list(agents.order_by("first_name", "username"))
+    return agents.order_by("first_name", "username")
+
+
+_TEAM_AGENTS = Prepared(_team_agents, team_id=int)
+
+
+def team_agents(team_id: int | None) -> list[Any]:
+    """Active staff of a team who may work tickets, i.e. who a ticket can be assigned to."""
+    if team_id is None:
+        return []
+    return _TEAM_AGENTS.objects(team_id=team_id)
 
 
 def canned_replies_for(ticket: Ticket, agent: Any) -> list[tuple[CannedReply, str]]:

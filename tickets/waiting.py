@@ -29,8 +29,10 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.formats import number_format
 
+from helpdesk.prepared import Prepared
+
 from .models import OPEN_Q, Message, MessageKind, Status, Ticket
-from .scope import ticket_scope_q
+from .scope import scope_q, ticket_scope
 from .selectors import WAITING_CAP
 from .services import queueing_channels
 from .services.routing import agents_on_shift_by_team
@@ -177,6 +179,20 @@ def queue_estimate(ticket: Ticket, now: datetime | None = None) -> QueueEstimate
     return queue_estimates(team_ids=[ticket.team_id], now=now).get(ticket.pk)
 
 
+def _waiting_by_channel(shape: tuple[str, ...], user_id: int, team_id: int) -> QuerySet[Any]:
+    """(channel, waiting since) of the longest waiting conversations of some channels, for a kind of scope."""
+    scope, *channels = shape
+    waiting = waiting_conversations(channels)
+    visible = scope_q(scope, user_id, team_id)
+    if visible is not None:
+        waiting = waiting.filter(visible)
+    since = F("waiting_since")
+    return waiting.order_by(since.asc(), "pk").values_list("channel", since)[: WAITING_CAP + 1]
+
+
+_WAITING_BY_CHANNEL = Prepared(_waiting_by_channel, user_id=int, team_id=int)
+
+
 @dataclass(frozen=True)
 class ChannelWaiting:
     channel: str
@@ -198,12 +214,8 @@ def waiting_by_channel(user: Any) -> list[ChannelWaiting]:
     channels = queueing_channels()
     if not channels:
         return []
-    waiting = waiting_conversations(channels)
-    scope = ticket_scope_q(user)
-    if scope is not None:
-        waiting = waiting.filter(scope)
-    since = F("waiting_since")
-    rows = list(waiting.order_by(since.asc(), "pk").values_list("channel", since)[: WAITING_CAP + 1])
+    scope, user_id, team_id = ticket_scope(user)
+    rows = _WAITING_BY_CHANNEL.rows(shape=(scope, *channels), user_id=user_id, team_id=team_id)
     capped = len(rows) > WAITING_CAP
     counts: dict[str, int] = {}
     longest: dict[str, datetime] = {}

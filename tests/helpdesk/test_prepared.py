@@ -1,0 +1,99 @@
+"""Reads compiled once per shape give what the queryset itself gives, for any values."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from helpdesk.prepared import Prepared
+from tests.tickets.factories import CategoryFactory, CustomerFactory, TeamFactory, TicketFactory
+from tickets.models import Category, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_team(team_id: int, status: str) -> object:
+    return (
+        Ticket.objects.select_related("customer", "team")
+        .filter(team_id=team_id, status=status)
+        .annotate(n=Count("messages"))
+        .order_by("pk")
+    )
+
+
+def test_objects_match_the_queryset_for_every_value():
+    teams = [TeamFactory(), TeamFactory()]
+    for team in teams:
+        for status in ("open", "new", "open"):
+            TicketFactory(team=team, status=status, customer=CustomerFactory())
+    prepared = Prepared(_by_team, team_id=int, status=str)
+    for team in teams:
+        for status in ("open", "new", "closed"):
+            got = prepared.objects(team_id=team.pk, status=status)
+            want = list(_by_team(team.pk, status))
+            assert [t.pk for t in got] == [t.pk for t in want]
+            for a, b in zip(got, want, strict=True):
+                assert (a.customer.email, a.team.name, a.n, a.created_at) == (
+                    b.customer.email,
+                    b.team.name,
+                    b.n,
+                    b.created_at,
+                )
+                assert "customer" in a._state.fields_cache  # joined, not read again
+
+
+def test_compiled_once_then_one_statement_per_call():
+    team = TeamFactory()
+    TicketFactory(team=team, status="open")
+    calls = []
+
+    def build(team_id: int) -> object:
+        calls.append(team_id)
+        return Ticket.objects.filter(team_id=team_id).values_list("pk", "created_at")
+
+    prepared = Prepared(build, team_id=int)
+    prepared.rows(team_id=team.pk)
+    with CaptureQueriesContext(connection) as queries:
+        rows = prepared.rows(team_id=team.pk)
+    assert len(calls) == 1 and len(queries) == 1
+    assert rows == [list(r) for r in Ticket.objects.filter(team_id=team.pk).values_list("pk", "created_at")]
+    assert rows[0][1].tzinfo is not None  # the backend's converters applied
+
+
+def test_lists_shapes_and_languages_are_kept_apart():
+    tickets = [TicketFactory() for _ in range(3)]
+    ids = [t.pk for t in tickets]
+    by_ids = Prepared(lambda ids: Ticket.objects.filter(pk__in=ids).order_by("pk").values_list("pk"), ids=list)
+    assert by_ids.rows(ids=ids[:1]) == [[ids[0]]]
+    assert by_ids.rows(ids=ids) == [[pk] for pk in ids]
+
+    def mine_or_all(shape: str, user_id: int) -> object:
+        rows = Ticket.objects.order_by("pk").values_list("pk")
+        return rows.filter(Q(assignee_id=user_id)) if shape == "mine" else rows
+
+    prepared = Prepared(mine_or_all, user_id=int)
+    assert prepared.rows(shape="all", user_id=1) == [[pk] for pk in ids]
+    assert prepared.rows(shape="mine", user_id=-5) == []
+
+    CategoryFactory(name_en="Apple", name_de="Zitrone")
+    CategoryFactory(name_en="Zebra", name_de="Affe")
+    names = Prepared(lambda: Category.objects.order_by("name").values_list("name"))
+    with translation.override("en"):
+        english = [row[0] for row in names.rows()]
+    with translation.override("de"):
+        german = [row[0] for row in names.rows()]
+    assert english.index("Apple") < english.index("Zebra")
+    assert german.index("Affe") < german.index("Zitrone")
+
+
+def test_a_value_the_sql_would_not_carry_as_a_parameter_is_refused():
+    def sliced(count: int) -> object:
+        return Ticket.objects.values_list("pk")[:count]
+
+    with pytest.raises(ValueError, match="written into the SQL"):
+        Prepared(sliced, count=int).rows(count=3)
+    with pytest.raises(TypeError):
+        Prepared(lambda when: Ticket.objects.filter(created_at=when), when=float).rows(when=1.0)
