@@ -27,7 +27,7 @@ def cases_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
     if not roles.is_agent(request.user):
         return None
     similar = selectors.cases_search(category_id=ticket.category_id, exclude_ticket_id=ticket.pk, limit=PANEL_CASES)
-    own = CaseRecord.objects.filter(ticket=ticket).first()
+    own = selectors.ticket_case(ticket.pk)
     return {
         "cases": case_rows(similar),
         "own_case": own,

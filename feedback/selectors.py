@@ -11,6 +11,7 @@ from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QueryS
 from django.db.models.functions import Cast, NullIf, TruncWeek
 
 from helpdesk import roles
+from helpdesk.prepared import Prepared
 
 from .models import CareFollowUp, CaseRecord, SurveyInvitation
 
@@ -38,6 +39,24 @@ def care_list(user: Any, *, show: str = "open", limit: int = 100) -> list[CareFo
 # --- Case library ---------------------------------------------------------------------------
 
 
+def _latest_cases(shape: tuple[bool, bool, int], category_id: int, ticket_id: int) -> QuerySet[CaseRecord]:
+    of_category, excluding, limit = shape
+    rows = CaseRecord.objects.select_related("category", "ticket")
+    rows = rows.exclude(ticket_id=ticket_id) if excluding else rows
+    rows = rows.filter(category_id=category_id) if of_category else rows
+    return rows.order_by("-solved_at", "-id")[:limit]
+
+
+_LATEST_CASES = Prepared(_latest_cases, category_id=int, ticket_id=int)
+_OWN_CASE = Prepared(lambda ticket_id: CaseRecord.objects.filter(ticket_id=ticket_id).order_by("pk")[:1], ticket_id=int)
+
+
+def ticket_case(ticket_id: int) -> CaseRecord | None:
+    """The case recorded from this ticket, if any."""
+    found = _OWN_CASE.objects(ticket_id=ticket_id)
+    return found[0] if found else None
+
+
 def cases_search(
     *, query: str = "", category_id: int | None = None, exclude_ticket_id: int | None = None, limit: int = 10
 ) -> list[CaseRecord]:
@@ -45,14 +64,16 @@ def cases_search(
     relevance. Without words: the latest cases of the category. On SQLite (the quick start), which
     has no full-text search, every word must appear in the problem or the solution, in any case,
     and the latest come first instead of the most relevant."""
+    query = " ".join((query or "").split())[:200]
+    if not query:
+        return _LATEST_CASES.objects(
+            shape=(category_id is not None, exclude_ticket_id is not None, limit),
+            category_id=category_id or 0,
+            ticket_id=exclude_ticket_id or 0,
+        )
     rows = CaseRecord.objects.select_related("category", "ticket")
     if exclude_ticket_id is not None:
         rows = rows.exclude(ticket_id=exclude_ticket_id)
-    query = " ".join((query or "").split())[:200]
-    if not query:
-        if category_id is None:
-            return list(rows.order_by("-solved_at", "-id")[:limit])
-        return list(rows.filter(category_id=category_id).order_by("-solved_at", "-id")[:limit])
     same_category = Case(When(category_id=category_id, then=Value(1)), default=Value(0), output_field=IntegerField())
     if not settings.DATABASE_IS_POSTGRES:
         return list(

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from helpdesk import roles
+from helpdesk.prepared import Prepared
 from tickets.models import Ticket
 from tickets.scope import ticket_scope_q
 
@@ -90,10 +91,10 @@ def _committed_for(requests: list[CompensationRequest]) -> dict[int, Committed]:
     return result
 
 
-def _on_ticket_or_order(ticket: Ticket) -> Q:
-    scope = Q(ticket_id=ticket.pk)
-    if ticket.order_id:
-        scope |= Q(order_id=ticket.order_id)
+def _on_ticket_or_order(ticket_id: int, order_id: int | None) -> Q:
+    scope = Q(ticket_id=ticket_id)
+    if order_id:
+        scope |= Q(order_id=order_id)
     return scope
 
 
@@ -112,18 +113,24 @@ def _committed(rows: Iterable[CompensationRequest]) -> Committed:
 
 def committed_on_ticket(ticket: Ticket) -> Committed:
     """Everything approved or pending on the ticket and its order."""
-    rows = CompensationRequest.objects.filter(_on_ticket_or_order(ticket), state__in=COUNTED_STATES)
+    rows = CompensationRequest.objects.filter(_on_ticket_or_order(ticket.pk, ticket.order_id), state__in=COUNTED_STATES)
     return _committed(rows.order_by("created_at", "id"))
+
+
+def _ticket_requests(with_order: bool, ticket_id: int, order_id: int) -> QuerySet[CompensationRequest]:
+    on = _on_ticket_or_order(ticket_id, order_id if with_order else None)
+    return (
+        CompensationRequest.objects.filter(on).select_related("requested_by", "decided_by").order_by("created_at", "id")
+    )
+
+
+_TICKET_REQUESTS = Prepared(_ticket_requests, ticket_id=int, order_id=int)
 
 
 def ticket_requests(ticket: Ticket) -> tuple[list[CompensationRequest], Committed]:
     """For the ticket's panel, shown to someone who may see the ticket (and so all its requests): its
     own requests, newest first, and what is committed on it and its order, from one query."""
-    rows = list(
-        CompensationRequest.objects.filter(_on_ticket_or_order(ticket))
-        .select_related("requested_by", "decided_by")
-        .order_by("created_at", "id")
-    )
+    rows = _TICKET_REQUESTS.objects(shape=bool(ticket.order_id), ticket_id=ticket.pk, order_id=ticket.order_id or 0)
     own = [row for row in reversed(rows) if row.ticket_id == ticket.pk]
     for row in own:
         row.ticket = ticket

@@ -78,15 +78,15 @@ def test_lists_shapes_and_languages_are_kept_apart():
     assert prepared.rows(shape="all", user_id=1) == [[pk] for pk in ids]
     assert prepared.rows(shape="mine", user_id=-5) == []
 
-    CategoryFactory(name_en="Apple", name_de="Zitrone")
-    CategoryFactory(name_en="Zebra", name_de="Affe")
-    names = Prepared(lambda: Category.objects.order_by("name").values_list("name"))
+    CategoryFactory(slug="prepared-apple", name_en="Apple", name_de="Zitrone")
+    CategoryFactory(slug="prepared-zebra", name_en="Zebra", name_de="Affe")
+    slugs = Prepared(lambda: Category.objects.order_by("name").values_list("slug"))  # by the language's column
     with translation.override("en"):
-        english = [row[0] for row in names.rows()]
+        english = [row[0] for row in slugs.rows()]
     with translation.override("de"):
-        german = [row[0] for row in names.rows()]
-    assert english.index("Apple") < english.index("Zebra")
-    assert german.index("Affe") < german.index("Zitrone")
+        german = [row[0] for row in slugs.rows()]
+    assert english.index("prepared-apple") < english.index("prepared-zebra")
+    assert german.index("prepared-zebra") < german.index("prepared-apple")
 
 
 def test_a_value_the_sql_would_not_carry_as_a_parameter_is_refused():

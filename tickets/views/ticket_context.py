@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from helpdesk.prepared import Prepared
+
 from .. import selectors, services
 from ..forms import (
     AssigneeForm,
@@ -62,12 +64,16 @@ def facts_context(ticket: Ticket, form: FactsForm | None = None, notice: str = "
     }
 
 
+_ATTACHMENTS = Prepared(
+    lambda ticket_id: (
+        Attachment.objects.filter(ticket_id=ticket_id).select_related("message").order_by("created_at", "id")
+    ),
+    ticket_id=int,
+)
+
+
 def attachments_context(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "attachments": list(
-            Attachment.objects.filter(ticket=ticket).select_related("message").order_by("created_at", "id")
-        )
-    }
+    return {"attachments": _ATTACHMENTS.objects(ticket_id=ticket.pk)}
 
 
 def history_context(ticket: Ticket) -> dict[str, Any]:
