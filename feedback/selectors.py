@@ -53,8 +53,7 @@ _OWN_CASE = Prepared(lambda ticket_id: CaseRecord.objects.filter(ticket_id=ticke
 
 def ticket_case(ticket_id: int) -> CaseRecord | None:
     """The case recorded from this ticket, if any."""
-    found = _OWN_CASE.objects(ticket_id=ticket_id)
-    return found[0] if found else None
+    return _OWN_CASE.first(ticket_id=ticket_id)
 
 
 def cases_search(

@@ -127,3 +127,8 @@ class Prepared:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+    def first(self, *, shape: Any = _NO_SHAPE, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Any:
+        """The first instance objects() gives, or None (the queryset should be sliced [:1])."""
+        found = self.objects(shape=shape, using=using, **values)
+        return found[0] if found else None

@@ -10,7 +10,6 @@ from helpdesk import roles
 from tickets.models import Ticket
 
 from . import selectors
-from .models import CallbackOutcome, CallbackTask
 
 
 def customer_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
@@ -20,9 +19,5 @@ def customer_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | Non
         "profile": selectors.profile_of(ticket.customer_id),
         "segments": selectors.customer_segments(ticket.customer_id),
         "customer": ticket.customer,
-        "callbacks": list(
-            CallbackTask.objects.filter(customer_id=ticket.customer_id, outcome=CallbackOutcome.PENDING)
-            .select_related("plan")
-            .order_by("due_at")[:3]
-        ),
+        "callbacks": selectors.pending_callbacks(ticket.customer_id),
     }

@@ -12,6 +12,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from helpdesk import roles
+from helpdesk.prepared import Prepared
 from tickets.models import Customer
 from tickets.scope import through_visible_tickets
 
@@ -23,12 +24,36 @@ def visible_customers(user: Any) -> QuerySet[Customer]:
     return through_visible_tickets(Customer.objects.all(), user, "customer")
 
 
+_SEGMENTS = Prepared(
+    lambda customer_id: Segment.objects.filter(is_active=True, memberships__customer_id=customer_id).order_by(
+        "position"
+    ),
+    customer_id=int,
+)
+_PROFILE = Prepared(
+    lambda customer_id: CustomerProfile.objects.filter(customer_id=customer_id).order_by("pk")[:1], customer_id=int
+)
+_PENDING_CALLBACKS = Prepared(
+    lambda customer_id: (
+        CallbackTask.objects.filter(customer_id=customer_id, outcome=CallbackOutcome.PENDING)
+        .select_related("plan")
+        .order_by("due_at")[:3]
+    ),
+    customer_id=int,
+)
+
+
 def customer_segments(customer_id: int) -> list[Segment]:
-    return list(Segment.objects.filter(is_active=True, memberships__customer_id=customer_id).order_by("position"))
+    return _SEGMENTS.objects(customer_id=customer_id)
 
 
 def profile_of(customer_id: int) -> CustomerProfile | None:
-    return CustomerProfile.objects.filter(customer_id=customer_id).first()
+    return _PROFILE.first(customer_id=customer_id)
+
+
+def pending_callbacks(customer_id: int) -> list[CallbackTask]:
+    """The customer's next three callbacks still to make, soonest first."""
+    return _PENDING_CALLBACKS.objects(customer_id=customer_id)
 
 
 def callbacks_for(user: Any) -> QuerySet[CallbackTask]:

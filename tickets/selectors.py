@@ -20,7 +20,6 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
-from django.utils import translation
 
 from helpdesk import roles
 from helpdesk.prepared import Prepared
@@ -28,18 +27,11 @@ from helpdesk.prepared import Prepared
 from .models import (
     OPEN_Q,
     OPEN_STATUSES,
-    Attachment,
-    CannedReply,
-    Message,
-    Order,
-    OutboundEmail,
     Status,
     Tag,
     Ticket,
-    TicketEvent,
     TicketTag,
 )
-from .placeholders import fill_placeholders, placeholder_values
 from .scope import scope_q, ticket_scope, ticket_scope_q
 
 WAITING_CAP = 1000
@@ -361,84 +353,6 @@ def ticket_for_user(user: Any, pk: int) -> Ticket:
     return found[0]
 
 
-_THREAD = Prepared(
-    lambda ticket_id: Message.objects.filter(ticket_id=ticket_id).select_related("author").order_by("created_at", "id"),
-    ticket_id=int,
-)
-_THREAD_FILES = Prepared(
-    lambda ticket_id: Attachment.objects.filter(message__ticket_id=ticket_id).order_by("pk"), ticket_id=int
-)
-
-
-def ticket_thread(ticket: Ticket) -> list[Message]:
-    """The ticket's messages, oldest first, each with its author and its files (`message.attachments.all`)."""
-    messages = _THREAD.objects(ticket_id=ticket.pk)
-    files: dict[int, list[Attachment]] = {}
-    for file in _THREAD_FILES.objects(ticket_id=ticket.pk):
-        files.setdefault(file.message_id, []).append(file)
-    for message in messages:
-        attached = message.attachments.all()  # what prefetch_related("attachments") would have kept
-        attached._result_cache, attached._prefetch_done = files.get(message.pk, []), True
-        message._prefetched_objects_cache = {"attachments": attached}
-    return messages
-
-
-_EVENTS = Prepared(
-    lambda ticket_id: (
-        TicketEvent.objects.filter(ticket_id=ticket_id).select_related("actor").order_by("-created_at", "-id")
-    ),
-    ticket_id=int,
-)
-
-
-def ticket_events(ticket: Ticket) -> list[TicketEvent]:
-    return _EVENTS.objects(ticket_id=ticket.pk)
-
-
-_FAILED_EMAILS = Prepared(
-    lambda ticket_id: (
-        OutboundEmail.objects.filter(ticket_id=ticket_id)
-        .filter(Q(state=OutboundEmail.State.FAILED) | (Q(attempts__gt=0) & ~Q(last_error="")))
-        .exclude(state=OutboundEmail.State.SENT)
-        .defer("body_text", "body_html")
-        .order_by("-created_at")
-    ),
-    ticket_id=int,
-)
-
-
-def ticket_failed_emails(ticket: Ticket) -> list[OutboundEmail]:
-    """Emails to the customer that failed, or are being retried after an error."""
-    return _FAILED_EMAILS.objects(ticket_id=ticket.pk)
-
-
-def _other_tickets(shape: tuple[str, int], customer_id: int, pk: int, user_id: int, team_id: int) -> QuerySet[Ticket]:
-    scope, limit = shape
-    tickets = Ticket.objects.filter(customer_id=customer_id).exclude(pk=pk)
-    visible = scope_q(scope, user_id, team_id)
-    if visible is not None:
-        tickets = tickets.filter(visible)
-    return tickets.defer("search_text", "search_vector", "facts").order_by("-created_at")[:limit]
-
-
-_OTHER_TICKETS = Prepared(_other_tickets, customer_id=int, pk=int, user_id=int, team_id=int)
-_ORDERS = Prepared(
-    lambda limit, customer_id: Order.objects.filter(customer_id=customer_id).order_by("-placed_at")[:limit],
-    customer_id=int,
-)
-
-
-def customer_other_tickets(user: Any, ticket: Ticket, limit: int = 10) -> list[Ticket]:
-    scope, user_id, team_id = ticket_scope(user)
-    return _OTHER_TICKETS.objects(
-        shape=(scope, limit), customer_id=ticket.customer_id, pk=ticket.pk, user_id=user_id, team_id=team_id
-    )
-
-
-def customer_orders(ticket: Ticket, limit: int = 10) -> list[Order]:
-    return _ORDERS.objects(shape=limit, customer_id=ticket.customer_id)
-
-
 def _team_agents(team_id: int) -> QuerySet[Any]:
     user_model: Any = get_user_model()
     in_group = user_model.groups.through.objects.filter(
@@ -460,21 +374,6 @@ def team_agents(team_id: int | None) -> list[Any]:
     if team_id is None:
         return []
     return _TEAM_AGENTS.objects(team_id=team_id)
-
-
-def canned_replies_for(ticket: Ticket, agent: Any) -> list[tuple[CannedReply, str]]:
-    """Canned replies that fit the ticket, with their text in the ticket's language (English
-    when untranslated) and the placeholders filled in."""
-    replies = CannedReply.objects.filter(
-        Q(category__isnull=True) | Q(category_id=ticket.category_id),
-        Q(team__isnull=True) | Q(team_id=ticket.team_id),
-    ).order_by("title")
-    values = placeholder_values(ticket, agent)
-    result = []
-    with translation.override(ticket.language):
-        for reply in replies:
-            result.append((reply, fill_placeholders(reply.body or "", values)))
-    return result
 
 
 def waiting_by_team(user: Any) -> list[tuple[str, int, bool]]:

@@ -7,21 +7,29 @@ from typing import Any
 from django.http import HttpRequest
 
 from helpdesk import roles
-from tickets.models import CategoryField, Ticket
+from helpdesk.prepared import Prepared
+from tickets.models import Ticket
+from tickets.ticket_reads import category_fields
 
 from ..models import AssistantSession, AssistantStep, HandoverReason
 from . import texts
 
 
 def _fact_rows(ticket: Ticket, facts: dict[str, Any]) -> list[tuple[str, Any]]:
-    labels = {f.key: str(f.label) for f in CategoryField.objects.filter(category_id=ticket.category_id or 0)}
+    labels = {f.key: str(f.label) for f in category_fields(ticket.category_id)}
     return [(labels.get(key, key), value) for key, value in facts.items()]
+
+
+_SESSION = Prepared(
+    lambda ticket_id: AssistantSession.objects.select_related("order").filter(ticket_id=ticket_id).order_by("pk")[:1],
+    ticket_id=int,
+)
 
 
 def assistant_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
     if not roles.is_agent(request.user):
         return None
-    session = AssistantSession.objects.select_related("order").filter(ticket=ticket).first()
+    session = _SESSION.first(ticket_id=ticket.pk)
     if session is None:
         return None
     return {

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from tickets import selectors, services
+from tickets import services, ticket_reads
 from tickets.models import CannedReply, Category, CategoryField, Channel
 
 from .conftest import PEOPLE, customer_of, email
@@ -152,7 +152,7 @@ def test_a_canned_reply_without_a_translation_is_offered_in_english(actors, team
         ticket = services.ticket_create(
             customer=customer, subject="x", body=PEOPLE[language].body, channel=Channel.EMAIL, team=teams.europe
         )
-        [(_reply, text)] = selectors.canned_replies_for(ticket, actors.l1)
+        [(_reply, text)] = ticket_reads.canned_replies_for(ticket, actors.l1)
         assert text == f"{expected}{customer.name}."
 
 

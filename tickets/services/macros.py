@@ -37,9 +37,13 @@ class MacroResult:
 
 def macros_visible_to(actor: Any) -> QuerySet[Macro]:
     """The actor's own macros, those shared with their team and those shared with everyone."""
-    team_id = getattr(getattr(actor, "agent_profile", None), "team_id", None)
+    return macros_of(actor.pk, getattr(getattr(actor, "agent_profile", None), "team_id", None))
+
+
+def macros_of(user_id: int, team_id: int | None) -> QuerySet[Macro]:
+    """The macros a user of this team (None: of no team) may use, by name."""
     shared = Q(owner__isnull=True) & (Q(team__isnull=True) | Q(team_id=team_id))
-    return Macro.objects.filter(Q(owner_id=actor.pk) | shared).order_by("name")
+    return Macro.objects.filter(Q(owner_id=user_id) | shared).order_by("name")
 
 
 def reply_text(macro: Macro, ticket: Ticket, actor: Any) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from helpdesk.prepared import Prepared
 
-from .. import selectors, services
+from .. import selectors, services, ticket_reads
 from ..forms import (
     AssigneeForm,
     CategoryForm,
@@ -22,13 +22,13 @@ from ..forms import (
     StatusForm,
 )
 from ..history import event_rows
-from ..models import Attachment, CategoryField, FactType, Ticket
+from ..models import Attachment, FactType, Ticket
 from ..panels import mark_messages, render_panels
 from .workflow import workflow_context
 
 
 def thread_context(ticket: Ticket) -> dict[str, Any]:
-    return {"thread": mark_messages(selectors.ticket_thread(ticket))}
+    return {"thread": mark_messages(ticket_reads.ticket_thread(ticket))}
 
 
 def summary_context(ticket: Ticket) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def properties_context(request: HttpRequest, ticket: Ticket, *, error: str = "")
 
 
 def facts_context(ticket: Ticket, form: FactsForm | None = None, notice: str = "") -> dict[str, Any]:
-    fields = list(CategoryField.objects.filter(category_id=ticket.category_id)) if ticket.category_id else []
+    fields = ticket_reads.category_fields(ticket.category_id)
     missing = services.missing_facts(ticket, fields) if ticket.category_id else []
     missing_keys = {f.key for f in missing}
     return {
@@ -77,7 +77,7 @@ def attachments_context(ticket: Ticket) -> dict[str, Any]:
 
 
 def history_context(ticket: Ticket) -> dict[str, Any]:
-    return {"events": event_rows(ticket, selectors.ticket_events(ticket))}
+    return {"events": event_rows(ticket, ticket_reads.ticket_events(ticket))}
 
 
 def newest_message_id(thread: list[Any]) -> int | None:
@@ -88,7 +88,7 @@ def newest_message_id(thread: list[Any]) -> int | None:
 def reply_context(
     request: HttpRequest, ticket: Ticket, form: ReplyForm | None = None, notice: str = "", seen: int | None = None
 ) -> dict[str, Any]:
-    canned = selectors.canned_replies_for(ticket, request.user)
+    canned = ticket_reads.canned_replies_for(ticket, request.user)
     if form is None:
         initial: dict[str, Any] = {"seen": seen}
         chosen = request.GET.get("canned", "")
@@ -128,9 +128,9 @@ def ticket_page_context(
         **attachments_context(ticket),
         **history_context(ticket),
         "merge_form": merge_form or MergeForm(),
-        "other_tickets": selectors.customer_other_tickets(user, ticket),
-        "orders": selectors.customer_orders(ticket),
-        "failed_emails": selectors.ticket_failed_emails(ticket),
+        "other_tickets": ticket_reads.customer_other_tickets(user, ticket),
+        "orders": ticket_reads.customer_orders(ticket),
+        "failed_emails": ticket_reads.ticket_failed_emails(ticket),
         "panels": render_panels(request, ticket),
         **workflow_context(request, ticket),
     }

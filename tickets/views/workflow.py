@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from helpdesk.decorators import staff_view
 from helpdesk.errors import ServiceError
 from helpdesk.links import page_url
+from helpdesk.prepared import Prepared
 
 from .. import selectors, services
 from ..models import AssigneeAction, Macro, Priority, Status, Tag, Ticket
 from ..placeholders import PLACEHOLDERS
-from ..services.macros import reply_text
+from ..services.macros import macros_of, reply_text
 
 
 def macro_preview(macro: Macro, ticket: Ticket, actor: Any) -> dict[str, Any]:
@@ -42,11 +43,23 @@ def macro_preview(macro: Macro, ticket: Ticket, actor: Any) -> dict[str, Any]:
     return {"macro": macro, "changes": changes, "reply": reply_text(macro, ticket, actor)}
 
 
+_TAGS = Prepared(
+    lambda ticket_id: Tag.objects.filter(ticket_tags__ticket_id=ticket_id).values_list("name"), ticket_id=int
+)
+_MANAGED_TAGS = Prepared(lambda: Tag.objects.filter(managed=True).values_list("name"))
+_MACROS = Prepared(
+    lambda in_team, user_id, team_id: macros_of(user_id, team_id if in_team else None).only("pk", "name"),
+    user_id=int,
+    team_id=int,
+)
+
+
 def workflow_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     """The ticket's tags, the tags admins keep (offered when adding), the macros the agent may use
     and, when one is picked (?macro=), its preview. Three queries, four with a preview."""
-    tags = sorted(Tag.objects.filter(ticket_tags__ticket=ticket).values_list("name", flat=True), key=str.lower)
-    macros = list(services.macros_visible_to(request.user).only("pk", "name"))
+    tags = sorted((name for (name,) in _TAGS.rows(ticket_id=ticket.pk)), key=str.lower)
+    team_id = selectors.user_team_id(request.user)
+    macros = _MACROS.objects(shape=team_id is not None, user_id=request.user.pk, team_id=team_id or 0)
     picked = request.GET.get("macro", "")
     preview = None
     if picked.isdigit():
@@ -61,7 +74,7 @@ def workflow_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
             preview = macro_preview(macro, ticket, request.user)
     return {
         "tags": tags,
-        "managed_tags": list(Tag.objects.filter(managed=True).values_list("name", flat=True)),
+        "managed_tags": [name for (name,) in _MANAGED_TAGS.rows()],
         "free_tags_allowed": not settings.TAGS_ADMIN_MANAGED_ONLY,
         "macros": macros,
         "macro_preview": preview,
