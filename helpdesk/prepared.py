@@ -6,15 +6,16 @@ for each value, compiled, and kept; each call puts the real values in the stand-
 the statement.
 
     _agents = Prepared(lambda team_id: User.objects.filter(agent_profile__team_id=team_id), team_id=int)
-    _agents.objects(team_id=3)          # model instances (a plain queryset: no select_related)
+    _agents.objects(team_id=3)  # model instances, with what select_related() and annotate() add
+    _agents.first(team_id=3)    # the first of them, or None
     _rows = Prepared(lambda team_id: Ticket.objects.filter(team_id=team_id).values_list("pk", "status"), team_id=int)
-    _rows.rows(team_id=3)               # tuples, through the backend's converters
+    _rows.rows(team_id=3)       # lists of column values, through the backend's converters
 
-Values are ints, strings or lists of ints, each used as a filter value, never to choose what to build
-(a value the builder leaves out is simply not used). The kept SQL
-is per database alias and active language (translated fields order by the language's column); a
-caller whose queryset has other shapes (a user who sees every ticket, one who sees their team's)
-passes `shape=`, any hashable, and the builder gets it as its first argument.
+Values are ints (compared with id and integer columns, not small integer ones), strings or lists of
+ints, each used as a filter value, never to choose what to build (a value the builder leaves out is
+simply not used). The kept SQL is per database alias and active language (translated fields order by
+the language's column); a caller whose queryset has other shapes (a user who sees every ticket, one
+who sees their team's) passes `shape=`, any hashable, and the builder gets it as its first argument.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def _stand_in(kind: type) -> Any:
     """A value no caller passes, recognisable among the compiled parameters."""
     n = next(_NEXT)
     if kind is int:
-        return 1_000_000_007 + 7919 * n  # inside a 32-bit integer column's range
+        # Inside an integer column's range: Django turns a lookup whose value is out of the column's
+        # range into no condition at all, and the stand-in would be lost.
+        return 1_000_000_007 + 13 * n
     if kind is str:
         return f"\x1fprepared-{n}\x1f"
     raise TypeError(f"a prepared value is an int, a str or a list of ints, not {kind.__name__}")

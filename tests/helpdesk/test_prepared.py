@@ -97,3 +97,11 @@ def test_a_value_the_sql_would_not_carry_as_a_parameter_is_refused():
         Prepared(sliced, count=int).rows(count=3)
     with pytest.raises(TypeError):
         Prepared(lambda when: Ticket.objects.filter(created_at=when), when=float).rows(when=1.0)
+
+
+def test_first_gives_the_first_instance_or_none():
+    ticket = TicketFactory()
+    one = Prepared(lambda pk: Ticket.objects.select_related("customer").filter(pk=pk)[:1], pk=int)
+    found = one.first(pk=ticket.pk)
+    assert found is not None and found.pk == ticket.pk and found.customer.pk == ticket.customer_id
+    assert one.first(pk=ticket.pk + 1000) is None
