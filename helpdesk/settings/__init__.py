@@ -254,13 +254,8 @@ CHANNEL_LAYERS: dict[str, dict[str, object]] = {
         {"BACKEND": "channels.layers.InMemoryChannelLayer"}
         if CELERY_BROKER_URL.startswith("filesystem://")
         else {
-            # channels-redis's pub/sub layer, each page's queue capped (workspace/live/layer.py)
-            "BACKEND": "workspace.live.layer.CappedPubSubChannelLayer",
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": f"helpdesk-live.db{_redis_db}.",
-                "capacity": env.int("LIVE_PAGE_QUEUE", default=100),
-            },
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"helpdesk-live.db{_redis_db}."},
         }
     )
 }

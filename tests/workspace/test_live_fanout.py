@@ -34,7 +34,7 @@ from workspace.models import LiveStream
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("other_threads_connections_ended")]
 
-PUBSUB = "workspace.live.layer.CappedPubSubChannelLayer"
+PUBSUB = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 
 class ElsewhereConsumer(LiveConsumer):
