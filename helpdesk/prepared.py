@@ -52,7 +52,11 @@ class _Compiled:
     slots: tuple[tuple[str, int | None] | None, ...]  # each parameter's value (name, list index), None: constant
     constants: tuple[Any, ...]
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]  # (column, converters, expression)
-    compiler: Any  # what objects() needs to build instances, as a queryset's own iteration does
+    model: Any  # for objects(), None for values(): the model, its columns' span and field names,
+    span: tuple[int, int]  # and what fills the joined rows (select_related) and the annotations
+    names: tuple[str, ...]
+    populators: tuple[Any, ...]
+    annotations: tuple[tuple[str, int], ...]
 
 
 class Prepared:
@@ -90,7 +94,19 @@ class Prepared:
             (i, tuple(convs), expression) for i, (convs, expression) in compiler.get_converters(columns).items()
         )
         constants = tuple(None if slot else p for slot, p in zip(slots, params, strict=True))
-        return _Compiled(sql=sql, slots=slots, constants=constants, converters=converters, compiler=compiler)
+        klass_info, select = compiler.klass_info, compiler.select
+        span = (klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1) if klass_info else (0, 0)
+        return _Compiled(
+            sql=sql,
+            slots=slots,
+            constants=constants,
+            converters=converters,
+            model=klass_info["model"] if klass_info else None,
+            span=span,
+            names=tuple(column[0].target.attname for column in select[span[0] : span[1]]),
+            populators=tuple(get_related_populators(klass_info, select, using)) if klass_info else (),
+            annotations=tuple((compiler.annotation_col_map or {}).items()),
+        )
 
     def rows(self, *, shape: Any = _NO_SHAPE, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[list[Any]]:
         """The rows, each a list of column values."""
@@ -114,19 +130,15 @@ class Prepared:
     def objects(self, *, shape: Any = _NO_SHAPE, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
         """Model instances with what select_related() and annotate() gave them, as the queryset would."""
         kept = self._compiled(shape, using, values)
-        compiler = kept.compiler
-        select, klass_info, annotations = compiler.select, compiler.klass_info, compiler.annotation_col_map
-        if klass_info is None:
+        if kept.model is None:
             raise ValueError("objects() reads a queryset of model instances, not values()")
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        names = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, using)
+        (start, end), names = kept.span, list(kept.names)
         found = []
         for row in self._run(kept, using, values):
-            obj = klass_info["model"].from_db(using, names, row[start:end])
-            for populator in populators:
+            obj = kept.model.from_db(using, names, row[start:end])
+            for populator in kept.populators:
                 populator.populate(row, obj)
-            for name, position in (annotations or {}).items():
+            for name, position in kept.annotations:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found

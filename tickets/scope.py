@@ -32,6 +32,12 @@ def scope_q(kind: str, user_id: int, team_id: int, prefix: str = "") -> Q | None
     return scope
 
 
+def within_scope(tickets: QuerySet[RowT], kind: str, user_id: int, team_id: int) -> QuerySet[RowT]:
+    """The tickets of a kind of scope (see ticket_scope) among `tickets`."""
+    visible = scope_q(kind, user_id, team_id)
+    return tickets if visible is None else tickets.filter(visible)
+
+
 def ticket_scope_q(user: Any, prefix: str = "") -> Q | None:
     """A filter for the tickets the user may see, or None when they may see all of them."""
     return scope_q(*ticket_scope(user), prefix=prefix)

@@ -32,7 +32,7 @@ from .models import (
     Ticket,
     TicketTag,
 )
-from .scope import scope_q, ticket_scope, ticket_scope_q
+from .scope import ticket_scope, ticket_scope_q, within_scope
 
 WAITING_CAP = 1000
 DEFAULT_PAGE_SIZE = 25
@@ -337,8 +337,7 @@ def queue_waiting(user: Any, view: str, filters: QueueFilters) -> QuerySet[Ticke
 
 def _ticket_for(scope: str, pk: int, user_id: int, team_id: int) -> QuerySet[Ticket]:
     tickets = Ticket.objects.select_related("customer", "category", "assignee", "team", "order").filter(pk=pk)
-    visible = scope_q(scope, user_id, team_id)
-    return tickets if visible is None else tickets.filter(visible)
+    return within_scope(tickets, scope, user_id, team_id)
 
 
 _TICKET_FOR = Prepared(_ticket_for, pk=int, user_id=int, team_id=int)

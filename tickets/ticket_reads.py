@@ -13,7 +13,7 @@ from helpdesk.prepared import Prepared
 
 from .models import Attachment, CannedReply, CategoryField, Message, Order, OutboundEmail, Ticket, TicketEvent
 from .placeholders import fill_placeholders, placeholder_values
-from .scope import scope_q, ticket_scope
+from .scope import ticket_scope, within_scope
 
 _THREAD = Prepared(
     lambda ticket_id: Message.objects.filter(ticket_id=ticket_id).select_related("author").order_by("created_at", "id"),
@@ -68,10 +68,7 @@ def ticket_failed_emails(ticket: Ticket) -> list[OutboundEmail]:
 
 def _other_tickets(shape: tuple[str, int], customer_id: int, pk: int, user_id: int, team_id: int) -> QuerySet[Ticket]:
     scope, limit = shape
-    tickets = Ticket.objects.filter(customer_id=customer_id).exclude(pk=pk)
-    visible = scope_q(scope, user_id, team_id)
-    if visible is not None:
-        tickets = tickets.filter(visible)
+    tickets = within_scope(Ticket.objects.filter(customer_id=customer_id).exclude(pk=pk), scope, user_id, team_id)
     return tickets.defer("search_text", "search_vector", "facts").order_by("-created_at")[:limit]
 
 

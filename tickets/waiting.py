@@ -32,7 +32,7 @@ from django.utils.formats import number_format
 from helpdesk.prepared import Prepared
 
 from .models import OPEN_Q, Message, MessageKind, Status, Ticket
-from .scope import scope_q, ticket_scope
+from .scope import ticket_scope, within_scope
 from .selectors import WAITING_CAP
 from .services import queueing_channels
 from .services.routing import agents_on_shift_by_team
@@ -182,10 +182,7 @@ def queue_estimate(ticket: Ticket, now: datetime | None = None) -> QueueEstimate
 def _waiting_by_channel(shape: tuple[str, ...], user_id: int, team_id: int) -> QuerySet[Any]:
     """(channel, waiting since) of the longest waiting conversations of some channels, for a kind of scope."""
     scope, *channels = shape
-    waiting = waiting_conversations(channels)
-    visible = scope_q(scope, user_id, team_id)
-    if visible is not None:
-        waiting = waiting.filter(visible)
+    waiting = within_scope(waiting_conversations(channels), scope, user_id, team_id)
     since = F("waiting_since")
     return waiting.order_by(since.asc(), "pk").values_list("channel", since)[: WAITING_CAP + 1]
 
