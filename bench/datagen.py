@@ -54,12 +54,11 @@ WORDS = [
 
 
 def ensure_database(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
+    import psycopg
+    from psycopg import sql
 
     name = url.rsplit("/", 1)[1]
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
+    admin = psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
     with admin.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not cur.fetchone():
@@ -73,8 +72,8 @@ def copy(cursor: Any, table: str, columns: list[str], rows: Iterable[tuple[Any, 
     for row in rows:
         buffer.write("\t".join(r"\N" if v is None else str(v) for v in row) + "\n")
         count += 1
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
+        stream.write(buffer.getvalue())
     return count
 
 

@@ -85,11 +85,10 @@ def process_env(database_url: str) -> dict[str, str]:
 
 
 def create_database(database_url: str, env: dict[str, str]) -> None:
-    import psycopg2
+    import psycopg
 
     base, name = database_url.rsplit("/", 1)
-    admin = psycopg2.connect(base + "/postgres")
-    admin.autocommit = True
+    admin = psycopg.connect(base + "/postgres", autocommit=True)
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:

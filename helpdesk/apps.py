@@ -6,4 +6,12 @@ class HelpdeskConfig(AppConfig):
     verbose_name = "Helpdesk"
 
     def ready(self) -> None:
-        from . import bulk  # noqa: F401  (registers the `__any` lookup)
+        from django.conf import settings
+
+        from . import (
+            bulk,  # noqa: F401  (registers the `__any` lookup)
+            dbpool,
+        )
+
+        if settings.DATABASE_IS_POSTGRES:
+            dbpool.install()

@@ -19,7 +19,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
-from helpdesk.asgi_limits import BodySizeLimit  # noqa: E402
+from helpdesk.asgi_limits import BodySizeLimit, RequestGate  # noqa: E402
 
 websocket_urlpatterns = [
     route for module in settings.WEBSOCKET_URLCONFS for route in import_string(f"{module}.websocket_urlpatterns")
@@ -27,7 +27,7 @@ websocket_urlpatterns = [
 
 application = ProtocolTypeRouter(
     {
-        "http": BodySizeLimit(django_asgi_app),
+        "http": BodySizeLimit(RequestGate(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

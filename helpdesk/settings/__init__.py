@@ -117,15 +117,24 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=_DEFAULT_DATABASE_URL
 _db = DATABASES["default"]
 # No persistent connections by default: under ASGI (the web server) each request's synchronous code may
 # run in a thread of its own, whose kept connection outlives it until PostgreSQL runs out of them
-# (bench/chat.py found it). The Celery worker, one thread per process, keeps them (docker-compose.yml).
+# (bench/chat.py found it); requests borrow from a pool instead (below). The Celery worker, one thread
+# per process, may keep them (docker-compose.yml).
 _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 _db["CONN_HEALTH_CHECKS"] = True
 if _db["ENGINE"].endswith("sqlite3"):
     _db["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     _db["CONN_MAX_AGE"] = 0
+DATABASE_IS_POSTGRES: bool = "postgresql" in _db["ENGINE"]
+# A pool of PostgreSQL connections in each process (psycopg 3): a request borrows a connection and gives
+# it back, instead of opening its own, which costs a new PostgreSQL backend each time (helpdesk/dbpool.py
+# keeps forked processes apart). Not where connections are kept (CONN_MAX_AGE above 0), which Django
+# does not allow together with a pool. A request that finds every connection lent waits up to 10 s.
+_pool_size = env.int("DATABASE_POOL_SIZE", default=8)
+if DATABASE_IS_POSTGRES and _pool_size > 0 and not _db["CONN_MAX_AGE"]:
+    _pool = {"min_size": 1, "max_size": _pool_size, "timeout": 10, "max_idle": 300}
+    _db.setdefault("OPTIONS", {})["pool"] = _pool
 if os.environ.get("TEST_DATABASE_NAME"):
     _db["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
-DATABASE_IS_POSTGRES: bool = "postgresql" in _db["ENGINE"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth and sessions.

@@ -71,6 +71,8 @@ INBOUND_EMAIL_MAX_BYTES = 25 * 1024 * 1024
 # The most one request may send: ten attachments of 10 MB and the rest of a form. Larger ones are
 # refused (413) before their body is read (helpdesk.middleware.RequestSizeLimitMiddleware).
 MAX_REQUEST_BYTES: int = env.int("MAX_REQUEST_BYTES", default=102 * 1024 * 1024)
+# HTTP requests each web server process runs at once (helpdesk.asgi_limits.RequestGate; 0: no limit).
+HTTP_REQUESTS_AT_ONCE: int = env.int("HTTP_REQUESTS_AT_ONCE", default=1)
 INBOUND_FETCH_LIMIT = 200
 WEBFORM_RATE_LIMIT: int = env.int("WEBFORM_RATE_LIMIT", default=5)  # per IP and per email address
 WEBFORM_RATE_WINDOW = 3600
