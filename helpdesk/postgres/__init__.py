@@ -1,0 +1,1 @@
+"""The PostgreSQL database backend: Django's own, reading timestamps faster (see base.py)."""
