@@ -131,7 +131,11 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 # it back, instead of opening its own, which costs a new PostgreSQL backend each time (helpdesk/dbpool.py
 # keeps forked processes apart). Not where connections are kept (CONN_MAX_AGE above 0), which Django
 # does not allow together with a pool. A request that finds every connection lent waits up to 10 s.
-_pool_size = env.int("DATABASE_POOL_SIZE", default=8)
+# The tests run without one unless they ask (tests/helpdesk/test_dbpool.py): many use the database from
+# threads of their own that end without giving their connection back, which a pool counts as lent for
+# good. The product's threads all give theirs back: requests, Celery tasks and the live consumers close
+# their connections as they end.
+_pool_size = env.int("DATABASE_POOL_SIZE", default=0 if TESTING else 8)
 if DATABASE_IS_POSTGRES and _pool_size > 0 and not _db["CONN_MAX_AGE"]:
     _pool = {"min_size": 1, "max_size": _pool_size, "timeout": 10, "max_idle": 300}
     _db.setdefault("OPTIONS", {})["pool"] = _pool
