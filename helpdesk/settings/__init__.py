@@ -133,8 +133,8 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 # does not allow together with a pool. A request that finds every connection lent waits up to 10 s.
 # The tests run without one unless they ask (tests/helpdesk/test_dbpool.py): many use the database from
 # threads of their own that end without giving their connection back, which a pool counts as lent for
-# good. The product's threads all give theirs back: requests, Celery tasks and the live consumers close
-# their connections as they end.
+# good. As far as the code shows, the product's own paths give theirs back: requests, Celery tasks and
+# the live consumers close their connections as they end (the suite does not run them with the pool).
 _pool_size = env.int("DATABASE_POOL_SIZE", default=0 if TESTING else 8)
 if DATABASE_IS_POSTGRES and _pool_size > 0 and not _db["CONN_MAX_AGE"]:
     _pool = {"min_size": 1, "max_size": _pool_size, "timeout": 10, "max_idle": 300}
