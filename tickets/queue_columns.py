@@ -1,13 +1,25 @@
-"""The queue table's optional columns (the ticket's own column is always shown)."""
+"""The queue table: its optional columns (the ticket's own column is always shown) and its rows.
+
+A row is read as the plain values it shows (QueueRow), not as a ticket with its customer, category,
+assignee and team built as model instances, and its HTML is a fragment keyed by those values
+(helpdesk/fragments.py): an unchanged row costs a dictionary lookup, not a rendering.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.utils.timesince import timesince, timeuntil
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname, get_language
+
+from helpdesk.fragments import fragment
+
+from .models import OPEN_STATUSES, Priority, Status, format_reference
 
 COLUMNS = {
     "customer": _("Customer"),
@@ -30,27 +42,103 @@ def parse_columns(values: Iterable[str]) -> list[str]:
     return columns or list(ALL_COLUMNS)
 
 
-def row_key(ticket: Any, now: datetime) -> tuple[object, ...]:
-    """Everything a queue row shows (templates/tickets/queue/_row.html), as the key of its rendered
-    fragment: the row is rendered again exactly when one of these changes."""
-    customer, category, assignee, team = ticket.customer, ticket.category, ticket.assignee, ticket.team
-    due = ticket.sla_due_at if ticket.is_open else None
-    left = (timeuntil(due, now) if due > now else "-" + timesince(due, now)) if due else ""
-    return (
-        ticket.pk,
-        ticket.subject,
-        customer.name if customer else "",
-        customer.country if customer else "",
-        ticket.language,
-        ticket.language_unserved,
-        category.name if category else "",
-        ticket.priority,
-        ticket.status,
-        (assignee.get_full_name() or assignee.get_username()) if assignee else "",
-        team.name if team else "",
-        ticket.channel,
-        ticket.sla_state,
-        due,
-        left,
-        ticket.last_activity_at,
+class QueueRow(NamedTuple):
+    """What a queue row shows of a ticket (templates/tickets/queue/_row.html), and what its cursor needs."""
+
+    pk: int
+    subject: str
+    customer_name: str
+    customer_country: str
+    language: str
+    language_unserved: bool
+    category_name: str
+    priority: int
+    status: str
+    assignee_name: str
+    team_name: str
+    channel: str
+    sla_state: str
+    sla_due_at: datetime | None
+    last_activity_at: datetime
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.pk)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def get_priority_display(self) -> str:
+        return str(Priority(self.priority).label)
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+
+def row_values(tickets: QuerySet[Any]) -> QuerySet[Any]:
+    """The columns QueueRow.read takes, in its order; the category's name in the active language."""
+    language = get_language()
+    return tickets.values_list(
+        "pk",
+        "subject",
+        "customer__name",
+        "customer__country",
+        "language",
+        "language_unserved",
+        f"category__{build_localized_fieldname('name', language)}",
+        "category__name_en",  # MODELTRANSLATION_FALLBACK_LANGUAGES
+        "priority",
+        "status",
+        "assignee__first_name",
+        "assignee__last_name",
+        "assignee__username",
+        "team__name",
+        "channel",
+        "sla_state",
+        "sla_due_at",
+        "last_activity_at",
     )
+
+
+def read_row(values: Any) -> QueueRow:
+    """A QueueRow from one row of row_values(): names as the templates show them (a user's full name,
+    else their username; a category's name, else its name in the fallback language)."""
+    (pk, subject, customer, country, language, unserved, category, category_en, priority, status,
+     first, last, username, team, channel, sla_state, due, activity) = values  # fmt: skip
+    assignee = f"{first} {last}".strip() or username if username is not None else ""
+    return QueueRow(
+        pk, subject, customer or "", country or "", language, unserved, category or category_en or "",
+        priority, status, assignee, team or "", channel, sla_state, due, activity,
+    )  # fmt: skip
+
+
+def _time_left_key(row: QueueRow, now: datetime) -> tuple[object, ...]:
+    """What the "time left" badge shows as of now: it changes only when the whole minutes between now
+    and the deadline do (timeuntil and timesince count whole minutes and larger units from it)."""
+    due = row.sla_due_at
+    if due is None or not row.is_open:
+        return ()
+    return (due > now, (due - now).total_seconds() // 60)
+
+
+def render_rows(rows: Iterable[QueueRow], now: datetime, columns: list[str], show_team: bool) -> list[SafeString]:
+    """Each row's HTML, rendered only when what it shows has changed."""
+    shown = (tuple(columns), show_team)
+    html = []
+    for row in rows:
+        values = (row, _time_left_key(row, now), shown)
+
+        def render(row: QueueRow = row) -> str:
+            context = {"ticket": row, "now": now, "columns": columns, "show_team": show_team}
+            return render_to_string("tickets/queue/_row.html", context)
+
+        html.append(fragment(ROW_PLACE, values, render))
+    return html
+
+
+ROW_PLACE = ("tickets/queue/_row.html", "row")

@@ -32,6 +32,7 @@ from .models import (
     Ticket,
     TicketTag,
 )
+from .queue_columns import QueueRow, read_row, row_values
 from .scope import ticket_scope, ticket_scope_q, within_scope
 
 WAITING_CAP = 1000
@@ -78,7 +79,7 @@ class QueueFilters:
 
 @dataclass
 class QueuePage:
-    tickets: list[Ticket]
+    tickets: list[QueueRow]  # the page's rows, as they show
     next_cursor: str | None
     sort: str
     page_size: int
@@ -189,7 +190,7 @@ def search_tickets(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     return tickets.filter(search_text__icontains=text)
 
 
-def encode_cursor(sort: str, ticket: Ticket) -> str:
+def encode_cursor(sort: str, ticket: Ticket | QueueRow) -> str:
     values = []
     for name in SORTS[sort]:
         value = getattr(ticket, name.lstrip("-"))
@@ -263,14 +264,7 @@ def _order_by(sort: str, status: str) -> list[Any]:
     return list(SORTS[sort])
 
 
-_QUEUE_ROWS = Prepared(
-    lambda ids: (
-        Ticket.objects.select_related("customer", "category", "assignee", "team")
-        .defer("search_text", "search_vector", "facts", "customer__external_ids")
-        .filter(pk__in=ids)
-    ),
-    ids=list,
-)
+_QUEUE_ROWS = Prepared(lambda ids: row_values(Ticket.objects.filter(pk__in=ids)), ids=list)
 
 
 def queue_tickets(
@@ -295,7 +289,7 @@ def queue_tickets(
     # sort, a small sort of the open backlog for the others), then load just the page's rows
     # with their customer, category, assignee and team.
     ids = list(tickets.values_list("pk", flat=True)[: page_size + 1])
-    loaded = {ticket.pk: ticket for ticket in _QUEUE_ROWS.objects(ids=ids)} if ids else {}
+    loaded = {row.pk: row for row in map(read_row, _QUEUE_ROWS.rows(ids=ids))} if ids else {}
     rows = [loaded[pk] for pk in ids if pk in loaded]
     next_cursor = encode_cursor(sort, rows[page_size - 1]) if len(rows) > page_size else None
     waiting, capped = count_capped(base.filter(OPEN_Q))
@@ -309,15 +303,11 @@ def queue_tickets(
     )
 
 
-def queue_row(user: Any, view: str, filters: QueueFilters, pk: int) -> Ticket | None:
+def queue_row(user: Any, view: str, filters: QueueFilters, pk: int) -> QueueRow | None:
     """One ticket as a row of a queue view with its filters, or None when that view does not list it."""
     tickets = _apply_status(_apply_filters(queue_base(user, view), filters), filters.status)
-    return (
-        tickets.select_related("customer", "category", "assignee", "team")
-        .defer("search_text", "search_vector", "facts", "customer__external_ids")
-        .filter(pk=pk)
-        .first()
-    )
+    values = row_values(tickets.filter(pk=pk)).first()
+    return read_row(values) if values is not None else None
 
 
 def count_capped(tickets: QuerySet[Ticket], cap: int = WAITING_CAP) -> tuple[int, bool]:

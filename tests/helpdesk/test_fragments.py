@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from helpdesk.fragments import CSRF_PLACEHOLDER, key_part, store
 from tests.factories import TicketFactory
 from tickets import services
-from tickets.models import Customer, Priority, Ticket
+from tickets.models import AgentProfile, Category, Customer, Priority, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,32 @@ def test_time_left_moves_on_with_the_clock(client, actors, teams, clock):
     clock.shift(timedelta(hours=2))
 
     assert "1\xa0hour left" in row(client.get(QUEUE, {"view": "team"}), ticket)
+
+    clock.shift(timedelta(minutes=1))  # a minute is the smallest step the badge shows
+
+    assert "59\xa0minutes left" in row(client.get(QUEUE, {"view": "team"}), ticket)
+
+    clock.shift(timedelta(hours=1, minutes=2))
+
+    assert "3\xa0minutes overdue" in row(client.get(QUEUE, {"view": "team"}), ticket)
+
+
+def test_a_row_names_its_category_and_assignee_as_they_are_now_in_the_agents_language(
+    client, actors, teams, categories
+):
+    ticket = TicketFactory(team=teams.europe, category=categories.logistics, assignee=actors.l2)
+    client.force_login(actors.l1)
+    first = row(client.get(QUEUE, {"view": "team"}), ticket)
+    assert "Logistics" in first and actors.l2.get_full_name() in first
+
+    AgentProfile.objects.filter(user=actors.l1).update(ui_language="zh-hans")
+    assert "Logistics" in row(client.get(QUEUE, {"view": "team"}), ticket)  # no Chinese name yet: the English one
+
+    Category.objects.filter(pk=categories.logistics.pk).update(name_zh_hans="物流")
+    type(actors.l2).objects.filter(pk=actors.l2.pk).update(first_name="", last_name="")
+    shown = row(client.get(QUEUE, {"view": "team"}), ticket)
+    assert "物流" in shown and "Logistics" not in shown
+    assert f"<td>{actors.l2.username}</td>" in shown  # no name: the username
 
 
 def test_each_browser_gets_its_own_csrf_token_in_a_kept_form(actors, teams):

@@ -85,7 +85,7 @@ def test_the_link_opens_the_teams_queue_with_the_breached_tickets_first(client, 
         client.force_login(actors.supervisor)
         page = client.get(notice.url).context["page"]
     assert page.sort == "due"
-    assert [t.pk for t in page.tickets][:2] == [t.pk for t in tickets] and waiting in page.tickets
+    assert [t.pk for t in page.tickets][:2] == [t.pk for t in tickets] and waiting.pk in [t.pk for t in page.tickets]
 
 
 def test_each_new_assignee_gets_one_notice_in_their_language(actors, categories):

@@ -15,7 +15,7 @@ from .. import selectors
 from ..forms import QueueFilterForm
 from ..models import Category, Message
 from ..panels import mark_messages
-from ..queue_columns import parse_columns
+from ..queue_columns import parse_columns, render_rows
 from . import ticket_context as ctx
 
 NO_CONTENT = 204
@@ -57,13 +57,9 @@ def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
         categories=list(Category.objects.filter(is_active=True)),
         agents=selectors.team_agents(selectors.user_team_id(user)),
     )
-    ticket = selectors.queue_row(user, view, form.filters(), pk)
-    if ticket is None:
+    row = selectors.queue_row(user, view, form.filters(), pk)
+    if row is None:
         return HttpResponse(status=NO_CONTENT)
-    context = {
-        "ticket": ticket,
-        "now": timezone.now(),
-        "show_team": view == selectors.VIEW_ALL or roles.is_admin(user),
-        "columns": parse_columns(request.GET.getlist("cols")),  # as the page chose them
-    }
-    return render(request, "tickets/queue/_row.html", context)
+    show_team = view == selectors.VIEW_ALL or roles.is_admin(user)
+    columns = parse_columns(request.GET.getlist("cols"))  # as the page chose them
+    return HttpResponse(render_rows([row], timezone.now(), columns, show_team))

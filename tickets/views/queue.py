@@ -18,7 +18,7 @@ from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
 from .. import selectors, waiting
 from ..forms import QueueFilterForm
 from ..models import Category, parse_reference
-from ..queue_columns import parse_columns
+from ..queue_columns import parse_columns, render_rows
 from ..references import reference_elsewhere
 from . import bulk
 from .saved_views import queue_sidebar_context
@@ -89,9 +89,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     waiting_count = number_format(page.waiting, force_grouping=True)
     conversations = waiting.waiting_by_channel(user)
     longest = min((row.longest_since for row in conversations if row.longest_since), default=None)
+    now = timezone.now()
     context = {
         "nav": "queue",
-        "now": timezone.now(),
+        "now": now,
         "form": form,
         "view": view,
         "tabs": [
@@ -118,5 +119,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     else:
         context["columns"] = parse_columns(request.GET.getlist("cols"))
+    context["rows"] = render_rows(page.tickets, now, context["columns"], context["show_team"])
     template = "tickets/queue/_results.html" if context["oob_tabs"] else "tickets/queue/page.html"
     return vary_on_htmx(render(request, template, context))
