@@ -1,9 +1,16 @@
 """The queue's sidebar of views: the built-in ones, the agent's own saved views and their team's shared
 ones, each with its count of waiting tickets. Two queries whatever the number of views: the saved views,
-then one statement holding a capped COUNT subquery per view (each a LIMIT over an open-tickets index)."""
+then one statement holding a capped COUNT subquery per view (each a LIMIT over an open-tickets index).
+
+That statement is written by the ORM once per process for each set of what it depends on (the user's
+scope and roles, the views and their stored filters, the categories and agents a filter may name,
+the language) and kept, as helpdesk/prepared.py keeps the SQL of other reads.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,12 +19,18 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+from helpdesk import roles
 
 from . import selectors
 from .forms import QueueFilterForm
 from .models import SavedView, Ticket
+from .scope import ticket_scope
 
 SIDEBAR_VIEWS = 25  # per group (own, team): the services keep no more than this anyway
+STATEMENTS_KEPT = 1024  # count statements kept per process (all are dropped when more are needed)
+_statements: dict[Hashable, tuple[tuple[int, ...], str, list[Any]]] = {}
 
 
 @dataclass
@@ -75,10 +88,10 @@ def _filters(view: SavedView, categories: list[Any], agents: list[Any]) -> selec
     return QueueFilterForm(data, categories=categories, agents=agents).filters()
 
 
-def counts_capped(querysets: list[QuerySet[Ticket]], cap: int = selectors.WAITING_CAP) -> list[tuple[int, bool]]:
-    """count_capped for many querysets in one query: a capped COUNT subquery each."""
-    if not querysets:
-        return []
+def capped_counts_statement(
+    querysets: list[QuerySet[Ticket]], cap: int = selectors.WAITING_CAP
+) -> tuple[str, list[Any]]:
+    """One statement giving count_capped for each queryset: a capped COUNT subquery each."""
     parts: list[str] = []
     params: list[Any] = []
     for i, tickets in enumerate(querysets):
@@ -90,10 +103,54 @@ def counts_capped(querysets: list[QuerySet[Ticket]], cap: int = selectors.WAITIN
         # the SQL is Django's own compiled query; values travel as parameters
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{i})")  # noqa: S608
         params.extend(sql_params)
+    return "SELECT " + ", ".join(parts), params
+
+
+def run_counts(sql: str, params: list[Any], cap: int = selectors.WAITING_CAP) -> list[tuple[int, bool]]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return [(min(int(count), cap), int(count) > cap) for count in row]
+
+
+def _statement_key(
+    user: Any, available: list[str], views: list[SavedView], categories: list[Any], agents: list[Any]
+) -> Hashable:
+    """Everything the counts statement's SQL and parameters are made of."""
+    return (
+        get_language(),
+        ticket_scope(user),
+        roles.is_admin(user),
+        roles.is_supervisor(user),
+        tuple(available),
+        tuple((view.base, json.dumps(view.filters, sort_keys=True)) for view in views),
+        tuple(category.pk for category in categories),
+        tuple(agent.pk for agent in agents),
+    )
+
+
+def _counts_statement(
+    user: Any, available: list[str], views: list[SavedView], categories: list[Any], agents: list[Any]
+) -> tuple[tuple[int, ...], str, list[Any]]:
+    """Which of the entries (built-in views, then saved ones) have a count, and the statement counting them.
+    Not kept when a view filters by tag: the tag's id is looked up while the statement is built."""
+    by_tag = any(view.filters.get("tag") for view in views)
+    key = None if by_tag else _statement_key(user, available, views, categories, agents)
+    kept = _statements.get(key) if key is not None else None
+    if kept is not None:
+        return kept
+    waiting = [selectors.queue_waiting(user, view, selectors.QueueFilters()) for view in available]
+    for view in views:
+        base = view.base if view.base in available else selectors.default_queue_view(user)
+        waiting.append(selectors.queue_waiting(user, base, _filters(view, categories, agents)))
+    counted = tuple(i for i, tickets in enumerate(waiting) if tickets is not None)
+    sql, params = capped_counts_statement([waiting[i] for i in counted]) if counted else ("", [])
+    kept = (counted, sql, params)
+    if key is not None:
+        if len(_statements) >= STATEMENTS_KEPT:
+            _statements.clear()
+        _statements[key] = kept
+    return kept
 
 
 def queue_sidebar(
@@ -112,12 +169,10 @@ def queue_sidebar(
         SidebarEntry(label=str(labels[key]), url_query=f"view={key}", current=key == current_view and not current_saved)
         for key in available
     ]
-    counted: list[tuple[SidebarEntry, QuerySet[Ticket] | None]] = [
-        (entry, selectors.queue_waiting(user, key, selectors.QueueFilters()))
-        for entry, key in zip(built_in, available, strict=True)
-    ]
     own: list[SidebarEntry] = []
     team: list[SidebarEntry] = []
+    shown: list[SavedView] = []
+    entries = list(built_in)
     for view in list(saved_views_visible_to(user)[: SIDEBAR_VIEWS * 2]):
         group = team if view.team_id is not None else own
         if len(group) >= SIDEBAR_VIEWS:
@@ -130,10 +185,9 @@ def queue_sidebar(
             current=current_saved == str(view.pk),
         )
         group.append(entry)
-        base = view.base if view.base in available else selectors.default_queue_view(user)
-        counted.append((entry, selectors.queue_waiting(user, base, _filters(view, categories, agents))))
-    counted = [(entry, tickets) for entry, tickets in counted if tickets is not None]
-    counts = counts_capped([tickets for _entry, tickets in counted if tickets is not None])
-    for (entry, _tickets), (count, capped) in zip(counted, counts, strict=True):
-        entry.count, entry.capped = count, capped
+        shown.append(view)
+        entries.append(entry)
+    counted, sql, params = _counts_statement(user, available, shown, categories, agents)
+    for i, (count, capped) in zip(counted, run_counts(sql, params) if counted else [], strict=True):
+        entries[i].count, entries[i].capped = count, capped
     return Sidebar(built_in=built_in, own=own, team=team)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.factories import TicketFactory
 from tickets import selectors
-from tickets.models import Channel, Priority, SavedView, Status, Ticket
+from tickets.models import Channel, Priority, SavedView, Status, Tag, Ticket, TicketTag
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +219,26 @@ def test_a_supervisors_all_covers_the_team_they_supervise_and_no_other(client, a
 
     assert sidebar(page)["All"] == "2"
     assert len(re.findall(r'<span class="ref">', page.content.decode())) == 2
+
+
+def test_counts_follow_the_tickets_and_the_views_filters_while_the_statement_is_kept(client, actors, teams):
+    TicketFactory(team=teams.europe, priority=Priority.HIGH)
+    save_view(client, actors.l1, "Hot ones", "view=team&priority=3")
+    assert sidebar(client.get(QUEUE))["Hot ones"] == "1"
+
+    TicketFactory(team=teams.europe, priority=Priority.HIGH)
+    TicketFactory(team=teams.europe, priority=Priority.LOW)
+    assert sidebar(client.get(QUEUE))["Hot ones"] == "2"
+
+    SavedView.objects.filter(owner=actors.l1).update(filters={"priority": "1"})  # changed outside the services
+    assert sidebar(client.get(QUEUE))["Hot ones"] == "1"
+
+
+def test_a_tag_views_count_finds_a_tag_made_after_the_view(client, actors, teams):
+    ticket = TicketFactory(team=teams.europe)
+    save_view(client, actors.l1, "Fragile", "view=team&tag=fragile")
+    assert sidebar(client.get(QUEUE))["Fragile"] == "0"  # no such tag yet
+
+    TicketTag.objects.create(ticket=ticket, tag=Tag.objects.create(name="fragile"))
+
+    assert sidebar(client.get(QUEUE))["Fragile"] == "1"
