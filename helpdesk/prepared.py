@@ -11,6 +11,8 @@ the statement.
     _rows = Prepared(lambda team_id: Ticket.objects.filter(team_id=team_id).values_list("pk", "status"), team_id=int)
     _rows.rows(team_id=3)       # lists of column values, through the backend's converters
 
+rows() gives the columns in the SQL's order, which for values_list() puts expressions after the fields.
+
 Values are ints (compared with id and integer columns, not small integer ones), strings or lists of
 ints, each used as a filter value, never to choose what to build (a value the builder leaves out is
 simply not used). The kept SQL is per database alias and active language (translated fields order by
@@ -94,7 +96,9 @@ class Prepared:
             (i, tuple(convs), expression) for i, (convs, expression) in compiler.get_converters(columns).items()
         )
         constants = tuple(None if slot else p for slot, p in zip(slots, params, strict=True))
-        klass_info, select = compiler.klass_info, compiler.select
+        # values() reads no model, even where an expression among its columns gives the compiler a klass_info
+        klass_info = compiler.klass_info if queryset.query.default_cols else None
+        select = compiler.select
         span = (klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1) if klass_info else (0, 0)
         return _Compiled(
             sql=sql,

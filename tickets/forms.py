@@ -15,7 +15,8 @@ from helpdesk.errors import ServiceError
 from helpdesk.form_choices import ListedModelChoiceField
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES
 
-from . import selectors
+from . import filter_choices, selectors
+from .filter_choices import Choice
 from .models import Category, CategoryField, Channel, FactType, Priority, Status, Ticket
 
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
@@ -58,18 +59,24 @@ class QueueFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
 
-    def __init__(self, *args: Any, categories: list[Category], agents: list[Any], **kwargs: Any):
+    def __init__(self, *args: Any, categories: list[Choice], agents: list[Choice], **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.categories, self.agents = categories, agents
         cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("Any category"))] + [
             (c.pk, c.name) for c in categories
         ]
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Anyone")), ("none", _("Nobody"))] + [
-            (str(a.pk), a.get_full_name() or a.get_username()) for a in agents
+            (str(a.pk), a.name) for a in agents
         ]
         self.fields["country"].widget.attrs.update(size=3, placeholder="DE", autocomplete="off")
         self.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": _("Words, email or HD-000123")}
         )
+
+    @classmethod
+    def for_user(cls, data: Any, user: Any) -> QueueFilterForm:
+        """The form with the choices the user has: the active categories, their team's agents."""
+        return cls(data, categories=filter_choices.categories(), agents=filter_choices.agents(user))
 
     @property
     def choices_key(self) -> tuple[object, ...]:

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -80,9 +81,17 @@ class QueueRow(NamedTuple):
         return str(Status(self.status).label)
 
 
+def translated(field: str) -> Coalesce:
+    """A translated field (modeltranslation) in the active language, else in English, as SQL: what the
+    model's attribute gives, without loading the model."""
+    name, _sep, path = field.rpartition("__") if "__" in field else ("", "", field)
+    prefix = f"{name}__" if name else ""
+    local = f"{prefix}{build_localized_fieldname(path, get_language())}"
+    return Coalesce(NullIf(local, Value("")), f"{prefix}{path}_en", Value(""), output_field=CharField())
+
+
 def row_values(tickets: QuerySet[Any]) -> QuerySet[Any]:
-    """The columns QueueRow.read takes, in its order; the category's name in the active language."""
-    language = get_language()
+    """The columns read_row() takes, in its order; the category's name in the active language."""
     return tickets.values_list(
         "pk",
         "subject",
@@ -90,8 +99,6 @@ def row_values(tickets: QuerySet[Any]) -> QuerySet[Any]:
         "customer__country",
         "language",
         "language_unserved",
-        f"category__{build_localized_fieldname('name', language)}",
-        "category__name_en",  # MODELTRANSLATION_FALLBACK_LANGUAGES
         "priority",
         "status",
         "assignee__first_name",
@@ -102,17 +109,18 @@ def row_values(tickets: QuerySet[Any]) -> QuerySet[Any]:
         "sla_state",
         "sla_due_at",
         "last_activity_at",
+        translated("category__name"),  # last: the SQL puts expressions after the fields
     )
 
 
 def read_row(values: Any) -> QueueRow:
     """A QueueRow from one row of row_values(): names as the templates show them (a user's full name,
     else their username; a category's name, else its name in the fallback language)."""
-    (pk, subject, customer, country, language, unserved, category, category_en, priority, status,
-     first, last, username, team, channel, sla_state, due, activity) = values  # fmt: skip
+    (pk, subject, customer, country, language, unserved, priority, status,
+     first, last, username, team, channel, sla_state, due, activity, category) = values  # fmt: skip
     assignee = f"{first} {last}".strip() or username if username is not None else ""
     return QueueRow(
-        pk, subject, customer or "", country or "", language, unserved, category or category_en or "",
+        pk, subject, customer or "", country or "", language, unserved, category or "",
         priority, status, assignee, team or "", channel, sla_state, due, activity,
     )  # fmt: skip
 

@@ -22,6 +22,14 @@ def ticket_scope(user: Any) -> tuple[str, int, int]:
     return ("own", user.pk, 0) if team_id is None else ("team", user.pk, team_id)
 
 
+def statement_shape(user: Any) -> tuple[object, ...]:
+    """All of a user that the queue's statements are built from: their scope, team and roles
+    (helpdesk/kept_sql.py keeps statements by it)."""
+    profile = getattr(user, "agent_profile", None)
+    team_id = profile.team_id if profile is not None else None
+    return (ticket_scope(user), team_id, roles.is_admin(user), roles.is_supervisor(user))
+
+
 def scope_q(kind: str, user_id: int, team_id: int, prefix: str = "") -> Q | None:
     """The filter of a kind of scope (see ticket_scope), or None when it lets every ticket through."""
     if kind == "all":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,8 +20,10 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils.translation import get_language
 
 from helpdesk import roles
+from helpdesk.kept_sql import KeptStatements, Statement, compiled, run
 from helpdesk.prepared import Prepared
 
 from .models import (
@@ -33,7 +35,7 @@ from .models import (
     TicketTag,
 )
 from .queue_columns import QueueRow, read_row, row_values
-from .scope import ticket_scope, ticket_scope_q, within_scope
+from .scope import statement_shape, ticket_scope, ticket_scope_q, within_scope
 
 WAITING_CAP = 1000
 DEFAULT_PAGE_SIZE = 25
@@ -103,6 +105,11 @@ def queue_views_for(user: Any) -> list[str]:
     if roles.is_supervisor(user) or roles.is_admin(user):
         views.append(VIEW_ALL)
     return views
+
+
+def chosen_view(user: Any, requested: str | None) -> str:
+    """The queue view asked for, when the user may open it; else their default one."""
+    return requested if requested and requested in queue_views_for(user) else default_queue_view(user)
 
 
 def default_queue_view(user: Any) -> str:
@@ -264,6 +271,7 @@ def _order_by(sort: str, status: str) -> list[Any]:
     return list(SORTS[sort])
 
 
+_statements = KeptStatements()
 _QUEUE_ROWS = Prepared(lambda ids: row_values(Ticket.objects.filter(pk__in=ids)), ids=list)
 
 
@@ -278,21 +286,29 @@ def queue_tickets(
     """One page of a queue, plus the capped count of tickets waiting in it: three queries."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    ordering = SORTS[sort]
-    base = _apply_filters(queue_base(user, view), filters)
-    tickets = _apply_status(base, filters.status).order_by(*_order_by(sort, filters.status))
     values = decode_cursor(sort, cursor)
-    if values is not None:
-        after = _after_due_cursor(values) if sort == "due" else _after_cursor(ordering, values)
-        tickets = tickets.filter(after)
+
+    def build() -> tuple[Statement, Statement]:
+        base = _apply_filters(queue_base(user, view), filters)
+        tickets = _apply_status(base, filters.status).order_by(*_order_by(sort, filters.status))
+        if values is not None:
+            after = _after_due_cursor(values) if sort == "due" else _after_cursor(SORTS[sort], values)
+            tickets = tickets.filter(after)
+        return compiled(tickets.values_list("pk")[: page_size + 1]), _count_statement(base.filter(OPEN_Q))
+
+    # A first page's statements are kept (helpdesk/kept_sql.py), but not a tag's: building looks the tag up.
+    first = values is None and not filters.tag
+    key = (get_language(), statement_shape(user), view, astuple(filters), sort, page_size) if first else None
+    ids_statement, count_statement = _statements.get(key, build)
     # A deferred join: order and cut narrow rows first (an index-only walk for the default
     # sort, a small sort of the open backlog for the others), then load just the page's rows
     # with their customer, category, assignee and team.
-    ids = list(tickets.values_list("pk", flat=True)[: page_size + 1])
+    ids = [row[0] for row in run(ids_statement)]
     loaded = {row.pk: row for row in map(read_row, _QUEUE_ROWS.rows(ids=ids))} if ids else {}
     rows = [loaded[pk] for pk in ids if pk in loaded]
     next_cursor = encode_cursor(sort, rows[page_size - 1]) if len(rows) > page_size else None
-    waiting, capped = count_capped(base.filter(OPEN_Q))
+    [(count,)] = run(count_statement) or [(0,)]
+    waiting, capped = min(count, WAITING_CAP), count > WAITING_CAP
     return QueuePage(
         tickets=rows[:page_size],
         next_cursor=next_cursor,
@@ -308,6 +324,12 @@ def queue_row(user: Any, view: str, filters: QueueFilters, pk: int) -> QueueRow 
     tickets = _apply_status(_apply_filters(queue_base(user, view), filters), filters.status)
     values = row_values(tickets.filter(pk=pk)).first()
     return read_row(values) if values is not None else None
+
+
+def _count_statement(tickets: QuerySet[Ticket]) -> Statement:
+    """count_capped's statement: a COUNT over a LIMITed subquery."""
+    limited = compiled(tickets.order_by().values("pk")[: WAITING_CAP + 1])
+    return None if limited is None else (f"SELECT COUNT(*) FROM ({limited[0]}) AS capped", limited[1])  # noqa: S608
 
 
 def count_capped(tickets: QuerySet[Ticket], cap: int = WAITING_CAP) -> tuple[int, bool]:
@@ -342,7 +364,8 @@ def ticket_for_user(user: Any, pk: int) -> Ticket:
     return found[0]
 
 
-def _team_agents(team_id: int) -> QuerySet[Any]:
+def team_agents_queryset(team_id: int) -> QuerySet[Any]:
+    """Active staff of a team who may work tickets."""
     user_model: Any = get_user_model()
     in_group = user_model.groups.through.objects.filter(
         user_id=OuterRef("pk"), group__permissions__codename="work_tickets"
@@ -355,7 +378,7 @@ def _team_agents(team_id: int) -> QuerySet[Any]:
     return agents.order_by("first_name", "username")
 
 
-_TEAM_AGENTS = Prepared(_team_agents, team_id=int)
+_TEAM_AGENTS = Prepared(team_agents_queryset, team_id=int)
 
 
 def team_agents(team_id: int | None) -> list[Any]:

@@ -14,23 +14,20 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
-from helpdesk import roles
+from helpdesk.kept_sql import KeptStatements, Statement, compiled, run
 
 from . import selectors
 from .forms import QueueFilterForm
 from .models import SavedView, Ticket
-from .scope import ticket_scope
+from .scope import statement_shape
 
 SIDEBAR_VIEWS = 25  # per group (own, team): the services keep no more than this anyway
-STATEMENTS_KEPT = 1024  # count statements kept per process (all are dropped when more are needed)
-_statements: dict[Hashable, tuple[tuple[int, ...], str, list[Any]]] = {}
+_statements = KeptStatements()
 
 
 @dataclass
@@ -88,29 +85,19 @@ def _filters(view: SavedView, categories: list[Any], agents: list[Any]) -> selec
     return QueueFilterForm(data, categories=categories, agents=agents).filters()
 
 
-def capped_counts_statement(
-    querysets: list[QuerySet[Ticket]], cap: int = selectors.WAITING_CAP
-) -> tuple[str, list[Any]]:
+def capped_counts_statement(querysets: list[QuerySet[Ticket]], cap: int = selectors.WAITING_CAP) -> Statement:
     """One statement giving count_capped for each queryset: a capped COUNT subquery each."""
     parts: list[str] = []
     params: list[Any] = []
     for i, tickets in enumerate(querysets):
-        try:
-            sql, sql_params = tickets.order_by().values("pk")[: cap + 1].query.sql_with_params()
-        except EmptyResultSet:
+        limited = compiled(tickets.order_by().values("pk")[: cap + 1])
+        if limited is None:
             parts.append("0")
             continue
         # the SQL is Django's own compiled query; values travel as parameters
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{i})")  # noqa: S608
-        params.extend(sql_params)
-    return "SELECT " + ", ".join(parts), params
-
-
-def run_counts(sql: str, params: list[Any], cap: int = selectors.WAITING_CAP) -> list[tuple[int, bool]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return [(min(int(count), cap), int(count) > cap) for count in row]
+        parts.append(f"(SELECT COUNT(*) FROM ({limited[0]}) AS capped_{i})")  # noqa: S608
+        params.extend(limited[1])
+    return "SELECT " + ", ".join(parts), tuple(params)
 
 
 def _statement_key(
@@ -119,9 +106,7 @@ def _statement_key(
     """Everything the counts statement's SQL and parameters are made of."""
     return (
         get_language(),
-        ticket_scope(user),
-        roles.is_admin(user),
-        roles.is_supervisor(user),
+        statement_shape(user),
         tuple(available),
         tuple((view.base, json.dumps(view.filters, sort_keys=True)) for view in views),
         tuple(category.pk for category in categories),
@@ -131,26 +116,20 @@ def _statement_key(
 
 def _counts_statement(
     user: Any, available: list[str], views: list[SavedView], categories: list[Any], agents: list[Any]
-) -> tuple[tuple[int, ...], str, list[Any]]:
+) -> tuple[tuple[int, ...], Statement]:
     """Which of the entries (built-in views, then saved ones) have a count, and the statement counting them.
     Not kept when a view filters by tag: the tag's id is looked up while the statement is built."""
+
+    def build() -> tuple[tuple[int, ...], Statement]:
+        waiting = [selectors.queue_waiting(user, view, selectors.QueueFilters()) for view in available]
+        for view in views:
+            base = view.base if view.base in available else selectors.default_queue_view(user)
+            waiting.append(selectors.queue_waiting(user, base, _filters(view, categories, agents)))
+        counted = tuple(i for i, tickets in enumerate(waiting) if tickets is not None)
+        return counted, capped_counts_statement([waiting[i] for i in counted]) if counted else None
+
     by_tag = any(view.filters.get("tag") for view in views)
-    key = None if by_tag else _statement_key(user, available, views, categories, agents)
-    kept = _statements.get(key) if key is not None else None
-    if kept is not None:
-        return kept
-    waiting = [selectors.queue_waiting(user, view, selectors.QueueFilters()) for view in available]
-    for view in views:
-        base = view.base if view.base in available else selectors.default_queue_view(user)
-        waiting.append(selectors.queue_waiting(user, base, _filters(view, categories, agents)))
-    counted = tuple(i for i, tickets in enumerate(waiting) if tickets is not None)
-    sql, params = capped_counts_statement([waiting[i] for i in counted]) if counted else ("", [])
-    kept = (counted, sql, params)
-    if key is not None:
-        if len(_statements) >= STATEMENTS_KEPT:
-            _statements.clear()
-        _statements[key] = kept
-    return kept
+    return _statements.get(None if by_tag else _statement_key(user, available, views, categories, agents), build)
 
 
 def queue_sidebar(
@@ -187,7 +166,8 @@ def queue_sidebar(
         group.append(entry)
         shown.append(view)
         entries.append(entry)
-    counted, sql, params = _counts_statement(user, available, shown, categories, agents)
-    for i, (count, capped) in zip(counted, run_counts(sql, params) if counted else [], strict=True):
-        entries[i].count, entries[i].capped = count, capped
+    counted, statement = _counts_statement(user, available, shown, categories, agents)
+    cap = selectors.WAITING_CAP
+    for i, count in zip(counted, run(statement)[0] if counted else (), strict=True):
+        entries[i].count, entries[i].capped = min(count, cap), count > cap
     return Sidebar(built_in=built_in, own=own, team=team)

@@ -72,7 +72,7 @@ def test_time_left_moves_on_with_the_clock(client, actors, teams, clock):
     assert "3\xa0minutes overdue" in row(client.get(QUEUE, {"view": "team"}), ticket)
 
 
-def test_a_row_names_its_category_and_assignee_as_they_are_now_in_the_agents_language(
+def test_a_row_and_the_filter_name_the_category_and_assignee_as_they_are_now_in_the_agents_language(
     client, actors, teams, categories
 ):
     ticket = TicketFactory(team=teams.europe, category=categories.logistics, assignee=actors.l2)
@@ -85,8 +85,10 @@ def test_a_row_names_its_category_and_assignee_as_they_are_now_in_the_agents_lan
 
     Category.objects.filter(pk=categories.logistics.pk).update(name_zh_hans="物流")
     type(actors.l2).objects.filter(pk=actors.l2.pk).update(first_name="", last_name="")
-    shown = row(client.get(QUEUE, {"view": "team"}), ticket)
+    response = client.get(QUEUE, {"view": "team"})
+    shown = row(response, ticket)
     assert "物流" in shown and "Logistics" not in shown
+    assert f'<option value="{categories.logistics.pk}">物流</option>' in response.content.decode()  # the filter
     assert f"<td>{actors.l2.username}</td>" in shown  # no name: the username
 
 

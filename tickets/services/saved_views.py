@@ -16,7 +16,7 @@ from helpdesk.errors import NotAllowed, NotFound, ServiceError
 
 from .. import selectors
 from ..forms import QueueFilterForm
-from ..models import Category, SavedView, Team
+from ..models import SavedView, Team
 from ..queue_columns import parse_columns
 
 # Each view's count is one capped subquery of the sidebar's single count query: the number is bounded.
@@ -39,11 +39,7 @@ def view_spec_from_query(*, user: Any, data: QueryDict) -> ViewSpec:
     base = data.get("view") or selectors.default_queue_view(user)
     if base not in selectors.queue_views_for(user):
         raise ServiceError(_("This queue view is not available to you."), field="view")
-    form = QueueFilterForm(
-        data,
-        categories=list(Category.objects.filter(is_active=True)),
-        agents=selectors.team_agents(selectors.user_team_id(user)),
-    )
+    form = QueueFilterForm.for_user(data, user)
     if not form.is_valid():
         name, errors = next(iter(form.errors.items()))
         label = form.fields[name].label if name in form.fields else name

@@ -16,7 +16,7 @@ from helpdesk.errors import ServiceError
 
 from .. import selectors
 from ..forms import QueueFilterForm
-from ..models import BulkAction, BulkKind, Category, Priority, Status, Team, format_reference
+from ..models import BulkAction, BulkKind, Priority, Status, Team, format_reference
 from ..services.bulk import bulk_apply, prepare
 from ..services.bulk_undo import bulk_undo, last_undoable
 from ..services.macros import macros_visible_to
@@ -43,15 +43,8 @@ def _matching_ids(request: HttpRequest, query: str) -> tuple[list[int], bool]:
     """The tickets the queue shows for this query string, at most BULK_MAX_TICKETS, and whether more match."""
     params = QueryDict(query)
     user = request.user
-    views = selectors.queue_views_for(user)
-    view = params.get("view") or selectors.default_queue_view(user)
-    if view not in views:
-        view = selectors.default_queue_view(user)
-    form = QueueFilterForm(
-        params,
-        categories=list(Category.objects.filter(is_active=True)),
-        agents=selectors.team_agents(selectors.user_team_id(user)),
-    )
+    view = selectors.chosen_view(user, params.get("view"))
+    form = QueueFilterForm.for_user(params, user)
     cap = settings.BULK_MAX_TICKETS
     ids = selectors.queue_matching_ids(user, view, form.filters(), limit=cap + 1)
     return ids[:cap], len(ids) > cap

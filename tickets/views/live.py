@@ -13,7 +13,7 @@ from helpdesk.decorators import staff_view
 
 from .. import selectors
 from ..forms import QueueFilterForm
-from ..models import Category, Message
+from ..models import Message
 from ..panels import mark_messages
 from ..queue_columns import parse_columns, render_rows
 from . import ticket_context as ctx
@@ -48,15 +48,8 @@ def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
     """The ticket's row as the queue page with these query parameters shows it; 204 when that page
     does not list it (any more), so the page drops the row."""
     user = request.user
-    views = selectors.queue_views_for(user)
-    view = request.GET.get("view") or selectors.default_queue_view(user)
-    if view not in views:
-        view = selectors.default_queue_view(user)
-    form = QueueFilterForm(
-        request.GET,
-        categories=list(Category.objects.filter(is_active=True)),
-        agents=selectors.team_agents(selectors.user_team_id(user)),
-    )
+    view = selectors.chosen_view(user, request.GET.get("view"))
+    form = QueueFilterForm.for_user(request.GET, user)
     row = selectors.queue_row(user, view, form.filters(), pk)
     if row is None:
         return HttpResponse(status=NO_CONTENT)

@@ -17,7 +17,7 @@ from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
 
 from .. import selectors, waiting
 from ..forms import QueueFilterForm
-from ..models import Category, parse_reference
+from ..models import parse_reference
 from ..queue_columns import parse_columns, render_rows
 from ..references import reference_elsewhere
 from . import bulk
@@ -68,13 +68,9 @@ def _jump_to_reference(request: HttpRequest, text: str) -> HttpResponse | None:
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     views = selectors.queue_views_for(user)
-    view = request.GET.get("view") or selectors.default_queue_view(user)
-    if view not in views:
-        view = selectors.default_queue_view(user)
+    view = selectors.chosen_view(user, request.GET.get("view"))
     team_id = selectors.user_team_id(user)
-    categories = list(Category.objects.filter(is_active=True))
-    agents = selectors.team_agents(team_id)
-    form = QueueFilterForm(request.GET, categories=categories, agents=agents)
+    form = QueueFilterForm.for_user(request.GET, user)
     filters = form.filters()
     if filters.q and (jump := _jump_to_reference(request, filters.q)):
         return jump
@@ -115,7 +111,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     }
     if not context["oob_tabs"]:
         context.update(
-            queue_sidebar_context(request, view=view, labels=VIEW_LABELS, categories=categories, agents=agents)
+            queue_sidebar_context(
+                request, view=view, labels=VIEW_LABELS, categories=form.categories, agents=form.agents
+            )
         )
     else:
         context["columns"] = parse_columns(request.GET.getlist("cols"))

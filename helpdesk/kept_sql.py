@@ -1,0 +1,62 @@
+"""Statements the ORM wrote, kept per process by everything their SQL and parameters are made of.
+
+Building and compiling a queryset costs more CPU than PostgreSQL takes to run a page's small reads
+(see helpdesk/prepared.py, which keeps reads of one shape with values put in). A statement whose
+shape varies too much for that (a queue's filters, a sidebar's saved views) is kept whole instead,
+under a key naming all it depends on; a new key builds it afresh. A statement whose building reads
+the database (a tag looked up by name) must not be kept. The store is bounded: when full it is
+emptied, and the next requests build their statements again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
+
+T = TypeVar("T")
+KEPT = 2048
+
+
+class KeptStatements:
+    def __init__(self, size: int = KEPT) -> None:
+        self.size = size
+        self._kept: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable | None, build: Callable[[], T]) -> T:
+        """What build() gives, kept under key; key None: built every time."""
+        if key is None:
+            return build()
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = build()
+            if len(self._kept) >= self.size:
+                self._kept.clear()
+            self._kept[key] = kept
+        return kept
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+Statement = tuple[str, tuple[Any, ...]] | None  # None: a query known to find nothing
+
+
+def compiled(queryset: QuerySet[Any]) -> Statement:
+    """The queryset's SQL and parameters as its compiler writes them; None when it can find nothing."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+def run(statement: Statement) -> list[tuple[Any, ...]]:
+    """The rows a kept statement reads now (no converters: for ids and counts)."""
+    if statement is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        return cursor.fetchall()
