@@ -125,8 +125,9 @@ def _counts_statement(
         for view in views:
             base = view.base if view.base in available else selectors.default_queue_view(user)
             waiting.append(selectors.queue_waiting(user, base, _filters(view, categories, agents)))
-        counted = tuple(i for i, tickets in enumerate(waiting) if tickets is not None)
-        return counted, capped_counts_statement([waiting[i] for i in counted]) if counted else None
+        found = [(i, tickets) for i, tickets in enumerate(waiting) if tickets is not None]
+        counted = tuple(i for i, _tickets in found)
+        return counted, capped_counts_statement([tickets for _i, tickets in found]) if found else None
 
     by_tag = any(view.filters.get("tag") for view in views)
     return _statements.get(None if by_tag else _statement_key(user, available, views, categories, agents), build)
