@@ -11,7 +11,8 @@ the statement.
     _rows = Prepared(lambda team_id: Ticket.objects.filter(team_id=team_id).values_list("pk", "status"), team_id=int)
     _rows.rows(team_id=3)       # lists of column values, through the backend's converters
 
-rows() gives the columns in the SQL's order, which for values_list() puts expressions after the fields.
+rows() gives the columns in the SQL's order, which for values_list() puts expressions after the fields;
+values of several columns from a translated model (modeltranslation) are built with rewrite(False).
 
 Values are ints (compared with id and integer columns, not small integer ones), strings or lists of
 ints, each used as a filter value, never to choose what to build (a value the builder leaves out is
@@ -88,6 +89,11 @@ class Prepared:
         queryset = self.build(*(() if shape is _NO_SHAPE else (shape,)), **stand_ins)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
+        values = getattr(queryset, "_fields", None) is not None
+        if values and getattr(queryset, "_rewrite", False) and len(compiler.select) > 1:
+            # modeltranslation's values() select their columns in no fixed order and put them back in
+            # order as they are read; rows() reads the SQL's order
+            raise ValueError("values() of a translated model are read in order only when built with rewrite(False)")
         slots = tuple(where.get(p) if isinstance(p, int | str) else None for p in params)
         if any(str(one) in sql for one in where):
             raise ValueError("a prepared value was written into the SQL, not passed as a parameter")

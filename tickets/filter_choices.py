@@ -11,7 +11,7 @@ from helpdesk.prepared import Prepared
 
 from . import selectors
 from .models import Category
-from .queue_columns import translated
+from .queue_columns import first_text, translated
 
 
 class Choice(NamedTuple):
@@ -20,7 +20,12 @@ class Choice(NamedTuple):
 
 
 _CATEGORIES = Prepared(  # the SQL is kept per language
-    lambda: Category.objects.filter(is_active=True).order_by("position", "slug").values_list("pk", translated("name"))
+    lambda: (
+        Category.objects.rewrite(False)
+        .filter(is_active=True)
+        .order_by("position", "slug")
+        .values_list("pk", *translated("name"))
+    )
 )
 _AGENTS = Prepared(
     lambda team_id: selectors.team_agents_queryset(team_id).values_list("pk", "first_name", "last_name", "username"),
@@ -30,7 +35,7 @@ _AGENTS = Prepared(
 
 def categories() -> list[Choice]:
     """The active categories, each named in the active language, else in English (as modeltranslation falls back)."""
-    return [Choice(*row) for row in _CATEGORIES.rows()]
+    return [Choice(pk, first_text(names)) for pk, *names in _CATEGORIES.rows()]
 
 
 def agents(user: Any) -> list[Choice]:

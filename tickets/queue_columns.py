@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db.models import CharField, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -81,13 +80,17 @@ class QueueRow(NamedTuple):
         return str(Status(self.status).label)
 
 
-def translated(field: str) -> Coalesce:
-    """A translated field (modeltranslation) in the active language, else in English, as SQL: what the
-    model's attribute gives, without loading the model."""
-    name, _sep, path = field.rpartition("__") if "__" in field else ("", "", field)
-    prefix = f"{name}__" if name else ""
-    local = f"{prefix}{build_localized_fieldname(path, get_language())}"
-    return Coalesce(NullIf(local, Value("")), f"{prefix}{path}_en", Value(""), output_field=CharField())
+def translated(field: str) -> tuple[str, ...]:
+    """A translated field's columns (modeltranslation): the active language's, then English's, the
+    fallback (once when the same). first_text() picks what the model's attribute would give."""
+    prefix, _sep, name = field.rpartition("__")
+    prefix = f"{prefix}__" if prefix else ""
+    local, english = f"{prefix}{build_localized_fieldname(name, get_language())}", f"{prefix}{name}_en"
+    return (local,) if local == english else (local, english)
+
+
+def first_text(values: Iterable[str | None]) -> str:
+    return next((value for value in values if value), "")
 
 
 def row_values(tickets: QuerySet[Any]) -> QuerySet[Any]:
@@ -109,7 +112,7 @@ def row_values(tickets: QuerySet[Any]) -> QuerySet[Any]:
         "sla_state",
         "sla_due_at",
         "last_activity_at",
-        translated("category__name"),  # last: the SQL puts expressions after the fields
+        *translated("category__name"),  # last: one or two columns
     )
 
 
@@ -117,10 +120,10 @@ def read_row(values: Any) -> QueueRow:
     """A QueueRow from one row of row_values(): names as the templates show them (a user's full name,
     else their username; a category's name, else its name in the fallback language)."""
     (pk, subject, customer, country, language, unserved, priority, status,
-     first, last, username, team, channel, sla_state, due, activity, category) = values  # fmt: skip
+     first, last, username, team, channel, sla_state, due, activity, *category) = values  # fmt: skip
     assignee = f"{first} {last}".strip() or username if username is not None else ""
     return QueueRow(
-        pk, subject, customer or "", country or "", language, unserved, category or "",
+        pk, subject, customer or "", country or "", language, unserved, first_text(category),
         priority, status, assignee, team or "", channel, sla_state, due, activity,
     )  # fmt: skip
 

@@ -105,3 +105,16 @@ def test_first_gives_the_first_instance_or_none():
     found = one.first(pk=ticket.pk)
     assert found is not None and found.pk == ticket.pk and found.customer.pk == ticket.customer_id
     assert one.first(pk=ticket.pk + 1000) is None
+
+
+def test_values_of_a_translated_model_are_read_in_the_order_asked_or_refused():
+    category = CategoryFactory(name="Logistics", slug="logistics")
+    Category.objects.filter(pk=category.pk).update(name_zh_hans="物流")
+    plain = Prepared(
+        lambda: Category.objects.rewrite(False).filter(slug="logistics").values_list("pk", "name_zh_hans", "name_en")
+    )
+    assert plain.rows() == [[category.pk, "物流", "Logistics"]]
+
+    rewritten = Prepared(lambda: Category.objects.filter(slug="logistics").values_list("pk", "name"))
+    with pytest.raises(ValueError, match="rewrite"):
+        rewritten.rows()  # modeltranslation would pick the columns' order anew in each process

@@ -13,28 +13,41 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.decorators import staff_view
 from helpdesk.errors import ServiceError
+from helpdesk.prepared import Prepared
 
 from .. import selectors
 from ..forms import QueueFilterForm
 from ..models import BulkAction, BulkKind, Priority, Status, Team, format_reference
 from ..services.bulk import bulk_apply, prepare
 from ..services.bulk_undo import bulk_undo, last_undoable
-from ..services.macros import macros_visible_to
+from ..services.macros import macros_of
 
 UNPROCESSABLE = 422
 TEXT_KINDS = (BulkKind.TAG_ADD, BulkKind.TAG_REMOVE, BulkKind.MERGE)  # their value is typed beside
 SETTABLE_STATUSES = [Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED]
 
 
+_TEAMS = Prepared(lambda: Team.objects.order_by("name").values_list("pk", "name"))
+
+
+def _macros(in_team: bool, user_id: int, team_id: int) -> Any:
+    macros: Any = macros_of(user_id, team_id if in_team else None)  # a translated model's queryset
+    return macros.rewrite(False).values_list("pk", "name")
+
+
+_MACROS = Prepared(_macros, user_id=int, team_id=int)
+
+
 def bar_context(user: Any, form: QueueFilterForm) -> dict[str, Any]:
     """What the bulk bar offers; agents and categories come from the filter form already built."""
+    team_id = selectors.user_team_id(user)
     return {
         "bulk_statuses": [(s.value, s.label) for s in SETTABLE_STATUSES],
         "bulk_priorities": Priority.choices,
         "bulk_categories": [c for c in form.fields["category"].choices if c[0] != ""],  # type: ignore[attr-defined]
         "bulk_agents": [a for a in form.fields["assignee"].choices if str(a[0]).isdigit()],  # type: ignore[attr-defined]
-        "bulk_teams": list(Team.objects.order_by("name").values_list("pk", "name")),
-        "bulk_macros": list(macros_visible_to(user).values_list("pk", "name")),
+        "bulk_teams": _TEAMS.rows(),
+        "bulk_macros": _MACROS.rows(shape=team_id is not None, user_id=user.pk, team_id=team_id or 0),
         "bulk_max": settings.BULK_MAX_TICKETS,
     }
 
