@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.formats import number_format
 
 T = TypeVar("T")
 KEPT = 2048
@@ -51,6 +52,34 @@ def compiled(queryset: QuerySet[Any]) -> Statement:
         return queryset.query.sql_with_params()
     except EmptyResultSet:
         return None
+
+
+def capped_counts(querysets: list[QuerySet[Any]], cap: int) -> Statement:
+    """One statement counting each queryset's rows up to cap + 1: a COUNT over a LIMITed subquery
+    each, so a long backlog costs no more to count than cap rows. None for no querysets."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, queryset in enumerate(querysets):
+        limited = compiled(queryset.order_by().values("pk")[: cap + 1])
+        if limited is None:
+            parts.append("0")
+            continue
+        # the SQL is Django's own compiled query; values travel as parameters
+        parts.append(f"(SELECT COUNT(*) FROM ({limited[0]}) AS capped_{i})")  # noqa: S608
+        params.extend(limited[1])
+    return ("SELECT " + ", ".join(parts), tuple(params)) if parts else None
+
+
+def read_capped(statement: Statement, cap: int) -> list[tuple[int, bool]]:
+    """What a capped_counts statement counts now: (count up to cap, whether there are more) each."""
+    counts = run(statement)[0] if statement is not None else ()
+    return [(min(count, cap), count > cap) for count in counts]
+
+
+def capped_text(count: int, capped: bool) -> str:
+    """A capped count as the reader sees it, grouped in the active language: "1,000+", "1.000+"."""
+    text = number_format(count, force_grouping=True)
+    return f"{text}+" if capped else text
 
 
 def run(statement: Statement) -> list[tuple[Any, ...]]:

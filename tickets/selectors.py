@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from helpdesk import roles
-from helpdesk.kept_sql import KeptStatements, Statement, compiled, run
+from helpdesk.kept_sql import KeptStatements, Statement, capped_counts, compiled, read_capped, run
 from helpdesk.prepared import Prepared
 
 from .models import (
@@ -294,7 +294,7 @@ def queue_tickets(
         if values is not None:
             after = _after_due_cursor(values) if sort == "due" else _after_cursor(SORTS[sort], values)
             tickets = tickets.filter(after)
-        return compiled(tickets.values_list("pk")[: page_size + 1]), _count_statement(base.filter(OPEN_Q))
+        return compiled(tickets.values_list("pk")[: page_size + 1]), capped_counts([base.filter(OPEN_Q)], WAITING_CAP)
 
     # A first page's statements are kept (helpdesk/kept_sql.py), but not a tag's: building looks the tag up.
     first = values is None and not filters.tag
@@ -307,8 +307,7 @@ def queue_tickets(
     loaded = {row.pk: row for row in map(read_row, _QUEUE_ROWS.rows(ids=ids))} if ids else {}
     rows = [loaded[pk] for pk in ids if pk in loaded]
     next_cursor = encode_cursor(sort, rows[page_size - 1]) if len(rows) > page_size else None
-    [(count,)] = run(count_statement) or [(0,)]
-    waiting, capped = min(count, WAITING_CAP), count > WAITING_CAP
+    [(waiting, capped)] = read_capped(count_statement, WAITING_CAP)
     return QueuePage(
         tickets=rows[:page_size],
         next_cursor=next_cursor,
@@ -324,18 +323,6 @@ def queue_row(user: Any, view: str, filters: QueueFilters, pk: int) -> QueueRow 
     tickets = _apply_status(_apply_filters(queue_base(user, view), filters), filters.status)
     values = row_values(tickets.filter(pk=pk)).first()
     return read_row(values) if values is not None else None
-
-
-def _count_statement(tickets: QuerySet[Ticket]) -> Statement:
-    """count_capped's statement: a COUNT over a LIMITed subquery."""
-    limited = compiled(tickets.order_by().values("pk")[: WAITING_CAP + 1])
-    return None if limited is None else (f"SELECT COUNT(*) FROM ({limited[0]}) AS capped", limited[1])  # noqa: S608
-
-
-def count_capped(tickets: QuerySet[Ticket], cap: int = WAITING_CAP) -> tuple[int, bool]:
-    """How many rows, counting at most cap + 1 (a COUNT over a LIMITed subquery)."""
-    count = tickets.order_by().values("pk")[: cap + 1].count()
-    return min(count, cap), count > cap
 
 
 def queue_waiting(user: Any, view: str, filters: QueueFilters) -> QuerySet[Ticket] | None:
@@ -389,13 +376,11 @@ def team_agents(team_id: int | None) -> list[Any]:
 
 
 def waiting_by_team(user: Any) -> list[tuple[str, int, bool]]:
-    """Open tickets per team the user may see, each count capped: one small query per team."""
+    """Open tickets per team the user may see, each count capped: one statement for all of them."""
     from .models import OPEN_Q, Team
 
     scope = ticket_scope_q(user)
     teams = Team.objects.all() if scope is None else Team.objects.filter(pk=user_team_id(user) or 0)
-    rows = []
-    for team in teams.order_by("name"):
-        count, capped = count_capped(Ticket.objects.filter(OPEN_Q, team=team))
-        rows.append((team.name, count, capped))
-    return rows
+    named = list(teams.order_by("name").values_list("pk", "name"))
+    counted = capped_counts([Ticket.objects.filter(OPEN_Q, team_id=pk) for pk, _name in named], WAITING_CAP)
+    return [(name, *count) for (_pk, name), count in zip(named, read_capped(counted, WAITING_CAP), strict=True)]

@@ -16,14 +16,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
-from django.utils.formats import number_format
 from django.utils.translation import get_language
 
-from helpdesk.kept_sql import KeptStatements, Statement, compiled, run
+from helpdesk.kept_sql import KeptStatements, Statement, capped_counts, capped_text, read_capped
 
 from . import selectors
 from .forms import QueueFilterForm
-from .models import SavedView, Ticket
+from .models import SavedView
 from .scope import statement_shape
 
 SIDEBAR_VIEWS = 25  # per group (own, team): the services keep no more than this anyway
@@ -44,8 +43,7 @@ class SidebarEntry:
     def count_text(self) -> str:
         if self.count is None:
             return ""
-        text = number_format(self.count, force_grouping=True)
-        return f"{text}+" if self.capped else text
+        return capped_text(self.count, self.capped)
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -85,21 +83,6 @@ def _filters(view: SavedView, categories: list[Any], agents: list[Any]) -> selec
     return QueueFilterForm(data, categories=categories, agents=agents).filters()
 
 
-def capped_counts_statement(querysets: list[QuerySet[Ticket]], cap: int = selectors.WAITING_CAP) -> Statement:
-    """One statement giving count_capped for each queryset: a capped COUNT subquery each."""
-    parts: list[str] = []
-    params: list[Any] = []
-    for i, tickets in enumerate(querysets):
-        limited = compiled(tickets.order_by().values("pk")[: cap + 1])
-        if limited is None:
-            parts.append("0")
-            continue
-        # the SQL is Django's own compiled query; values travel as parameters
-        parts.append(f"(SELECT COUNT(*) FROM ({limited[0]}) AS capped_{i})")  # noqa: S608
-        params.extend(limited[1])
-    return "SELECT " + ", ".join(parts), tuple(params)
-
-
 def _statement_key(
     user: Any, available: list[str], views: list[SavedView], categories: list[Any], agents: list[Any]
 ) -> Hashable:
@@ -127,7 +110,7 @@ def _counts_statement(
             waiting.append(selectors.queue_waiting(user, base, _filters(view, categories, agents)))
         found = [(i, tickets) for i, tickets in enumerate(waiting) if tickets is not None]
         counted = tuple(i for i, _tickets in found)
-        return counted, capped_counts_statement([tickets for _i, tickets in found]) if found else None
+        return counted, capped_counts([tickets for _i, tickets in found], selectors.WAITING_CAP)
 
     by_tag = any(view.filters.get("tag") for view in views)
     return _statements.get(None if by_tag else _statement_key(user, available, views, categories, agents), build)
@@ -168,7 +151,6 @@ def queue_sidebar(
         shown.append(view)
         entries.append(entry)
     counted, statement = _counts_statement(user, available, shown, categories, agents)
-    cap = selectors.WAITING_CAP
-    for i, count in zip(counted, run(statement)[0] if counted else (), strict=True):
-        entries[i].count, entries[i].capped = min(count, cap), count > cap
+    for i, (count, capped) in zip(counted, read_capped(statement, selectors.WAITING_CAP), strict=True):
+        entries[i].count, entries[i].capped = count, capped
     return Sidebar(built_in=built_in, own=own, team=team)

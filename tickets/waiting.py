@@ -27,8 +27,8 @@ from django.conf import settings
 from django.db.models import F, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
-from django.utils.formats import number_format
 
+from helpdesk.kept_sql import capped_text
 from helpdesk.prepared import Prepared
 
 from .models import OPEN_Q, Message, MessageKind, Status, Ticket
@@ -200,8 +200,7 @@ class ChannelWaiting:
 
     @property
     def count_text(self) -> str:
-        text = number_format(self.count, force_grouping=True)
-        return f"{text}+" if self.capped else text
+        return capped_text(self.count, self.capped)
 
 
 def waiting_by_channel(user: Any) -> list[ChannelWaiting]:

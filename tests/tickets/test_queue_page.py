@@ -322,6 +322,25 @@ def test_the_waiting_count_stops_at_1000(client, actors, teams):
     assert counts and all("LIMIT 1001" in sql for sql in counts)
 
 
+def test_a_supervisor_sees_each_team_waiting_counted_in_one_statement(client, actors, teams):
+    customer, now = CustomerFactory(), timezone.now()
+    Ticket.objects.bulk_create(
+        Ticket(subject=f"b{i}", customer=customer, team=teams.europe, status=Status.NEW, last_activity_at=now)
+        for i in range(selectors.WAITING_CAP + 5)
+    )
+    TicketFactory(team=teams.asia)
+    TicketFactory(team=teams.america, status=Status.SOLVED)
+    client.force_login(actors.admin)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(QUEUE, {"view": "all"}).content.decode()
+
+    waiting = re.findall(r'<span class="team-waiting">· ([^<]+)</span>', page)
+    assert waiting == ["Asia: 1", "Europe: 1,000+", "North America: 0"]
+    per_team = [q["sql"] for q in queries if '"team_id" =' in q["sql"] and "LIMIT 1001" in q["sql"]]
+    assert len(per_team) == 1 and per_team[0].count("LIMIT 1001") == len(waiting)
+
+
 def test_filters_refresh_only_the_results_with_htmx(client, actors, teams):
     ticket = TicketFactory(team=teams.europe, priority=Priority.HIGH)
     client.force_login(actors.l1)

@@ -7,13 +7,13 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from helpdesk import roles
 from helpdesk.decorators import staff_view
 from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
+from helpdesk.kept_sql import capped_text
 
 from .. import selectors, waiting
 from ..forms import QueueFilterForm
@@ -82,7 +82,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         page_size=_page_size(request.GET.get("size")),
         sort=form.cleaned_data.get("sort") or selectors.DEFAULT_SORT,
     )
-    waiting_count = number_format(page.waiting, force_grouping=True)
     conversations = waiting.waiting_by_channel(user)
     longest = min((row.longest_since for row in conversations if row.longest_since), default=None)
     now = timezone.now()
@@ -95,14 +94,18 @@ def queue(request: HttpRequest) -> HttpResponse:
             {"key": key, "label": VIEW_LABELS[key], "query": _query(request, view=key, cursor=None)} for key in views
         ],
         "page": page,
-        "waiting": f"{waiting_count}+" if page.waiting_capped else waiting_count,
+        "waiting": capped_text(page.waiting, page.waiting_capped),
         "conversations_waiting": conversations,
         "longest_conversation_since": longest,
         "is_first_page": not request.GET.get("cursor"),
         "next_query": _query(request, view=view, cursor=page.next_cursor) if page.next_cursor else "",
         "first_query": _query(request, view=view, cursor=None),
         "show_team": view == selectors.VIEW_ALL or roles.is_admin(user),
-        "waiting_by_team": selectors.waiting_by_team(user) if roles.is_supervisor(user) else [],
+        "waiting_by_team": [
+            (name, capped_text(count, capped)) for name, count, capped in selectors.waiting_by_team(user)
+        ]
+        if roles.is_supervisor(user)
+        else [],
         "page_sizes": PAGE_SIZES,
         "oob_tabs": wants_fragment(request),
         **bulk.bar_context(user, form),
