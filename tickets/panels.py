@@ -5,7 +5,9 @@ An app registers a panel in its AppConfig.ready():
     from tickets.panels import register_panel
     register_panel("compensation", template="policies/panel.html", context=compensation_context, order=30)
 
-`context(request, ticket)` returns the template's context, or None to hide the panel.
+`context(request, ticket)` returns the template's context, or None to hide the panel. The panel's
+template is rendered inside the ticket page's own context (`{% show_panel panel %}`), with the panel's
+context on top, so it is not set up afresh for each panel.
 
 An app may also mark messages of the thread (e.g. a messaging app's delivery status):
 
@@ -21,8 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,14 @@ class Panel:
     template: str
     context: Callable[[HttpRequest, Any], dict[str, Any] | None]
     order: int
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    """A panel to show on one ticket page: its template and the context its app gave."""
+
+    template: str
+    context: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -67,11 +75,10 @@ def register_panel(
     _PANELS[name] = Panel(name=name, template=template, context=context, order=order)
 
 
-def render_panels(request: HttpRequest, ticket: Any) -> list[SafeString]:
-    rendered = []
+def shown_panels(request: HttpRequest, ticket: Any) -> list[ShownPanel]:
+    shown = []
     for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):
         context = panel.context(request, ticket)
         if context is not None:
-            html = render_to_string(panel.template, {"ticket": ticket, **context}, request=request)
-            rendered.append(mark_safe(html))  # noqa: S308 - rendered by a template with autoescape
-    return rendered
+            shown.append(ShownPanel(template=panel.template, context=context))
+    return shown

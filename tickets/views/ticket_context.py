@@ -23,7 +23,7 @@ from ..forms import (
 )
 from ..history import event_rows
 from ..models import Attachment, FactType, Ticket
-from ..panels import mark_messages, render_panels
+from ..panels import mark_messages, shown_panels
 from .workflow import workflow_context
 
 
@@ -131,6 +131,6 @@ def ticket_page_context(
         "other_tickets": ticket_reads.customer_other_tickets(user, ticket),
         "orders": ticket_reads.customer_orders(ticket),
         "failed_emails": ticket_reads.ticket_failed_emails(ticket),
-        "panels": render_panels(request, ticket),
+        "panels": shown_panels(request, ticket),
         **workflow_context(request, ticket),
     }
