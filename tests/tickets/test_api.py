@@ -392,11 +392,12 @@ def test_ticket_list_runs_the_same_number_of_queries_whatever_the_page_size(acto
 
 def test_a_listed_ticket_reads_as_the_declared_fields_would_write_it(actors, teams, categories):
     """The list's hand-built rows (TicketSerializer.to_representation) against DRF's generic walk
-    over the declared fields, for a ticket with every relation and one with none."""
+    over the declared fields, for a ticket with every relation and one with none, whether read as a
+    ticket with its relations or as the list's row of plain values."""
     from rest_framework import serializers as drf
 
     from tickets.selectors import ticket_for_user
-    from tickets.serializers.tickets import TicketSerializer
+    from tickets.serializers.tickets import LIST_COLUMNS, TicketSerializer
 
     order = OrderFactory(customer=actors.customer, currency="JPY")
     full = TicketFactory(
@@ -419,4 +420,6 @@ def test_a_listed_ticket_reads_as_the_declared_fields_would_write_it(actors, tea
             with timezone.override(zone):
                 generic = drf.ModelSerializer.to_representation(serializer, loaded)
                 assert serializer.to_representation(loaded) == generic
+                row = Ticket.objects.filter(pk=ticket.pk).values(*LIST_COLUMNS).get()
+                assert serializer.to_representation(row) == generic
     assert serializer.to_representation(ticket_for_user(actors.admin, bare.pk))["follow_up_of"] == full.pk

@@ -28,6 +28,7 @@ from ..serializers import (
     visible_customers,
     visible_orders,
 )
+from ..serializers.tickets import LIST_COLUMNS
 from .base import ApiViewSet, service_errors
 
 # What a list row shows, fetched in the one query of the page.
@@ -72,12 +73,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     queryset = Ticket.objects.none()
     lookup_value_converter = "int"
 
-    def get_queryset(self) -> QuerySet[Ticket]:
+    def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Ticket.objects.none()
         queryset = scoped_tickets(self.request.user)
         if self.action == "list":
-            queryset = _filtered(queryset, self.query(TicketFilterSerializer))
+            # The page is read as rows of plain values, not as tickets with five related instances each.
+            return _filtered(queryset, self.query(TicketFilterSerializer)).values(*LIST_COLUMNS)
         return queryset
 
     def get_serializer_class(self) -> type[TicketSerializer]:

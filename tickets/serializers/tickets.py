@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Category, Channel, Priority, Status, Ticket
+from ..models import Category, Channel, Priority, Status, Ticket, format_reference
 from .customers import CustomerSummarySerializer, InlineCustomerSerializer, OrderSummarySerializer
 from .fields import PRIORITY_NAMES, LanguageField, NamedChoiceField, PriorityField
 
@@ -69,48 +70,34 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, ticket: Ticket) -> dict[str, Any]:
-        """The fields above, read straight from the joined row: a list of tickets is the API's hottest
-        answer, and DRF's field-by-field walk cost most of it. The nested parts and formats are the
-        declared fields' own (a test compares this with DRF's generic output)."""
+    def to_representation(self, ticket: Ticket | Mapping[str, Any]) -> dict[str, Any]:
+        """The fields above, from a row of LIST_COLUMNS (the list reads its page as such rows) or from a
+        ticket loaded with its relations. A list of tickets is the API's hottest answer, and DRF's
+        field-by-field walk cost most of it; the nested parts and formats are the declared fields' own
+        (a test compares this with DRF's generic output)."""
+        row = ticket if isinstance(ticket, Mapping) else _row_of(ticket)
         zone = timezone.get_current_timezone()
-        customer, order, assignee, category = ticket.customer, ticket.order, ticket.assignee, ticket.category
+        username = row["assignee__username"]
+        full_name = f"{row['assignee__first_name']} {row['assignee__last_name']}".strip()
         return {
-            "id": ticket.pk,
-            "reference": ticket.reference,
-            "subject": ticket.subject,
-            "status": ticket.status,
-            "priority": PRIORITY_NAMES.get(int(ticket.priority), str(ticket.priority)),
-            "category": category.slug if category is not None else None,
-            "team": ticket.team.slug,
+            "id": row["id"],
+            "reference": format_reference(row["id"]),
+            "subject": row["subject"],
+            "status": row["status"],
+            "priority": PRIORITY_NAMES.get(int(row["priority"]), str(row["priority"])),
+            "category": row["category__slug"],
+            "team": row["team__slug"],
             "assignee": None
-            if assignee is None
-            else {
-                "id": assignee.pk,
-                "username": assignee.get_username(),
-                "name": assignee.get_full_name() or assignee.get_username(),
-            },
-            "customer": {
-                "id": customer.pk,
-                "name": customer.name,
-                "email": customer.email,
-                "language": customer.language,
-                "country": customer.country,
-            },
-            "order": None
-            if order is None
-            else {
-                "id": order.pk,
-                "platform": order.platform,
-                "external_number": order.external_number,
-                "currency": order.currency,
-            },
-            "channel": ticket.channel,
-            "language": ticket.language,
-            "facts": ticket.facts,
-            "follow_up_of": ticket.follow_up_of_id,
-            "merged_into": ticket.merged_into_id,
-            **{name: _iso(value, zone) if (value := getattr(ticket, name)) else None for name in _TIMES},
+            if row["assignee_id"] is None
+            else {"id": row["assignee_id"], "username": username, "name": full_name or username},
+            "customer": {name: row[f"customer__{name}"] for name in _CUSTOMER},
+            "order": None if row["order_id"] is None else {name: row[f"order__{name}"] for name in _ORDER},
+            "channel": row["channel"],
+            "language": row["language"],
+            "facts": row["facts"],
+            "follow_up_of": row["follow_up_of_id"],
+            "merged_into": row["merged_into_id"],
+            **{name: _iso(value, zone) if (value := row[name]) else None for name in _TIMES},
         }
 
 
@@ -121,6 +108,35 @@ def _iso(value: datetime, zone: tzinfo) -> str:
 
 
 _TIMES = ("created_at", "updated_at", "last_activity_at", "first_response_at", "solved_at", "closed_at")
+_CUSTOMER = ("id", "name", "email", "language", "country")
+_ORDER = ("id", "platform", "external_number", "currency")
+_ASSIGNEE = ("id", "username", "first_name", "last_name")
+_PLAIN = ("id", "subject", "status", "priority", "channel", "language", "facts", "follow_up_of_id", "merged_into_id")
+# A listed ticket as one row of plain values (queryset.values(*LIST_COLUMNS)): no model instances.
+LIST_COLUMNS = (
+    *_PLAIN,
+    *_TIMES,
+    "category__slug",
+    "team__slug",
+    "assignee_id",
+    *(f"assignee__{name}" for name in _ASSIGNEE[1:]),
+    *(f"customer__{name}" for name in _CUSTOMER),
+    "order_id",
+    *(f"order__{name}" for name in _ORDER),
+)
+
+
+def _row_of(ticket: Ticket) -> dict[str, Any]:
+    """The LIST_COLUMNS row of a ticket loaded with its relations."""
+    row = {name: getattr(ticket, name) for name in (*_PLAIN, *_TIMES)}
+    related = {"assignee": _ASSIGNEE, "customer": _CUSTOMER, "order": _ORDER}
+    for relation, names in related.items():
+        instance = getattr(ticket, relation)
+        row.update({f"{relation}__{name}": getattr(instance, name, None) for name in names})
+    row["assignee_id"], row["order_id"] = ticket.assignee_id, ticket.order_id
+    row["category__slug"] = ticket.category.slug if ticket.category is not None else None
+    row["team__slug"] = ticket.team.slug
+    return row
 
 
 class TicketDetailSerializer(TicketSerializer):
@@ -137,7 +153,8 @@ class TicketDetailSerializer(TicketSerializer):
 
         return [field.key for field in missing_facts(ticket)]
 
-    def to_representation(self, ticket: Ticket) -> dict[str, Any]:
+    def to_representation(self, ticket: Ticket | Mapping[str, Any]) -> dict[str, Any]:
+        assert isinstance(ticket, Ticket), "a ticket's detail is written from the ticket itself"
         return {**super().to_representation(ticket), "missing_facts": self.get_missing_facts(ticket)}
 
 
