@@ -4,8 +4,10 @@ PYTHON ?= $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-# The slow fault-injection tests (marker `faults`) run only with `make faults`.
-PYTEST_ARGS ?= -m "not faults"
+# The slow fault-injection tests (marker `faults`) run only with `make faults`. The suite runs in
+# TEST_WORKERS processes (pytest-xdist), each test file in one of them (tests/xdist_env.py).
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?= -m "not faults" -n $(TEST_WORKERS) --dist loadfile
 FAULTS_ARGS ?=
 FAULTS_DATABASE ?= test_hd_faults
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_bench

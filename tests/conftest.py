@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.utils import timezone, translation
 
 from helpdesk import roles
 from tests.browser import browser, new_page, page  # noqa: F401  (shared browser fixtures)
@@ -24,7 +25,13 @@ def _test_settings(settings, tmp_path):
     from helpdesk.celery import app
 
     app.conf.task_always_eager = True
+    # Every test starts in the default language and time zone, as a new request or task does: a page
+    # a test opened (in Japanese, for an agent in Tokyo) would otherwise change what the next one reads.
+    translation.deactivate()
+    timezone.deactivate()
     yield
+    translation.deactivate()
+    timezone.deactivate()
     app.conf.task_always_eager = False
 
 

@@ -48,6 +48,8 @@ def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         DATABASE_URL=f"sqlite:///{tmp / 'quick.sqlite3'}",
         REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens there: the filesystem broker is used
         CELERY_FILESYSTEM_DIR=str(broker),
+        CELERY_BEAT_SCHEDULE=str(tmp / "celerybeat-schedule"),  # its own: a parallel run starts two
+        MEDIA_ROOT=str(tmp / "media"),
         EXCHANGE_RATES_URL="",  # no network: the demo's rates are used
     )
     base = f"http://127.0.0.1:{port}"

@@ -36,6 +36,8 @@ def test_make_run_serves_the_login_page_and_a_demo_agent_signs_in(tmp_path, work
         DATABASE_URL=f"sqlite:///{tmp_path / 'quick.sqlite3'}",
         REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens there: the filesystem broker is used
         CELERY_FILESYSTEM_DIR=str(tmp_path / "broker"),
+        CELERY_BEAT_SCHEDULE=str(tmp_path / "celerybeat-schedule"),  # its own: a parallel run starts two
+        MEDIA_ROOT=str(tmp_path / "media"),
     )
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "run.log"
