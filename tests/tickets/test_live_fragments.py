@@ -39,6 +39,23 @@ def test_the_reply_form_carries_the_newest_message_on_the_page(client, actors):
     assert f'data-live-streams="user:{actors.l1.pk} ticket:{ticket.pk}"' in html
 
 
+def test_the_kept_reply_fields_follow_the_newest_message_and_the_errors_of_a_refused_reply(client, actors):
+    """The reply form's fields are kept as rendered HTML between pages: a new message or a refused
+    reply must still show on the next page."""
+    ticket = new_ticket(actors)
+    client.force_login(actors.l1)
+    page = reverse("tickets:detail", args=[ticket.pk])
+    first = seen_on_page(client.get(page).content.decode())
+
+    note = services.message_add_note(ticket=ticket, author=actors.l1, body="Called the carrier.")
+    again = client.get(page).content.decode()
+    refused = client.post(reverse("tickets:reply", args=[ticket.pk]), {"reply-body": " ", "reply-seen": note.pk})
+
+    assert first != note.pk and seen_on_page(again) == note.pk
+    assert refused.status_code == 422 and "This field is required." in refused.content.decode()
+    assert "This field is required." not in client.get(page).content.decode()
+
+
 def test_a_reply_crossing_a_newer_customer_message_is_held_once_then_sent_anyway(
     client, actors, django_capture_on_commit_callbacks
 ):
