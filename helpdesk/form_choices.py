@@ -85,19 +85,3 @@ class CountryField(forms.ChoiceField):
 
 def _country_choices() -> list[tuple[str, str]]:
     return [("", "—"), *real_countries()]
-
-
-class ListedChoiceIterator(forms.models.ModelChoiceIterator):
-    """A model field's choices read by one plain query and kept with the form's own copy of the queryset
-    (a fragment's key and the widget read them both). Django's iterator reads them afresh each time,
-    through a server-side cursor: three round trips each."""
-
-    def __iter__(self) -> Any:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class ListedModelChoiceField(forms.ModelChoiceField):
-    iterator = ListedChoiceIterator

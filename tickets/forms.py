@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.countries import real_countries
 from helpdesk.errors import ServiceError
-from helpdesk.form_choices import ListedModelChoiceField
 from helpdesk.uploads import MAX_ATTACHMENT_BYTES
 
 from . import filter_choices, selectors
@@ -187,17 +186,37 @@ class PriorityForm(PropertyForm):
         super().__init__(*args, **kwargs)
 
 
+class CategoryChoiceField(forms.ChoiceField):
+    """An active category, offered by its name in the reader's language. The form's __init__ reads the
+    choices once (`with_categories`) as (id, name) pairs through a kept statement, not as model
+    instances; the chosen category is loaded when the form is cleaned."""
+
+    def __init__(self, *, empty_label: Any, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+        self.empty_label = empty_label
+
+    def with_categories(self) -> None:
+        self.choices = [("", self.empty_label), *((str(c.pk), c.name) for c in filter_choices.categories())]
+
+    def clean(self, value: Any) -> Category | None:
+        chosen = super().clean(value)
+        if not chosen:
+            return None
+        category = Category.objects.filter(pk=int(chosen), is_active=True).first()
+        if category is None:  # deactivated since the form was shown
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": chosen}
+            )
+        return category
+
+
 class CategoryForm(PropertyForm):
-    category: forms.ModelChoiceField[Category] = ListedModelChoiceField(
-        label=_("Category"),
-        queryset=Category.objects.filter(is_active=True),
-        required=False,
-        empty_label=_("No category"),
-    )
+    category = CategoryChoiceField(label=_("Category"), empty_label=_("No category"))
 
     def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any):
         kwargs.setdefault("initial", {"category": ticket.category_id})
         super().__init__(*args, **kwargs)
+        cast(CategoryChoiceField, self.fields["category"]).with_categories()
 
 
 class LanguageForm(PropertyForm):
@@ -297,12 +316,7 @@ class CreateTicketForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
     order_number = forms.CharField(label=_("Order number"), required=False, max_length=100)
-    category: forms.ModelChoiceField[Category] = ListedModelChoiceField(
-        label=_("Category"),
-        queryset=Category.objects.filter(is_active=True),
-        required=False,
-        empty_label=_("Not classified yet"),
-    )
+    category = CategoryChoiceField(label=_("Category"), empty_label=_("Not classified yet"))
     priority = forms.TypedChoiceField(
         label=_("Priority"), coerce=int, choices=Priority.choices, initial=Priority.NORMAL
     )
@@ -325,6 +339,7 @@ class CreateTicketForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["country"]).choices = [("", "—"), *real_countries()]
+        cast(CategoryChoiceField, self.fields["category"]).with_categories()
         self.fields["email"].widget.attrs.update(
             {
                 "autocomplete": "off",

@@ -17,8 +17,10 @@ from django.utils import timezone
 from tests.factories import OrderFactory
 from tickets import panels, services
 from tickets.models import (
+    AgentProfile,
     Attachment,
     CannedReply,
+    Category,
     Channel,
     MessageKind,
     OutboundEmail,
@@ -469,6 +471,25 @@ def test_priority_category_and_language_changes_show_in_the_history(client, acto
     assert "Normal → Urgent" in history
     assert "German → French" in history  # languages by their names, not their codes
     assert "Category" in history
+
+
+def test_the_category_select_offers_active_categories_in_the_agents_language_and_refuses_a_retired_one(
+    client, actors, categories
+):
+    ticket = new_ticket(actors, category=categories.logistics)
+    Category.objects.filter(pk=categories.product.pk).update(name_zh_hans="产品问题")
+    client.force_login(actors.l1)
+    AgentProfile.objects.filter(user=actors.l1).update(ui_language="zh-hans")
+
+    select = re.search(r'<select name="category".*?</select>', client.get(url("detail", ticket)).content.decode(), re.S)
+    Category.objects.filter(pk=categories.product.pk).update(is_active=False)  # retired while the page was open
+    refused = client.post(url("change", ticket, "category"), {"category": categories.product.pk}, headers=htmx())
+
+    assert "产品问题" in select.group(0)
+    assert f'value="{categories.logistics.pk}" selected' in select.group(0)
+    assert refused.status_code == 422
+    ticket.refresh_from_db()
+    assert ticket.category == categories.logistics
 
 
 # --- Canned replies ---------------------------------------------------------------------------
