@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from celery.result import allow_join_result
 from django.utils import timezone, translation
 
 from helpdesk import roles
@@ -29,7 +30,11 @@ def _test_settings(settings, tmp_path):
     # a test opened (in Japanese, for an agent in Tokyo) would otherwise change what the next one reads.
     translation.deactivate()
     timezone.deactivate()
-    yield
+    # Celery marks "inside a task" in one flag for the whole process while an eager task runs, and
+    # puts back what it found: two threads running eager tasks at once (a live server's) can leave it
+    # set, and every later `.get()` would then refuse. Each test starts with it clear.
+    with allow_join_result():
+        yield
     translation.deactivate()
     timezone.deactivate()
     app.conf.task_always_eager = False
