@@ -1,4 +1,5 @@
-"""The ticket page: thread, reply and note, controls, facts, attachments, merge, history."""
+"""The ticket page: thread, reply and note, attachments, canned replies, merge, panels (its
+controls: test_ticket_controls.py)."""
 
 from __future__ import annotations
 
@@ -15,18 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import OrderFactory
+from tests.tickets.ticket_pages import htmx, new_ticket, page_of, url
 from tickets import panels, services
 from tickets.models import (
-    AgentProfile,
     Attachment,
     CannedReply,
-    Category,
     Channel,
     MessageKind,
     OutboundEmail,
-    Priority,
     Status,
-    Ticket,
 )
 from tickets.services import AttachmentInput
 
@@ -34,31 +32,6 @@ pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
-
-
-def new_ticket(actors, **kwargs) -> Ticket:
-    return services.ticket_create(
-        customer=actors.customer,
-        subject="Parcel late",
-        body="Where is my parcel?",
-        channel=Channel.WEB,
-        **kwargs,
-    )
-
-
-def url(name: str, ticket: Ticket, *args: object) -> str:
-    return reverse(f"tickets:{name}", args=[ticket.pk, *args])
-
-
-def page_of(client, user, ticket: Ticket, **params) -> str:
-    client.force_login(user)
-    response = client.get(url("detail", ticket), params)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def htmx(**extra: str) -> dict[str, str]:
-    return {"HX-Request": "true", **extra}
 
 
 # --- Who may see it ---------------------------------------------------------------------------
@@ -332,164 +305,6 @@ def test_a_text_file_that_looks_like_html_is_still_downloaded_not_shown(client, 
     assert download["Content-Type"] == "text/plain"
     assert download["Content-Disposition"].startswith("attachment;")
     assert "sandbox" in download["Content-Security-Policy"]
-
-
-# --- Controls ---------------------------------------------------------------------------------
-
-
-def test_solving_is_refused_with_the_missing_facts_named(client, actors, categories):
-    ticket = new_ticket(actors, category=categories.logistics)
-    client.force_login(actors.l1)
-
-    response = client.post(url("change", ticket, "status"), {"status": "solved"})
-
-    body = response.content.decode()
-    assert response.status_code == 422
-    assert "Cannot solve: these facts are missing: Tracking number, Ship date, Destination country." in body
-    assert '<option value="new" selected>' in body  # the control shows the status as it is
-    ticket.refresh_from_db()
-    assert ticket.status == Status.NEW
-
-
-def test_recorded_facts_let_the_ticket_be_solved(client, actors, categories):
-    ticket = new_ticket(actors, category=categories.logistics)
-    client.force_login(actors.l1)
-
-    saved = client.post(
-        url("facts", ticket),
-        {
-            "tracking_number": "LX123456789CN",
-            "ship_date": "2026-01-05",
-            "destination_country": "DE",
-        },
-        headers=htmx(),
-    )
-    solved = client.post(url("change", ticket, "status"), {"status": "solved"}, headers=htmx())
-
-    assert saved.status_code == 200 and "Facts saved." in saved.content.decode()
-    assert "All required facts are captured." in saved.content.decode()
-    assert solved.status_code == 200 and "Status changed." in solved.content.decode()
-    ticket.refresh_from_db()
-    assert ticket.status == Status.SOLVED
-    assert ticket.facts["tracking_number"] == "LX123456789CN"
-
-
-def test_a_bad_fact_is_refused_on_its_field_and_the_other_values_are_kept(client, actors, categories):
-    ticket = new_ticket(actors, category=categories.logistics)
-    client.force_login(actors.l1)
-
-    response = client.post(
-        url("facts", ticket),
-        {
-            "tracking_number": "LX999",
-            "ship_date": "2999-01-01",
-            "destination_country": "",
-        },
-        headers=htmx(),
-    )
-
-    body = response.content.decode()
-    assert response.status_code == 422
-    assert "The date cannot be in the future." in body
-    assert 'value="LX999"' in body
-    ticket.refresh_from_db()
-    assert ticket.facts == {}
-
-
-def test_money_facts_take_an_amount_and_a_currency(client, actors):
-    from tests.factories import CategoryFactory, CategoryFieldFactory
-
-    payment = CategoryFactory(slug="payment")
-    CategoryFieldFactory(category=payment, key="amount", label="Amount", field_type="money")
-    ticket = new_ticket(actors, category=payment)
-    client.force_login(actors.l1)
-
-    client.post(url("facts", ticket), {"amount__amount": "19.99", "amount__currency": "eur"})
-
-    ticket.refresh_from_db()
-    assert ticket.facts["amount"] == {"amount": "19.99", "currency": "EUR"}
-
-
-def test_an_image_fact_shows_whether_a_photo_is_attached(client, actors, categories):
-    ticket = new_ticket(actors, category=categories.product)
-
-    before = page_of(client, actors.l1, ticket)
-    services.message_add_note(
-        ticket=ticket,
-        author=actors.l1,
-        body="photo",
-        attachments=[AttachmentInput(name="damage.png", content=PNG)],
-    )
-    after = page_of(client, actors.l1, ticket)
-
-    assert "missing: attach an image to a message" in before
-    assert "image attached" in after
-
-
-def test_a_ticket_can_be_assigned_only_to_agents_of_its_team(client, actors):
-    ticket = new_ticket(actors)
-    page = page_of(client, actors.l1, ticket)
-    options = re.search(r'<select name="assignee"[^>]*>(.*?)</select>', page, re.S).group(1)
-    assert "l2" in options or actors.l2.get_full_name() in options
-    assert actors.other_team_agent.get_full_name() not in options
-
-    response = client.post(url("change", ticket, "assignee"), {"assignee": actors.l2.pk})
-    refused = client.post(url("change", ticket, "assignee"), {"assignee": actors.other_team_agent.pk})
-
-    assert response.status_code == 302
-    assert refused.status_code == 422
-    ticket.refresh_from_db()
-    assert ticket.assignee == actors.l2
-
-
-def test_assign_to_me(client, actors):
-    ticket = new_ticket(actors)
-    page = page_of(client, actors.l1, ticket)
-    assert "Assign to me" in page
-
-    client.post(url("change", ticket, "assignee"), {"assignee": actors.l1.pk}, headers=htmx())
-
-    ticket.refresh_from_db()
-    assert ticket.assignee == actors.l1
-
-
-def test_priority_category_and_language_changes_show_in_the_history(client, actors, categories):
-    ticket = new_ticket(actors)
-    client.force_login(actors.l1)
-
-    client.post(url("change", ticket, "priority"), {"priority": Priority.URGENT})
-    client.post(url("change", ticket, "category"), {"category": categories.product.pk})
-    response = client.post(url("change", ticket, "language"), {"language": "fr"}, headers=htmx())
-
-    ticket.refresh_from_db()
-    assert (ticket.priority, ticket.category, ticket.language) == (
-        Priority.URGENT,
-        categories.product,
-        "fr",
-    )
-    history = re.search(r'id="ticket-history".*?</details>', response.content.decode(), re.S).group(0)
-    assert "Normal → Urgent" in history
-    assert "German → French" in history  # languages by their names, not their codes
-    assert "Category" in history
-
-
-def test_the_category_select_offers_active_categories_in_the_agents_language_and_refuses_a_retired_one(
-    client, actors, categories
-):
-    ticket = new_ticket(actors, category=categories.logistics)
-    Category.objects.filter(pk=categories.product.pk).update(name_zh_hans="产品问题")
-    client.force_login(actors.l1)
-    AgentProfile.objects.filter(user=actors.l1).update(ui_language="zh-hans")
-
-    select = re.search(r'<select name="category".*?</select>', client.get(url("detail", ticket)).content.decode(), re.S)
-    Category.objects.filter(pk=categories.product.pk).update(is_active=False)  # retired while the page was open
-    refused = client.post(url("change", ticket, "category"), {"category": categories.product.pk}, headers=htmx())
-
-    assert "产品问题" in select.group(0)
-    assert f'value="{categories.logistics.pk}" selected' in select.group(0)
-    assert refused.status_code == 422
-    ticket.refresh_from_db()
-    assert ticket.category == categories.logistics
 
 
 # --- Canned replies ---------------------------------------------------------------------------
