@@ -110,7 +110,7 @@ def _iso(value: datetime, zone: tzinfo) -> str:
 _TIMES = ("created_at", "updated_at", "last_activity_at", "first_response_at", "solved_at", "closed_at")
 _CUSTOMER = ("id", "name", "email", "language", "country")
 _ORDER = ("id", "platform", "external_number", "currency")
-_ASSIGNEE = ("id", "username", "first_name", "last_name")
+_ASSIGNEE = ("username", "first_name", "last_name")
 _PLAIN = ("id", "subject", "status", "priority", "channel", "language", "facts", "follow_up_of_id", "merged_into_id")
 # A listed ticket as one row of plain values (queryset.values(*LIST_COLUMNS)): no model instances.
 LIST_COLUMNS = (
@@ -119,7 +119,7 @@ LIST_COLUMNS = (
     "category__slug",
     "team__slug",
     "assignee_id",
-    *(f"assignee__{name}" for name in _ASSIGNEE[1:]),
+    *(f"assignee__{name}" for name in _ASSIGNEE),
     *(f"customer__{name}" for name in _CUSTOMER),
     "order_id",
     *(f"order__{name}" for name in _ORDER),
