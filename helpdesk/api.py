@@ -19,6 +19,15 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def decode_cursor(self, request: Any) -> Any:
+        """A cursor whose position is not an id (tampered with, or cut short) is a bad cursor, as one
+        that cannot be decoded is: answered 404 "Invalid cursor", not an error of the server."""
+        cursor = super().decode_cursor(request)
+        position = cursor.position if cursor is not None else None
+        if position is not None and not (position.isascii() and position.isdigit()):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
 
 class ConflictError(APIException):
     status_code = 409

@@ -10,15 +10,17 @@ the statement.
     _agents.first(team_id=3)    # the first of them, or None
     _rows = Prepared(lambda team_id: Ticket.objects.filter(team_id=team_id).values_list("pk", "status"), team_id=int)
     _rows.rows(team_id=3)       # lists of column values, through the backend's converters
+    _rows.dicts(team_id=3)      # for values(): each row as the queryset gives it, a dict by name
 
 rows() gives the columns in the SQL's order, which for values_list() puts expressions after the fields;
 values of several columns from a translated model (modeltranslation) are built with rewrite(False).
 
-Values are ints (compared with id and integer columns, not small integer ones), strings or lists of
-ints, each used as a filter value, never to choose what to build (a value the builder leaves out is
-simply not used). The kept SQL is per database alias and active language (translated fields order by
-the language's column); a caller whose queryset has other shapes (a user who sees every ticket, one
-who sees their team's) passes `shape=`, any hashable, and the builder gets it as its first argument.
+Values are ints (compared with id and integer columns, not small integer ones), strings, aware
+datetimes or lists of ints, each used as a filter value, never to choose what to build (a value the
+builder leaves out is simply not used, and need not be passed). The kept SQL is per database alias
+and active language (translated fields order by the language's column); a caller whose queryset has
+other shapes (a user who sees every ticket, one who sees their team's) passes `shape=`, any hashable,
+and the builder gets it as its first argument. At most KEPT shapes are kept per read.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -35,6 +38,7 @@ from django.utils.translation import get_language
 
 _NEXT = itertools.count(1)
 _NO_SHAPE = object()
+KEPT = 512  # statements kept per read: when full, it is emptied and the next calls compile afresh
 
 
 def _stand_in(kind: type) -> Any:
@@ -46,7 +50,9 @@ def _stand_in(kind: type) -> Any:
         return 1_000_000_007 + 13 * n
     if kind is str:
         return f"\x1fprepared-{n}\x1f"
-    raise TypeError(f"a prepared value is an int, a str or a list of ints, not {kind.__name__}")
+    if kind is datetime:
+        return datetime(1900, 1, 1, tzinfo=UTC) + timedelta(microseconds=n)
+    raise TypeError(f"a prepared value is an int, a str, a datetime or a list of ints, not {kind.__name__}")
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class _Compiled:
     names: tuple[str, ...]
     populators: tuple[Any, ...]
     annotations: tuple[tuple[str, int], ...]
+    columns: tuple[str, ...]  # a values() queryset's names of its columns, in the SQL's order
 
 
 class Prepared:
@@ -73,6 +80,8 @@ class Prepared:
         key = (using, get_language(), shape, lengths)
         kept = self._kept.get(key)
         if kept is None:
+            if len(self._kept) >= KEPT:  # shapes a caller chooses (a page size, a cursor) cannot grow it unbounded
+                self._kept.clear()
             kept = self._kept[key] = self._compile(shape, using, lengths)
         return kept
 
@@ -87,14 +96,15 @@ class Prepared:
             for index, one in enumerate(value) if isinstance(value, list) else [(None, value)]:
                 where[one] = (name, index)
         queryset = self.build(*(() if shape is _NO_SHAPE else (shape,)), **stand_ins)
-        compiler = queryset.query.get_compiler(using=using)
+        query = queryset.query
+        compiler = query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         values = getattr(queryset, "_fields", None) is not None
         if values and getattr(queryset, "_rewrite", False) and len(compiler.select) > 1:
             # modeltranslation's values() select their columns in no fixed order and put them back in
             # order as they are read; rows() reads the SQL's order
             raise ValueError("values() of a translated model are read in order only when built with rewrite(False)")
-        slots = tuple(where.get(p) if isinstance(p, int | str) else None for p in params)
+        slots = tuple(where.get(p) if isinstance(p, int | str | datetime) else None for p in params)
         if any(str(one) in sql for one in where):
             raise ValueError("a prepared value was written into the SQL, not passed as a parameter")
         columns = [s[0] for s in compiler.select[: compiler.col_count]]
@@ -116,11 +126,19 @@ class Prepared:
             names=tuple(column[0].target.attname for column in select[span[0] : span[1]]),
             populators=tuple(get_related_populators(klass_info, select, using)) if klass_info else (),
             annotations=tuple((compiler.annotation_col_map or {}).items()),
+            columns=(*query.extra_select, *query.values_select, *query.annotation_select) if values else (),
         )
 
     def rows(self, *, shape: Any = _NO_SHAPE, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[list[Any]]:
         """The rows, each a list of column values."""
         return self._run(self._compiled(shape, using, values), using, values)
+
+    def dicts(self, *, shape: Any = _NO_SHAPE, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[dict[str, Any]]:
+        """The rows of a values() queryset, each a dict of its columns by name, as the queryset gives them."""
+        kept = self._compiled(shape, using, values)
+        if not kept.columns:
+            raise ValueError("dicts() reads a values() queryset")
+        return [dict(zip(kept.columns, row, strict=True)) for row in self._run(kept, using, values)]
 
     def _run(self, kept: _Compiled, using: str, values: dict[str, Any]) -> list[list[Any]]:
         params = [

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk import roles
-from tickets.auth_backend import HelpdeskBackend
+from tickets.auth_backend import HelpdeskBackend, TokenAuthentication
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +67,28 @@ def test_a_user_without_an_agent_profile_and_a_malformed_id(actors):
     assert user == actors.admin and profile is None and len(queries) == 0
     assert HelpdeskBackend().get_user("not-a-number") is None
     assert HelpdeskBackend().get_user(10**9) is None
+
+
+def test_an_api_token_signs_in_its_user_with_the_profile_read_and_refuses_as_drf_does(actors):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def call(key: str) -> object:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client.get("/api/v1/tickets/")
+
+    key = Token.objects.create(user=actors.l1).key
+    assert call(key).status_code == 200
+    user, token = TokenAuthentication().authenticate_credentials(key)
+    assert (user.pk, token.key, token.user_id) == (actors.l1.pk, key, actors.l1.pk)
+    team_id = fresh(actors.l1).agent_profile.team_id
+    with CaptureQueriesContext(connection) as queries:
+        assert user.agent_profile.team_id == team_id
+    assert len(queries) == 0  # read alongside the user
+
+    refused = call(key[:-1] + ("0" if key[-1] != "0" else "1"))
+    assert (refused.status_code, refused.json()["detail"]) == (401, "Invalid token.")
+    get_user_model().objects.filter(pk=actors.l1.pk).update(is_active=False)
+    refused = call(key)
+    assert (refused.status_code, refused.json()["detail"]) == (401, "User inactive or deleted.")

@@ -47,7 +47,13 @@ def test_a_closed_connection_goes_back_to_the_pool_and_is_borrowed_again(pooled)
 
 @pytest.mark.django_db(transaction=True)
 def test_a_forked_process_opens_its_own_connection_and_leaves_the_parents_alone(pooled):
+    # A pool of a fixed size, all opened first: one that grows would open sessions of its own later,
+    # which are not the child's doing.
+    pooled["min_size"] = pooled["max_size"]
+    borrowed(1)  # opens the pool
+    connection.pool.wait(timeout=10)
     parents = set(borrowed(20))  # every session in the pool, which the child inherits
+    assert len(parents) == pooled["max_size"]
     reading, writing = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child reports through the pipe

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.db import connection
 from django.db.models import Count, Q
@@ -118,3 +120,22 @@ def test_values_of_a_translated_model_are_read_in_the_order_asked_or_refused():
     rewritten = Prepared(lambda: Category.objects.filter(slug="logistics").values_list("pk", "name"))
     with pytest.raises(ValueError, match="rewrite"):
         rewritten.rows()  # modeltranslation would pick the columns' order anew in each process
+
+
+def test_dicts_and_times_read_as_the_values_queryset_does():
+    team = TeamFactory()
+    tickets = [TicketFactory(team=team, customer=CustomerFactory()) for _ in range(4)]
+    middle = tickets[1].updated_at
+
+    def since(when: object, team_id: int) -> object:
+        return (
+            Ticket.objects.filter(team_id=team_id, updated_at__gte=when)
+            .order_by("pk")
+            .values("pk", "subject", "customer__email", "facts", "updated_at")
+        )
+
+    prepared = Prepared(since, when=datetime, team_id=int)
+    for when in (middle, tickets[0].updated_at - timedelta(days=1), middle + timedelta(days=365)):
+        assert prepared.dicts(when=when, team_id=team.pk) == list(since(when, team.pk))
+    with pytest.raises(ValueError, match="values"):
+        Prepared(lambda team_id: Ticket.objects.filter(team_id=team_id), team_id=int).dicts(team_id=team.pk)

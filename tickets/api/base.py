@@ -7,13 +7,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from rest_framework import permissions, serializers, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from helpdesk import roles
 from helpdesk.api import CursorPagination, as_api_error
 from helpdesk.errors import ServiceError
+
+from ..auth_backend import TokenAuthentication
 
 
 class CanWorkTickets(permissions.BasePermission):

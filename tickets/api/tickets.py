@@ -28,8 +28,8 @@ from ..serializers import (
     visible_customers,
     visible_orders,
 )
-from ..serializers.tickets import LIST_COLUMNS
 from .base import ApiViewSet, service_errors
+from .ticket_list import ListedTickets
 
 # What a list row shows, fetched in the one query of the page.
 TICKET_RELATIONS = ("customer", "category", "team", "assignee", "order")
@@ -40,27 +40,6 @@ def scoped_tickets(user: Any) -> QuerySet[Ticket]:
     queryset = Ticket.objects.select_related(*TICKET_RELATIONS)
     scope = ticket_scope_q(user)
     return queryset if scope is None else queryset.filter(scope)
-
-
-def _filtered(queryset: QuerySet[Ticket], filters: dict[str, Any]) -> QuerySet[Ticket]:
-    if "status" in filters:
-        queryset = queryset.filter(status__in=sorted(filters["status"]))
-    if "category" in filters:
-        queryset = queryset.filter(category__slug=filters["category"])
-    if "assignee" in filters:
-        value = filters["assignee"]
-        queryset = queryset.filter(assignee__isnull=True) if value == "none" else queryset.filter(assignee_id=value)
-    if "updated_since" in filters:
-        queryset = queryset.filter(updated_at__gte=filters["updated_since"])
-    plain = {
-        "priority": "priority",
-        "language": "language",
-        "channel": "channel",
-        "team": "team_id",
-        "customer": "customer_id",
-        "order": "order_id",
-    }
-    return queryset.filter(**{column: filters[name] for name, column in plain.items() if name in filters})
 
 
 @extend_schema_view(
@@ -76,11 +55,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Ticket.objects.none()
-        queryset = scoped_tickets(self.request.user)
-        if self.action == "list":
-            # The page is read as rows of plain values, not as tickets with five related instances each.
-            return _filtered(queryset, self.query(TicketFilterSerializer)).values(*LIST_COLUMNS)
-        return queryset
+        return scoped_tickets(self.request.user)  # the list reads its page through ListedTickets
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The page is read as rows of plain values, not as tickets with five related instances each.
+        tickets = ListedTickets(request.user, self.query(TicketFilterSerializer))
+        page = self.paginate_queryset(tickets)  # read as DRF's paginator asks a queryset
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_serializer_class(self) -> type[TicketSerializer]:
         return TicketSerializer if self.action == "list" else TicketDetailSerializer
