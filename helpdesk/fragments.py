@@ -70,6 +70,58 @@ def form_fragment_key(form: Any) -> tuple[object, ...]:
     return (f"{type(form).__module__}.{type(form).__qualname__}", form.prefix, tuple(fields), errors)
 
 
+class KeyedForm:
+    """An unbound form built only when a fragment showing it is rendered afresh. `values` are the plain
+    values the form is made from (what its constructor reads of the ticket, its choices); with the
+    class they are the form's fragment key, so a page whose fragment is kept builds no form. Anything
+    else asked of it is asked of the form, built then. An unbound form has no errors: those are
+    answered without building it."""
+
+    is_bound = False
+
+    def __init__(self, form_class: type[Any], values: tuple[object, ...], **kwargs: Any) -> None:
+        self.key = (f"{form_class.__module__}.{form_class.__qualname__}", kwargs.get("prefix"), key_part(values))
+        self._build = lambda: form_class(**kwargs)
+        self._form: Any = None
+
+    @property
+    def form(self) -> Any:
+        if self._form is None:
+            self._form = self._build()
+        return self._form
+
+    @property
+    def errors(self) -> dict[str, Any]:
+        return {}
+
+    def non_field_errors(self) -> list[str]:
+        return []
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.form, name)
+
+    def __getitem__(self, name: str) -> Any:
+        if hasattr(KeyedForm, name):  # a template asks form["errors"] before form.errors: not a field
+            raise KeyError(name)
+        return self.form[name]
+
+    def __iter__(self) -> Any:
+        return iter(self.form)
+
+    def __str__(self) -> str:
+        return str(self.form)
+
+    def __html__(self) -> str:
+        return str(self.form.__html__())
+
+
+def form_key(form: Any) -> tuple[object, ...]:
+    """A form's fragment key: a KeyedForm's own, else read off the built form (form_fragment_key)."""
+    return form.key if isinstance(form, KeyedForm) else form_fragment_key(form)
+
+
 class FragmentStore:
     def __init__(self) -> None:
         self._entries: OrderedDict[Hashable, str] = OrderedDict()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from helpdesk import roles
 from helpdesk.errors import ServiceError
+from helpdesk.fragments import KeyedForm
 from tickets.models import Ticket
 
 from . import selectors, services
@@ -38,7 +39,7 @@ def compensation_panel(
 ) -> dict[str, Any] | None:
     if not roles.is_agent(request.user):
         return None
-    form = form or getattr(request, BOUND_FORM_ATTRIBUTE, None) or CompensationRequestForm(ticket=ticket)
+    shown = form or getattr(request, BOUND_FORM_ATTRIBUTE, None) or _unbound_form(ticket)
     requests, committed = selectors.ticket_requests(ticket)
     authority = services.authority_of(request.user)
     return {
@@ -46,12 +47,18 @@ def compensation_panel(
         "authority": authority,
         "room_left": committed.room_left(authority.limit_usd) if authority else None,
         "decisions": [decision_context(request.user, comp) for comp in requests],
-        "form": form,
+        "form": shown,
         "form_url": reverse("policies:request_create", args=[ticket.pk]),
         "in_panel": True,
         "notice": notice,
         **rate_context(ticket),
     }
+
+
+def _unbound_form(ticket: Ticket) -> KeyedForm:
+    """The empty request form, built only when its fragment is rendered afresh (keyed by the order's currency)."""
+    currency = ticket.order.currency if ticket.order is not None else None
+    return KeyedForm(CompensationRequestForm, (currency,), ticket=ticket)
 
 
 def rate_context(ticket: Ticket) -> dict[str, Any]:

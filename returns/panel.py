@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from helpdesk import roles
+from helpdesk.fragments import KeyedForm
 
 from . import selectors
 from .forms import ReturnRequestForm, ReturnStepForm
@@ -43,7 +44,8 @@ def returns_panel(request: HttpRequest, ticket: Any) -> dict[str, Any] | None:
     return {
         "returns": [{"ret": ret, "steps": next_steps(ret)} for ret in returns],
         "has_order": ticket.order_id is not None,
-        "request_form": ReturnRequestForm(prefix="return"),
-        "step_form": ReturnStepForm(prefix="step"),
+        # built only when shown (an order to return from, a step that asks for a carrier)
+        "request_form": KeyedForm(ReturnRequestForm, (), prefix="return"),
+        "step_form": KeyedForm(ReturnStepForm, (), prefix="step"),
         "request_url": reverse("returns:request", args=[ticket.pk]),
     }

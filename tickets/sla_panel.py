@@ -20,4 +20,6 @@ def sla_panel_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | 
     clocks = _CLOCKS.objects(ticket_id=ticket.pk)
     if not clocks:
         return None
-    return {"clocks": clocks}
+    # all the panel shows of its clocks: the panel is rendered again only when one of these changes
+    shown = [(c.metric, c.target_minutes, c.due_at, c.paused_at, c.state, c.breached_at) for c in clocks]
+    return {"clocks": clocks, "clocks_shown": shown}

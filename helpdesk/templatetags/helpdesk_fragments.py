@@ -8,7 +8,8 @@ from typing import Any
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
 
-from helpdesk.fragments import CSRF_PLACEHOLDER, form_fragment_key, fragment
+from helpdesk import fragments
+from helpdesk.fragments import CSRF_PLACEHOLDER, fragment
 
 register = template.Library()
 
@@ -43,5 +44,5 @@ def do_fragment(parser: Parser, token: Token) -> FragmentNode:
 @register.filter
 def form_key(form: Any) -> tuple[object, ...]:
     """What a form shows, as part of a fragment key: its class and prefix, and each field's value,
-    choices and errors."""
-    return form_fragment_key(form)
+    choices and errors (a KeyedForm's values, without building it)."""
+    return fragments.form_key(form)

@@ -7,9 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from helpdesk.fragments import KeyedForm
 from helpdesk.prepared import Prepared
 
-from .. import selectors, services, ticket_reads
+from .. import filter_choices, selectors, services, ticket_reads
 from ..forms import (
     AssigneeForm,
     CategoryForm,
@@ -38,12 +39,22 @@ def summary_context(ticket: Ticket) -> dict[str, Any]:
 def properties_context(request: HttpRequest, ticket: Ticket, *, error: str = "") -> dict[str, Any]:
     agents = selectors.team_agents(ticket.team_id)
     user = request.user
+    names = tuple((agent.pk, agent.get_full_name() or agent.get_username()) for agent in agents)
+    outside = ticket.assignee_id and all(pk != ticket.assignee_id for pk, _name in names)  # kept visible
+    # Each form is built only when its fragment is rendered afresh: keyed by what it is made from.
     return {
-        "status_form": StatusForm(ticket=ticket),
-        "assignee_form": AssigneeForm(ticket=ticket, agents=agents),
-        "priority_form": PriorityForm(ticket=ticket),
-        "category_form": CategoryForm(ticket=ticket),
-        "language_form": LanguageForm(ticket=ticket),
+        "status_form": KeyedForm(StatusForm, (ticket.status,), ticket=ticket),
+        "assignee_form": KeyedForm(
+            AssigneeForm,
+            (ticket.assignee_id, names, ticket.assignee.get_username() if outside and ticket.assignee else ""),
+            ticket=ticket,
+            agents=agents,
+        ),
+        "priority_form": KeyedForm(PriorityForm, (ticket.priority,), ticket=ticket),
+        "category_form": KeyedForm(
+            CategoryForm, (ticket.category_id, [tuple(c) for c in filter_choices.categories()]), ticket=ticket
+        ),
+        "language_form": KeyedForm(LanguageForm, (ticket.language,), ticket=ticket),
         "properties_error": error,
         "can_take": ticket.assignee_id != user.pk and any(a.pk == user.pk for a in agents),
     }
@@ -89,19 +100,25 @@ def reply_context(
     request: HttpRequest, ticket: Ticket, form: ReplyForm | None = None, notice: str = "", seen: int | None = None
 ) -> dict[str, Any]:
     canned = ticket_reads.canned_replies_for(ticket, request.user)
-    if form is None:
-        initial: dict[str, Any] = {"seen": seen}
-        chosen = request.GET.get("canned", "")
-        if chosen.isdigit():  # the no-JavaScript way of inserting a canned reply
-            texts = {str(reply.pk): text for reply, text in canned}
-            typed = request.GET.get("reply-body", "").strip()
-            initial["body"] = "\n\n".join(t for t in (typed, texts.get(chosen, "")) if t)
-        form = ReplyForm(prefix="reply", initial=initial)
-    return {"reply_form": form, "canned": canned, "reply_notice": notice}
+    if form is not None:  # a refused reply, with the newer messages it crossed, if that was why
+        return {
+            "reply_form": form,
+            "reply_crossed": getattr(form, "crossed", None),
+            "canned": canned,
+            "reply_notice": notice,
+        }
+    initial: dict[str, Any] = {"seen": seen}
+    chosen = request.GET.get("canned", "")
+    if chosen.isdigit():  # the no-JavaScript way of inserting a canned reply
+        texts = {str(reply.pk): text for reply, text in canned}
+        typed = request.GET.get("reply-body", "").strip()
+        initial["body"] = "\n\n".join(t for t in (typed, texts.get(chosen, "")) if t)
+    keyed = KeyedForm(ReplyForm, (initial.get("seen"), initial.get("body")), prefix="reply", initial=initial)
+    return {"reply_form": keyed, "reply_crossed": None, "canned": canned, "reply_notice": notice}
 
 
 def note_context(form: NoteForm | None = None, notice: str = "") -> dict[str, Any]:
-    return {"note_form": form or NoteForm(prefix="note"), "note_notice": notice}
+    return {"note_form": form or KeyedForm(NoteForm, (), prefix="note"), "note_notice": notice}
 
 
 def ticket_page_context(
@@ -127,7 +144,7 @@ def ticket_page_context(
         **facts_context(ticket, facts_form),
         **attachments_context(ticket),
         **history_context(ticket),
-        "merge_form": merge_form or MergeForm(),
+        "merge_form": merge_form or KeyedForm(MergeForm, ()),
         "other_tickets": ticket_reads.customer_other_tickets(user, ticket),
         "orders": ticket_reads.customer_orders(ticket),
         "failed_emails": ticket_reads.ticket_failed_emails(ticket),
