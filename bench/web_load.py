@@ -11,7 +11,9 @@ bare agent page running one SELECT). For each rate of `--writers` (ticket change
 the services, bench/writers.py, in a process of their own) it runs wrk with 8 connections for a
 bounded time against the floor, the queue page, a ticket page and the ticket list API. Prints a
 Markdown table and each page's share of the floor's req/s, and writes
-bench/out/web_load-<tickets>-<server>.json.
+bench/out/web_load-<tickets>-<server>.json. The machine's speed moves between runs of a few seconds:
+`--rounds N` runs the floor and the pages in turn N times and gives each page's share against the
+floor of its own round, then the median and range of those shares.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -136,6 +139,9 @@ def main() -> None:
     parser.add_argument(
         "--writers", type=float, nargs="+", default=[0], help="background ticket changes per second, one run each"
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="times each page runs, the floor and the pages in turn (shares: median)"
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     facts = prepare(database_url)
@@ -157,7 +163,7 @@ def main() -> None:
         with gunicorn(
             sys.executable, app, env=env, cwd=ROOT, workers=workers, log=log, worker_class=worker_class
         ) as base:
-            for rate in args.writers:
+            for rate, turn in [(rate, turn) for rate in args.writers for turn in range(args.rounds)]:
                 for page in args.pages:
                     path, headers, marker = targets[page]
                     check_page(base + path, headers, marker)
@@ -170,7 +176,7 @@ def main() -> None:
                             seconds=args.seconds,
                             server=base,
                         )
-                    result.update(page=page, workers=workers, path=path, writers=rate, server=args.server)
+                    result.update(page=page, workers=workers, path=path, writers=rate, server=args.server, round=turn)
                     results["runs"].append(result)
                     label = f"{page} {path} ({facts['tickets']:,} tickets, {workers} workers, {rate:g} changes/s)"
                     print(row(label, result), flush=True)
@@ -181,14 +187,22 @@ def main() -> None:
 
 
 def print_ratios(runs: list[dict[str, Any]]) -> None:
-    """Each page's req/s as a share of the floor's, and its p95 as a multiple of the floor's."""
-    floors = {(r["workers"], r["writers"]): r for r in runs if r["page"] == "floor"}
+    """Each page's req/s as a share of the floor's of the same round, and its p95 as a multiple of the
+    floor's; with several rounds, the median of each page's shares and multiples, and their range."""
+    floors = {(r["workers"], r["writers"], r.get("round", 0)): r for r in runs if r["page"] == "floor"}
+    paired: dict[tuple[str, float], list[tuple[float, float]]] = {}
     for run in runs:
-        floor = floors.get((run["workers"], run["writers"]))
+        floor = floors.get((run["workers"], run["writers"], run.get("round", 0)))
         if floor and run["page"] != "floor":
+            share, p95 = 100 * run["rps"] / floor["rps"], run["p95_ms"] / floor["p95_ms"]
+            paired.setdefault((run["page"], run["writers"]), []).append((share, p95))
+            print(f"{run['page']}, {run['writers']:g} changes/s: {share:.1f} % of the floor's req/s, p95 {p95:.1f}x")
+    for (page, rate), pairs in paired.items():
+        if len(pairs) > 1:
+            shares, p95s = sorted(s for s, _ in pairs), sorted(p for _, p in pairs)
             print(
-                f"{run['page']}, {run['writers']:g} changes/s: {100 * run['rps'] / floor['rps']:.1f} % of the floor's "
-                f"req/s, p95 {run['p95_ms'] / floor['p95_ms']:.1f}x the floor's"
+                f"{page}, {rate:g} changes/s, median of {len(pairs)} rounds: {statistics.median(shares):.1f} % "
+                f"({shares[0]:.1f}-{shares[-1]:.1f}), p95 {statistics.median(p95s):.1f}x ({p95s[0]:.1f}-{p95s[-1]:.1f})"
             )
 
 

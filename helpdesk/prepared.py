@@ -146,7 +146,8 @@ class Prepared:
             for slot, constant in zip(kept.slots, kept.constants, strict=True)
         ]
         connection = connections[using]
-        with connection.cursor() as cursor:
+        planned = getattr(connection, "planned_cursor", None)  # PostgreSQL: the statement kept planned
+        with planned() if planned is not None else connection.cursor() as cursor:
             cursor.execute(kept.sql, params)
             rows = [list(row) for row in cursor.fetchall()]
         for row in rows:

@@ -139,6 +139,13 @@ _pool_size = env.int("DATABASE_POOL_SIZE", default=0 if TESTING else 8)
 if DATABASE_IS_POSTGRES and _pool_size > 0 and not _db["CONN_MAX_AGE"]:
     _pool = {"min_size": 1, "max_size": _pool_size, "timeout": 10, "max_idle": 300}
     _db.setdefault("OPTIONS", {})["pool"] = _pool
+# The reads whose SQL is kept (helpdesk/prepared.py) bind their values on the server, and psycopg
+# prepares each on its connection after this many runs: PostgreSQL then plans it once, not on every
+# run. Everything else binds on the client and is never prepared. 0 turns it off (for a pooler in
+# transaction mode, such as PgBouncer's, which cannot keep a statement prepared on one connection).
+_prepare_threshold = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+if DATABASE_IS_POSTGRES:
+    _db.setdefault("OPTIONS", {})["prepare_threshold"] = _prepare_threshold or None
 if os.environ.get("TEST_DATABASE_NAME"):
     _db["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -139,3 +139,25 @@ def test_dicts_and_times_read_as_the_values_queryset_does():
         assert prepared.dicts(when=when, team_id=team.pk) == list(since(when, team.pk))
     with pytest.raises(ValueError, match="values"):
         Prepared(lambda team_id: Ticket.objects.filter(team_id=team_id), team_id=int).dicts(team_id=team.pk)
+
+
+def test_a_read_run_often_is_kept_planned_by_postgresql_and_still_logged():
+    team = TeamFactory()
+    tickets = [TicketFactory(team=team) for _ in range(2)]
+    prepared = Prepared(
+        lambda team_id: Ticket.objects.filter(team_id=team_id).order_by("pk").values_list("pk"), team_id=int
+    )
+
+    def planned() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%tickets_ticket%"])
+            return cursor.fetchone()[0]
+
+    before = planned()
+    for _ in range(8):  # psycopg prepares a statement once it has run a few times on the connection
+        with CaptureQueriesContext(connection) as queries:
+            assert prepared.rows(team_id=team.pk) == [[t.pk] for t in tickets]
+        assert len(queries) == 1  # logged as Django logs its own statements, with its values
+        assert "$1" not in queries[0]["sql"] and f"= {team.pk}" in queries[0]["sql"]
+    assert planned() == before + 1
+    assert prepared.rows(team_id=team.pk + 1000) == []  # the same plan, other values
