@@ -123,3 +123,13 @@ def test_many_page_sizes_and_offsets_keep_answering_with_the_kept_statements_bou
             found = api.get("/api/v1/tickets/", {"page_size": size, "cursor": cursor(o=str(offset))}).json()
             assert [row["id"] for row in found["results"]] == newest[offset : offset + size]
             assert len(_PAGE._kept) <= 5
+
+
+def test_ids_beyond_any_column_find_nothing_and_break_nothing(actors, mixed):
+    api = client_for(actors.admin)
+    huge = str(10**30)
+    for name in ("team", "customer", "order", "assignee"):
+        response = api.get("/api/v1/tickets/", {name: huge})
+        assert (response.status_code, response.json()["results"]) == (200, []), name
+    newest = api.get("/api/v1/tickets/", {"cursor": cursor(p=huge)}).json()["results"]
+    assert [row["id"] for row in newest] == sorted((t.pk for t in mixed), reverse=True)
