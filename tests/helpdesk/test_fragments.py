@@ -130,3 +130,11 @@ def test_a_key_refuses_a_record_whose_text_names_only_its_id(actors):
     with pytest.raises(TypeError):
         key_part((1, actors.customer))
     assert key_part([1, "a", None]) == (1, "a", None)
+
+
+def test_the_kept_head_loads_the_live_script_for_agents_only(client, actors):
+    client.force_login(actors.l1)
+    assert "js/live" in client.get(QUEUE).content.decode()
+    client.logout()
+    login = client.get(reverse("login")).content.decode()
+    assert "js/helpdesk" in login and "js/live" not in login
