@@ -7,6 +7,8 @@ from base64 import b64encode
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.factories import CustomerFactory, TicketFactory
@@ -129,7 +131,12 @@ def test_ids_beyond_any_column_find_nothing_and_break_nothing(actors, mixed):
     api = client_for(actors.admin)
     huge = str(10**30)
     for name in ("team", "customer", "order", "assignee"):
-        response = api.get("/api/v1/tickets/", {name: huge})
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get("/api/v1/tickets/", {name: huge})
         assert (response.status_code, response.json()["results"]) == (200, []), name
-    newest = api.get("/api/v1/tickets/", {"cursor": cursor(p=huge)}).json()["results"]
+        # found empty without a statement that would compare every ticket's id as a numeric
+        assert not [q for q in queries.captured_queries if '"tickets_ticket"' in q["sql"]], name
+    with CaptureQueriesContext(connection) as queries:
+        newest = api.get("/api/v1/tickets/", {"cursor": cursor(p=huge)}).json()["results"]
     assert [row["id"] for row in newest] == sorted((t.pk for t in mixed), reverse=True)
+    assert any(f"< {2**63 - 1}" in q["sql"] for q in queries.captured_queries)

@@ -41,6 +41,10 @@ _KINDS: dict[str, type] = {
     "updated_since": datetime,
 }
 _POSITIONS = {"id__lt", "id__gt"}  # how DRF's paginator starts after a cursor's position (ordering by id)
+# Ids are bigints: a larger number would be compared as a numeric, which no index on the column
+# serves (a scan of every ticket), so a filter by one finds nothing at once, and a position past
+# every id starts where the largest possible id would.
+_LARGEST_ID = 2**63 - 1
 
 
 def _build(shape: tuple[Any, ...], **values: Any) -> QuerySet[Any]:
@@ -76,6 +80,7 @@ class ListedTickets:
             if name in filters and not (name == "assignee" and assignee == "none"):
                 named.append(name)
                 self.values[name] = int(filters[name]) if _KINDS[name] is int else filters[name]
+        self.finds_nothing = any(_KINDS[name] is int and self.values[name] > _LARGEST_ID for name in named)
         self.shape: tuple[Any, ...] = (
             scope,
             tuple(named),
@@ -94,10 +99,12 @@ class ListedTickets:
         ((lookup, value),) = position.items()
         if lookup not in _POSITIONS:
             raise TypeError(f"the ticket list starts only after an id, not by {lookup}")
-        self.values["position"] = int(value)  # digits: helpdesk.api.CursorPagination checked the cursor
+        self.values["position"] = min(int(value), _LARGEST_ID)  # digits: CursorPagination checked the cursor
         self.position = lookup
         return self
 
     def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        if self.finds_nothing:
+            return []
         shape = (*self.shape, (self.ordering, self.position, page.start or 0, page.stop))
         return _PAGE.dicts(shape=shape, **self.values)
