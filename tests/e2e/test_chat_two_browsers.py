@@ -59,10 +59,11 @@ def test_a_japanese_customer_and_two_agents_chat_live(visitor, agent_page, shop,
     log = frame.get_by_role("log")
     expect(log).to_contain_text("Anna")
 
-    # Typing, both ways.
-    console.get_by_label("Your reply").press_sequentially("少々お待ちください", delay=20)
+    # Typing, both ways, as people type: for a few seconds. Each side says it at most every 3 s and
+    # never stores it, so one said while the other's socket was still settling is simply said again.
+    console.get_by_label("Your reply").press_sequentially("少々お待ちください", delay=400)
     expect(frame.locator("[data-typing]")).to_contain_text("Anna")
-    frame.locator("#chat-body").press_sequentially("写真を送ります", delay=20)
+    frame.locator("#chat-body").press_sequentially("写真を送ります", delay=500)
     expect(console.locator("#presence")).to_contain_text("is typing")
 
     # The customer's photo, then Anna's answer with a file of her own.
