@@ -28,14 +28,17 @@ from django.utils.safestring import SafeString, mark_safe
 
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 _PLAIN = (str, int, float, bool, Decimal, date, datetime, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
 
 
 def key_part(value: object) -> Hashable:
     """A value as part of a key: plain values as they are, sequences as tuples. Anything else (a model
     instance, whose repr names only its id) is refused, so a key cannot silently miss a change."""
-    if isinstance(value, _PLAIN):
+    if type(value) in _PLAIN_TYPES or isinstance(value, _PLAIN):
         return value
     if isinstance(value, (tuple, list)):
+        if _PLAIN_TYPES.issuperset(map(type, value)):  # a flat sequence of plain values, checked in C
+            return tuple(value)
         return tuple(key_part(item) for item in value)
     if isinstance(value, Promise):  # a lazy translation, in the active language (part of every key)
         return str(value)
@@ -154,12 +157,22 @@ class FragmentStore:
 store = FragmentStore()
 
 
+def scope() -> tuple[str, str]:
+    """The active language and time zone: part of every fragment's key. A caller asking for many
+    fragments at once reads it once and passes it to fragment()."""
+    return translation.get_language(), timezone.get_current_timezone_name()
+
+
 def fragment(
-    place: Hashable, values: tuple[object, ...], render: Callable[[], str], csrf_token: object = None
+    place: Hashable,
+    values: tuple[object, ...],
+    render: Callable[[], str],
+    csrf_token: object = None,
+    in_scope: tuple[str, str] | None = None,
 ) -> SafeString:
-    """The fragment at `place` for `values` in the active language and time zone, rendered by `render`
-    (with CSRF_PLACEHOLDER for the token) when not kept already."""
-    key = (place, translation.get_language(), timezone.get_current_timezone_name(), key_part(values))
+    """The fragment at `place` for `values` in the active language and time zone (`in_scope`, else read
+    now), rendered by `render` (with CSRF_PLACEHOLDER for the token) when not kept already."""
+    key = (place, *(in_scope or scope()), key_part(values))
     html = store.get_or_render(key, render)
     if csrf_token is not None and CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))

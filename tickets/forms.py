@@ -72,17 +72,6 @@ class QueueFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": _("Words, email or HD-000123")}
         )
 
-    @classmethod
-    def for_user(cls, data: Any, user: Any) -> QueueFilterForm:
-        """The form with the choices the user has: the active categories, their team's agents."""
-        return cls(data, categories=filter_choices.categories(), agents=filter_choices.agents(user))
-
-    @property
-    def choices_key(self) -> tuple[object, ...]:
-        """The choices that vary (categories and agents), as part of the rendered form's fragment key."""
-        fields = [cast(forms.ChoiceField, self.fields[name]) for name in ("category", "assignee")]
-        return tuple(tuple(cast(list[tuple[Any, Any]], field.choices)) for field in fields)
-
     def filters(self) -> selectors.QueueFilters:
         """The filters; an invalid value is ignored rather than failing the page."""
         self.is_valid()  # invalid fields are left out of cleaned_data

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, get_language
 
-from helpdesk.fragments import fragment
+from helpdesk import fragments
 
 from .models import OPEN_STATUSES, Priority, Status, format_reference
 
@@ -141,6 +141,7 @@ def render_rows(rows: Iterable[QueueRow], now: datetime, columns: list[str], sho
     """The rows' HTML, each rendered only when what it shows has changed, joined here rather than
     looped over in the template."""
     shown = (tuple(columns), show_team)
+    in_scope = fragments.scope()
     html = []
     for row in rows:
         values = (row, _time_left_key(row, now), shown)
@@ -149,7 +150,7 @@ def render_rows(rows: Iterable[QueueRow], now: datetime, columns: list[str], sho
             context = {"ticket": row, "now": now, "columns": columns, "show_team": show_team}
             return render_to_string("tickets/queue/_row.html", context)
 
-        html.append(fragment(ROW_PLACE, values, render))
+        html.append(fragments.fragment(ROW_PLACE, values, render, in_scope=in_scope))
     return mark_safe("".join(html))  # noqa: S308 - each row rendered by its template, escaped there
 
 

@@ -19,6 +19,7 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 
 from helpdesk.kept_sql import KeptStatements, Statement, capped_counts, capped_text, read_capped
+from helpdesk.prepared import Prepared
 
 from . import selectors
 from .forms import QueueFilterForm
@@ -64,13 +65,20 @@ class Sidebar:
         return tuple(tuple(entry.key for entry in group) for group in (self.built_in, self.own, self.team))
 
 
+def _visible(in_team: bool, owner_id: int, team_id: int) -> QuerySet[SavedView]:
+    visible = Q(owner_id=owner_id, team__isnull=True)
+    if in_team:
+        visible |= Q(team_id=team_id)
+    return SavedView.objects.filter(visible).order_by("position", "id")
+
+
+_SHOWN = Prepared(lambda in_team, **ids: _visible(in_team, **ids)[: SIDEBAR_VIEWS * 2], owner_id=int, team_id=int)
+
+
 def saved_views_visible_to(user: Any) -> QuerySet[SavedView]:
     """The user's own views and those shared with their team."""
     team_id = selectors.user_team_id(user)
-    visible = Q(owner_id=user.pk, team__isnull=True)
-    if team_id is not None:
-        visible |= Q(team_id=team_id)
-    return SavedView.objects.filter(visible).order_by("position", "id")
+    return _visible(team_id is not None, user.pk, team_id or 0)
 
 
 def _filters(view: SavedView, categories: list[Any], agents: list[Any]) -> selectors.QueueFilters:
@@ -136,7 +144,8 @@ def queue_sidebar(
     team: list[SidebarEntry] = []
     shown: list[SavedView] = []
     entries = list(built_in)
-    for view in list(saved_views_visible_to(user)[: SIDEBAR_VIEWS * 2]):
+    team_id = selectors.user_team_id(user)
+    for view in _SHOWN.objects(shape=team_id is not None, owner_id=user.pk, team_id=team_id or 0):
         group = team if view.team_id is not None else own
         if len(group) >= SIDEBAR_VIEWS:
             continue

@@ -314,6 +314,9 @@ def test_the_queue_page_shows_how_many_conversations_wait_per_channel(client, ac
     assert 'data-channel="line" data-waiting="1">LINE 1<' in page
     assert 'data-channel="telegram" data-waiting="0">Telegram 0<' in page
     assert "the longest for 7\xa0minutes" in page
+    clock.shift(timedelta(minutes=2))  # the line of counts is kept, and follows the clock
+    later = client.get(reverse("tickets:queue"), {"view": "team"}).content.decode()
+    assert "the longest for 9\xa0minutes" in later
     assert [(row.channel, row.count) for row in waiting_by_channel(actors.admin)] == [
         ("chat", 0),  # the live chat queues its customers too
         ("whatsapp", 2),

@@ -15,9 +15,9 @@ from helpdesk import roles
 from helpdesk.errors import NotAllowed, NotFound, ServiceError
 
 from .. import selectors
-from ..forms import QueueFilterForm
 from ..models import SavedView, Team
 from ..queue_columns import parse_columns
+from ..queue_filter import QueueFilter
 
 # Each view's count is one capped subquery of the sidebar's single count query: the number is bounded.
 MAX_VIEWS = 25
@@ -39,7 +39,7 @@ def view_spec_from_query(*, user: Any, data: QueryDict) -> ViewSpec:
     base = data.get("view") or selectors.default_queue_view(user)
     if base not in selectors.queue_views_for(user):
         raise ServiceError(_("This queue view is not available to you."), field="view")
-    form = QueueFilterForm.for_user(data, user)
+    form = QueueFilter.for_user(data, user).form
     if not form.is_valid():
         name, errors = next(iter(form.errors.items()))
         label = form.fields[name].label if name in form.fields else name

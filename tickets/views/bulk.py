@@ -16,8 +16,8 @@ from helpdesk.errors import ServiceError
 from helpdesk.prepared import Prepared
 
 from .. import selectors
-from ..forms import QueueFilterForm
 from ..models import BulkAction, BulkKind, Priority, Status, Team, format_reference
+from ..queue_filter import QueueFilter
 from ..services.bulk import bulk_apply, prepare
 from ..services.bulk_undo import bulk_undo, last_undoable
 from ..services.macros import macros_of
@@ -38,14 +38,14 @@ def _macros(in_team: bool, user_id: int, team_id: int) -> Any:
 _MACROS = Prepared(_macros, user_id=int, team_id=int)
 
 
-def bar_context(user: Any, form: QueueFilterForm) -> dict[str, Any]:
-    """What the bulk bar offers; agents and categories come from the filter form already built."""
+def bar_context(user: Any, form: QueueFilter) -> dict[str, Any]:
+    """What the bulk bar offers; agents and categories are the filter's, already read."""
     team_id = selectors.user_team_id(user)
     return {
         "bulk_statuses": [(s.value, s.label) for s in SETTABLE_STATUSES],
         "bulk_priorities": Priority.choices,
-        "bulk_categories": [c for c in form.fields["category"].choices if c[0] != ""],  # type: ignore[attr-defined]
-        "bulk_agents": [a for a in form.fields["assignee"].choices if str(a[0]).isdigit()],  # type: ignore[attr-defined]
+        "bulk_categories": form.categories,
+        "bulk_agents": form.agents,
         "bulk_teams": _TEAMS.rows(),
         "bulk_macros": _MACROS.rows(shape=team_id is not None, user_id=user.pk, team_id=team_id or 0),
         "bulk_max": settings.BULK_MAX_TICKETS,
@@ -57,7 +57,7 @@ def _matching_ids(request: HttpRequest, query: str) -> tuple[list[int], bool]:
     params = QueryDict(query)
     user = request.user
     view = selectors.chosen_view(user, params.get("view"))
-    form = QueueFilterForm.for_user(params, user)
+    form = QueueFilter.for_user(params, user)
     cap = settings.BULK_MAX_TICKETS
     ids = selectors.queue_matching_ids(user, view, form.filters(), limit=cap + 1)
     return ids[:cap], len(ids) > cap

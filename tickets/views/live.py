@@ -12,10 +12,10 @@ from helpdesk import roles
 from helpdesk.decorators import staff_view
 
 from .. import selectors
-from ..forms import QueueFilterForm
 from ..models import Message
 from ..panels import mark_messages
 from ..queue_columns import parse_columns, render_rows
+from ..queue_filter import QueueFilter
 from . import ticket_context as ctx
 
 NO_CONTENT = 204
@@ -49,7 +49,7 @@ def queue_row(request: HttpRequest, pk: int) -> HttpResponse:
     does not list it (any more), so the page drops the row."""
     user = request.user
     view = selectors.chosen_view(user, request.GET.get("view"))
-    form = QueueFilterForm.for_user(request.GET, user)
+    form = QueueFilter.for_user(request.GET, user)
     row = selectors.queue_row(user, view, form.filters(), pk)
     if row is None:
         return HttpResponse(status=NO_CONTENT)

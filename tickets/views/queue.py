@@ -16,9 +16,9 @@ from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
 from helpdesk.kept_sql import capped_text
 
 from .. import selectors, waiting
-from ..forms import QueueFilterForm
 from ..models import parse_reference
 from ..queue_columns import parse_columns, render_rows
+from ..queue_filter import QueueFilter
 from ..references import reference_elsewhere
 from . import bulk
 from .saved_views import queue_sidebar_context
@@ -63,6 +63,20 @@ def _jump_to_reference(request: HttpRequest, text: str) -> HttpResponse | None:
     return htmx_redirect(url) if is_htmx(request) else redirect(url)
 
 
+def _meta_key(context: dict[str, Any], now: Any) -> tuple[object, ...]:
+    """Everything the line of counts above the rows shows, as its fragment's key (the longest wait
+    as shown: timesince counts whole minutes)."""
+    since = context["longest_conversation_since"]
+    return (
+        context["page"].waiting,
+        context["waiting"],
+        context["waiting_by_team"],
+        [(row.channel, row.count, row.label, row.count_text) for row in context["conversations_waiting"]],
+        (since, (now - since).total_seconds() // 60) if since else None,
+        context["reference_elsewhere"],
+    )
+
+
 @staff_view()
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -70,7 +84,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     views = selectors.queue_views_for(user)
     view = selectors.chosen_view(user, request.GET.get("view"))
     team_id = selectors.user_team_id(user)
-    form = QueueFilterForm.for_user(request.GET, user)
+    form = QueueFilter.for_user(request.GET, user)
     filters = form.filters()
     if filters.q and (jump := _jump_to_reference(request, filters.q)):
         return jump
@@ -80,7 +94,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         filters,
         cursor=request.GET.get("cursor", ""),
         page_size=_page_size(request.GET.get("size")),
-        sort=form.cleaned_data.get("sort") or selectors.DEFAULT_SORT,
+        sort=form.sort or selectors.DEFAULT_SORT,
     )
     conversations = waiting.waiting_by_channel(user)
     longest = min((row.longest_since for row in conversations if row.longest_since), default=None)
@@ -90,9 +104,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "now": now,
         "form": form,
         "view": view,
-        "tabs": [
-            {"key": key, "label": VIEW_LABELS[key], "query": _query(request, view=key, cursor=None)} for key in views
-        ],
+        "tabs": [(key, str(VIEW_LABELS[key]), _query(request, view=key, cursor=None)) for key in views],
         "page": page,
         "waiting": capped_text(page.waiting, page.waiting_capped),
         "conversations_waiting": conversations,
@@ -120,6 +132,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     else:
         context["columns"] = parse_columns(request.GET.getlist("cols"))
+    context["meta_key"] = _meta_key(context, now)
     context["rows"] = render_rows(page.tickets, now, context["columns"], context["show_team"])
     template = "tickets/queue/_results.html" if context["oob_tabs"] else "tickets/queue/page.html"
     return vary_on_htmx(render(request, template, context))
