@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -146,6 +146,18 @@ class FragmentStore:
                 self._entries.popitem(last=False)
         return html
 
+    def get_many(self, keys: Sequence[Hashable]) -> list[str | None]:
+        """The kept HTML of each key, None for those not kept."""
+        if int(settings.FRAGMENT_CACHE_ENTRIES) <= 0:
+            return [None] * len(keys)
+        entries = self._entries
+        with self._lock:
+            found = [entries.get(key) for key in keys]
+            for key, html in zip(keys, found, strict=True):
+                if html is not None:
+                    entries.move_to_end(key)
+        return found
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -157,23 +169,30 @@ class FragmentStore:
 store = FragmentStore()
 
 
-def scope() -> tuple[str, str]:
-    """The active language and time zone: part of every fragment's key. A caller asking for many
-    fragments at once reads it once and passes it to fragment()."""
+def _scope() -> tuple[str, str]:
+    """The active language and time zone: part of every fragment's key."""
     return translation.get_language(), timezone.get_current_timezone_name()
 
 
 def fragment(
-    place: Hashable,
-    values: tuple[object, ...],
-    render: Callable[[], str],
-    csrf_token: object = None,
-    in_scope: tuple[str, str] | None = None,
+    place: Hashable, values: tuple[object, ...], render: Callable[[], str], csrf_token: object = None
 ) -> SafeString:
-    """The fragment at `place` for `values` in the active language and time zone (`in_scope`, else read
-    now), rendered by `render` (with CSRF_PLACEHOLDER for the token) when not kept already."""
-    key = (place, *(in_scope or scope()), key_part(values))
+    """The fragment at `place` for `values` in the active language and time zone, rendered by `render`
+    (with CSRF_PLACEHOLDER for the token) when not kept already."""
+    key = (place, *_scope(), key_part(values))
     html = store.get_or_render(key, render)
     if csrf_token is not None and CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
     return mark_safe(html)  # noqa: S308 - rendered by a template, escaped there
+
+
+def joined(place: Hashable, items: list[tuple[tuple[object, ...], Callable[[], str]]]) -> SafeString:
+    """Many fragments of one place (a table's rows), each (values, render) as for fragment(), looked up
+    together and joined in their order. None may hold a form (no CSRF token is put in)."""
+    scope = _scope()
+    keys = [(place, *scope, key_part(values)) for values, _render in items]
+    found = store.get_many(keys)
+    html = []
+    for kept, key, (_values, render) in zip(found, keys, items, strict=True):
+        html.append(kept if kept is not None else store.get_or_render(key, render))
+    return mark_safe("".join(html))  # noqa: S308 - each rendered by a template, escaped there

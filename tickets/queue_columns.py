@@ -7,13 +7,13 @@ assignee and team built as model instances, and its HTML is a fragment keyed by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, get_language
 
@@ -128,30 +128,25 @@ def read_row(values: Any) -> QueueRow:
     )  # fmt: skip
 
 
-def _time_left_key(row: QueueRow, now: datetime) -> tuple[object, ...]:
+def _time_left_key(row: QueueRow, now: datetime) -> tuple[object, object]:
     """What the "time left" badge shows as of now: it changes only when the whole minutes between now
     and the deadline do (timeuntil and timesince count whole minutes and larger units from it)."""
     due = row.sla_due_at
     if due is None or not row.is_open:
-        return ()
+        return (None, None)
     return (due > now, (due - now).total_seconds() // 60)
 
 
 def render_rows(rows: Iterable[QueueRow], now: datetime, columns: list[str], show_team: bool) -> SafeString:
     """The rows' HTML, each rendered only when what it shows has changed, joined here rather than
-    looped over in the template."""
-    shown = (tuple(columns), show_team)
-    in_scope = fragments.scope()
-    html = []
-    for row in rows:
-        values = (row, _time_left_key(row, now), shown)
+    looped over in the template. Each key is one flat tuple of plain values (checked in one call)."""
+    shown = (",".join(columns), show_team)
 
-        def render(row: QueueRow = row) -> str:
-            context = {"ticket": row, "now": now, "columns": columns, "show_team": show_team}
-            return render_to_string("tickets/queue/_row.html", context)
+    def renderer(row: QueueRow) -> Callable[[], str]:
+        context = {"ticket": row, "now": now, "columns": columns, "show_team": show_team}
+        return lambda: render_to_string("tickets/queue/_row.html", context)
 
-        html.append(fragments.fragment(ROW_PLACE, values, render, in_scope=in_scope))
-    return mark_safe("".join(html))  # noqa: S308 - each row rendered by its template, escaped there
+    return fragments.joined(ROW_PLACE, [((*row, *_time_left_key(row, now), *shown), renderer(row)) for row in rows])
 
 
 ROW_PLACE = ("tickets/queue/_row.html", "row")

@@ -41,14 +41,29 @@ def test_a_superuser_holds_every_permission_and_an_inactive_user_none(actors):
 
 def test_the_signed_in_user_comes_with_the_agent_profile_and_permissions_in_one_query(actors):
     backend = HelpdeskBackend()
-    user = backend.get_user(actors.supervisor.pk)
+    with CaptureQueriesContext(connection) as signing_in:
+        user = backend.get_user(actors.supervisor.pk)
 
     with CaptureQueriesContext(connection) as queries:
         team_id = user.agent_profile.team_id
+        team_name = user.agent_profile.team_name
         allowed = roles.is_agent(user) and roles.is_supervisor(user)
+        languages = user.agent_profile.languages
 
+    assert len(signing_in) == 1 and len(queries) == 0
     assert team_id == actors.supervisor.agent_profile.team_id
-    assert allowed
+    assert team_name == actors.supervisor.agent_profile.team.name
+    assert allowed and not roles.is_admin(user)
+    assert languages == actors.supervisor.agent_profile.languages and isinstance(languages, list)
+    assert backend.get_all_permissions(user) == ModelBackend().get_all_permissions(fresh(actors.supervisor))
+
+
+def test_a_user_without_an_agent_profile_is_read_in_one_query_too(actors):
+    plain = get_user_model().objects.create_user("no-profile", password="x")
+    with CaptureQueriesContext(connection) as queries:
+        user = HelpdeskBackend().get_user(plain.pk)
+        assert getattr(user, "agent_profile", None) is None
+        assert not roles.is_agent(user)
     assert len(queries) == 1
 
 

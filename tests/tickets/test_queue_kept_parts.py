@@ -9,6 +9,8 @@ from unittest import mock
 
 import pytest
 from django.http import QueryDict
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,3 +148,52 @@ def test_a_flat_key_is_checked_as_a_nested_one_is(actors):
     with pytest.raises(TypeError):
         key_part([(1, 2), {"a": 1}])
     assert key_part((timedelta(0).total_seconds(),)) == (0.0,)
+
+
+def test_the_pages_csrf_token_is_fresh_each_time_and_accepted(actors, teams):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(actors.l1)
+    first_visit = browser.get(QUEUE)  # no cookie yet: Django makes the secret and sets it
+    assert first_visit.status_code == 200
+    secret = browser.cookies["csrftoken"].value
+    tokens = set()
+    for _ in range(20):
+        html = browser.get(QUEUE).content.decode()
+        token = re.search(r'"X-CSRFToken": "([A-Za-z0-9]+)"', html).group(1)
+        assert len(token) == 64 and _unmask_cipher_token(token) == secret
+        assert set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)) == {token}
+        tokens.add(token)
+    assert len(tokens) == 20  # a new mask on every page
+    saved = browser.post(reverse("tickets:saved_view_create"), {"name": "Mine open", "query": "view=mine"},
+                         HTTP_X_CSRFTOKEN=token)  # fmt: skip
+    assert saved.status_code in (200, 302)
+    refused = browser.post(reverse("tickets:saved_view_create"), {"name": "Other", "query": "view=mine"},
+                           HTTP_X_CSRFTOKEN=token[:32] + token[:32])  # fmt: skip
+    assert refused.status_code == 403
+
+
+def test_a_malformed_csrf_cookie_is_replaced_as_django_replaces_it(actors, teams):
+    browser = Client()
+    browser.force_login(actors.l1)
+    browser.cookies["csrftoken"] = "not-a-secret!"
+    html = browser.get(QUEUE).content.decode()
+    token = re.search(r'"X-CSRFToken": "([A-Za-z0-9]+)"', html).group(1)
+    assert _unmask_cipher_token(token) == browser.cookies["csrftoken"].value != "not-a-secret!"
+
+
+def test_a_tabs_link_keeps_every_other_parameter_as_given(rf):
+    from tickets.views.queue import _query
+
+    def by_query_dict(request, **changes):  # what the page's links were made with before
+        params = request.GET.copy()
+        for key, value in changes.items():
+            params.pop(key, None)
+            if value not in (None, ""):
+                params[key] = value
+        return params.urlencode()
+
+    for raw in ["", "view=mine", "q=caf%C3%A9+%26+co&cols=status&cols=team&view=all", "cursor=abc&size=10",
+                "q=a%2Bb%3Dc&tag=%F0%9F%93%A6&view=", "status=open&status=pending&cursor="]:  # fmt: skip
+        request = rf.get("/queue/?" + raw)
+        for changes in ({"view": "team", "cursor": None}, {"view": "mine", "cursor": "eyJ4"}, {"cursor": None}):
+            assert _query(request, **changes) == by_query_dict(request, **changes), (raw, changes)

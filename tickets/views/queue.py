@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,13 +42,10 @@ def _page_size(raw: str | None) -> int:
 
 
 def _query(request: HttpRequest, **changes: Any) -> str:
-    """The current query string with some parameters replaced (None drops one)."""
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value not in (None, ""):
-            params[key] = value
-    return params.urlencode()
+    """The current query string with some parameters replaced (None drops one), the replaced ones last."""
+    pairs = [(key, value) for key, values in request.GET.lists() if key not in changes for value in values]
+    pairs.extend((key, value) for key, value in changes.items() if value not in (None, ""))
+    return urlencode(pairs)
 
 
 def _jump_to_reference(request: HttpRequest, text: str) -> HttpResponse | None:
