@@ -11,11 +11,13 @@ emptied, and the next requests build their statements again.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.formats import number_format
 
 T = TypeVar("T")
@@ -89,3 +91,42 @@ def run(statement: Statement) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(*statement)
         return cursor.fetchall()
+
+
+def capped_count(queryset: QuerySet[Any], cap: int) -> RawSQL:
+    """The capped count of capped_counts() as an expression: a column PostgreSQL computes once for a
+    whole read (an uncorrelated subquery), so a page and its count come in one round trip."""
+    statement = capped_counts([queryset], cap)
+    assert statement is not None
+    return RawSQL(statement[0][len("SELECT ") :], statement[1])  # noqa: S611 - Django's compiled SQL, values as parameters
+
+
+@dataclass(frozen=True)
+class Read:
+    """A values_list() read kept whole, with its columns' converters (run() reads without them)."""
+
+    sql: str
+    params: tuple[Any, ...]
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]  # (column, converters, expression)
+
+
+def compiled_read(queryset: QuerySet[Any]) -> Read | None:
+    """The values_list() queryset's statement and converters; None when it can find nothing."""
+    try:
+        compiler = queryset.query.get_compiler(using=connection.alias)
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    columns = [column[0] for column in compiler.select[: compiler.col_count]]
+    converters = tuple((i, tuple(c), e) for i, (c, e) in compiler.get_converters(columns).items())
+    return Read(sql, tuple(params), converters)
+
+
+def read_rows(read: Read | None) -> list[list[Any]]:
+    """The rows a kept read gives now, each column converted as the ORM converts it."""
+    rows = [list(row) for row in run((read.sql, read.params))] if read is not None else []
+    for row in rows:
+        for i, converters, expression in read.converters:  # type: ignore[union-attr]
+            for convert in converters:
+                row[i] = convert(row[i], expression, connection)
+    return rows

@@ -93,8 +93,9 @@ def first_text(values: Iterable[str | None]) -> str:
     return next((value for value in values if value), "")
 
 
-def row_values(tickets: QuerySet[Any]) -> QuerySet[Any]:
-    """The columns read_row() takes, in its order; the category's name in the active language."""
+def row_values(tickets: QuerySet[Any], *more: str) -> QuerySet[Any]:
+    """The columns read_row() takes, in its order; the category's name in the active language; then
+    `more` (for the caller, to take off before read_row())."""
     return tickets.values_list(
         "pk",
         "subject",
@@ -113,6 +114,7 @@ def row_values(tickets: QuerySet[Any]) -> QuerySet[Any]:
         "sla_due_at",
         "last_activity_at",
         *translated("category__name"),  # last: one or two columns
+        *more,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,16 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from helpdesk import roles
-from helpdesk.kept_sql import KeptStatements, Statement, capped_counts, compiled, read_capped, run
+from helpdesk.kept_sql import (
+    KeptStatements,
+    Read,
+    Statement,
+    capped_count,
+    capped_counts,
+    compiled_read,
+    read_capped,
+    read_rows,
+)
 from helpdesk.prepared import Prepared
 
 from .models import (
@@ -77,6 +86,14 @@ class QueueFilters:
     assignee: str = ""  # "" any, "none" unassigned, else a user id
     q: str = ""
     tag: str = ""  # a tag's name, any case
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """The filters as a tuple of their values (dataclasses.astuple copies each value deeply)."""
+        return tuple(getattr(self, name) for name in _FILTER_NAMES)
+
+
+_FILTER_NAMES = tuple(field.name for field in fields(QueueFilters))
 
 
 @dataclass
@@ -272,7 +289,6 @@ def _order_by(sort: str, status: str) -> list[Any]:
 
 
 _statements = KeptStatements()
-_QUEUE_ROWS = Prepared(lambda ids: row_values(Ticket.objects.filter(pk__in=ids)), ids=list)
 
 
 def queue_tickets(
@@ -283,31 +299,39 @@ def queue_tickets(
     page_size: int = DEFAULT_PAGE_SIZE,
     sort: str = DEFAULT_SORT,
 ) -> QueuePage:
-    """One page of a queue, plus the capped count of tickets waiting in it: three queries."""
+    """One page of a queue, plus the capped count of tickets waiting in it: one statement (two when
+    the page is empty: the count is then read alone)."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     values = decode_cursor(sort, cursor)
 
-    def build() -> tuple[Statement, Statement]:
+    def build() -> tuple[Read | None, Statement]:
         base = _apply_filters(queue_base(user, view), filters)
-        tickets = _apply_status(base, filters.status).order_by(*_order_by(sort, filters.status))
+        ordering = _order_by(sort, filters.status)
+        tickets = _apply_status(base, filters.status).order_by(*ordering)
         if values is not None:
             after = _after_due_cursor(values) if sort == "due" else _after_cursor(SORTS[sort], values)
             tickets = tickets.filter(after)
-        return compiled(tickets.values_list("pk")[: page_size + 1]), capped_counts([base.filter(OPEN_Q)], WAITING_CAP)
+        # A deferred join: order and cut narrow rows first (an index-only walk for the default
+        # sort, a small sort of the open backlog for the others), then read just the page's rows
+        # with their customer, category, assignee and team, in the same order, and the count.
+        page = Ticket.objects.filter(pk__in=tickets.values("pk")[: page_size + 1]).order_by(*ordering)
+        waiting = base.filter(OPEN_Q)
+        counted = page.annotate(waiting_count=capped_count(waiting, WAITING_CAP))
+        return compiled_read(row_values(counted, "waiting_count")), capped_counts([waiting], WAITING_CAP)
 
     # A first page's statements are kept (helpdesk/kept_sql.py), but not a tag's: building looks the tag up.
     first = values is None and not filters.tag
-    key = (get_language(), statement_shape(user), view, astuple(filters), sort, page_size) if first else None
-    ids_statement, count_statement = _statements.get(key, build)
-    # A deferred join: order and cut narrow rows first (an index-only walk for the default
-    # sort, a small sort of the open backlog for the others), then load just the page's rows
-    # with their customer, category, assignee and team.
-    ids = [row[0] for row in run(ids_statement)]
-    loaded = {row.pk: row for row in map(read_row, _QUEUE_ROWS.rows(ids=ids))} if ids else {}
-    rows = [loaded[pk] for pk in ids if pk in loaded]
+    key = (get_language(), statement_shape(user), view, filters.key, sort, page_size) if first else None
+    page_read, count_alone = _statements.get(key, build)
+    found = read_rows(page_read)
+    rows = [read_row(row[:-1]) for row in found]
     next_cursor = encode_cursor(sort, rows[page_size - 1]) if len(rows) > page_size else None
-    [(waiting, capped)] = read_capped(count_statement, WAITING_CAP)
+    # The count comes with the rows; an empty page reads it alone.
+    if found:
+        waiting, capped = min(found[0][-1], WAITING_CAP), found[0][-1] > WAITING_CAP
+    else:
+        [(waiting, capped)] = read_capped(count_alone, WAITING_CAP)
     return QueuePage(
         tickets=rows[:page_size],
         next_cursor=next_cursor,
