@@ -20,7 +20,7 @@ def staff_view(permission: str = roles.WORK_TICKETS) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not request.user.has_perm(permission):
+            if not roles.holds(request.user, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

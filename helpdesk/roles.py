@@ -27,12 +27,27 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def holds(user: Any, permission: str) -> bool:
+    """Whether a signed-in, active user holds the permission. The answer is kept on the user object,
+    as Django keeps their permissions there once read: a page asks a dozen times, and each has_perm()
+    loads every authentication backend afresh."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    answers = getattr(user, "_helpdesk_holds", None)
+    if answers is None:
+        answers = user._helpdesk_holds = {}
+    key = (permission, user.is_superuser)
+    if key not in answers:
+        answers[key] = bool(user.has_perm(permission))
+    return answers[key]
+
+
 def is_agent(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm(WORK_TICKETS))
+    return holds(user, WORK_TICKETS)
 
 
 def is_supervisor(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm(SUPERVISE))
+    return holds(user, SUPERVISE)
 
 
 def is_admin(user: Any) -> bool:
@@ -41,7 +56,7 @@ def is_admin(user: Any) -> bool:
 
 def require(user: Any, permission: str) -> None:
     """Raise NotAllowed unless the user holds the permission."""
-    if not (user.is_authenticated and user.is_active and user.has_perm(permission)):
+    if not holds(user, permission):
         raise NotAllowed(_("You are not allowed to do this."))
 
 

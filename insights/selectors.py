@@ -59,7 +59,7 @@ def pending_callbacks(customer_id: int) -> list[CallbackTask]:
 def callbacks_for(user: Any) -> QuerySet[CallbackTask]:
     """Callbacks of customers the user may see; admins see all."""
     tasks = CallbackTask.objects.select_related("plan", "plan__segment", "customer", "ticket", "done_by")
-    if roles.is_admin(user) or user.has_perm(roles.SEE_ALL_TICKETS):
+    if roles.is_admin(user) or roles.holds(user, roles.SEE_ALL_TICKETS):
         return tasks
     profile = getattr(user, "agent_profile", None)
     team_id = profile.team_id if profile is not None else None

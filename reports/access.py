@@ -47,7 +47,7 @@ def access_for(user: Any) -> Access:
         return Access(user_id=user.pk, all_teams=True)
     profile = getattr(user, "agent_profile", None)
     team_id = profile.team_id if profile is not None else None
-    if user.has_perm(roles.VIEW_REPORTS) and team_id is not None:
+    if roles.holds(user, roles.VIEW_REPORTS) and team_id is not None:
         return Access(user_id=user.pk, team_id=team_id)
     if roles.is_agent(user):
         return Access(user_id=user.pk, personal=True)

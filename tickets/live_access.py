@@ -26,6 +26,6 @@ def may_watch_queue(user: Any, rest: str) -> bool:
     kind, _sep, team = rest.partition(":")
     if kind != "team" or not team.isdigit():
         return False
-    if roles.is_admin(user) or user.has_perm(roles.SEE_ALL_TICKETS):
+    if roles.is_admin(user) or roles.holds(user, roles.SEE_ALL_TICKETS):
         return True
     return get_user_model().objects.filter(Q(pk=user.pk) & Q(agent_profile__team_id=int(team))).exists()

@@ -15,7 +15,7 @@ RowT = TypeVar("RowT", bound=Model)
 def ticket_scope(user: Any) -> tuple[str, int, int]:
     """What a user's ticket filter depends on: its kind ("all"; "own", the tickets assigned to them;
     "team", those and their team's), their id and their team's id (0 when none)."""
-    if roles.is_admin(user) or user.has_perm(roles.SEE_ALL_TICKETS):
+    if roles.is_admin(user) or roles.holds(user, roles.SEE_ALL_TICKETS):
         return "all", user.pk, 0
     profile = getattr(user, "agent_profile", None)
     team_id = profile.team_id if profile is not None else None
@@ -67,7 +67,7 @@ def through_visible_tickets(queryset: QuerySet[RowT], user: Any, ticket_field: s
 def can_see_ticket(user: Any, ticket: Any) -> bool:
     if not roles.is_agent(user):
         return False
-    if roles.is_admin(user) or user.has_perm(roles.SEE_ALL_TICKETS):
+    if roles.is_admin(user) or roles.holds(user, roles.SEE_ALL_TICKETS):
         return True
     profile = getattr(user, "agent_profile", None)
     return ticket.assignee_id == user.pk or (profile is not None and profile.team_id == ticket.team_id)

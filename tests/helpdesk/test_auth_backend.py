@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils.functional import SimpleLazyObject
 
 from helpdesk import roles
 from tickets.auth_backend import HelpdeskBackend, TokenAuthentication
@@ -107,3 +112,28 @@ def test_an_api_token_signs_in_its_user_with_the_profile_read_and_refuses_as_drf
     get_user_model().objects.filter(pk=actors.l1.pk).update(is_active=False)
     refused = call(key)
     assert (refused.status_code, refused.json()["detail"]) == (401, "User inactive or deleted.")
+
+
+def test_a_role_is_asked_of_the_backends_once_per_user_object_and_follows_its_flags(actors):
+    user = HelpdeskBackend().get_user(actors.l1.pk)
+    with mock.patch.object(
+        type(user), "has_perm", autospec=True, side_effect=lambda u, p: p == roles.WORK_TICKETS
+    ) as asked:
+        assert roles.is_agent(user) and roles.is_agent(user) and not roles.is_supervisor(user)
+        assert asked.call_count == 2  # once per permission
+        user.is_active = False
+        assert not roles.is_agent(user)
+        user.is_active, user.is_superuser = True, True
+        assert roles.is_supervisor(user) is False and asked.call_count == 3  # asked afresh for a superuser
+    assert not roles.holds(AnonymousUser(), roles.WORK_TICKETS)
+
+
+def test_views_get_the_signed_in_user_itself_not_a_lazy_wrapper(actors):
+    from helpdesk.middleware import UserPreferencesMiddleware
+
+    user = HelpdeskBackend().get_user(actors.l1.pk)
+    request = RequestFactory().get("/queue/")
+    request.user = SimpleLazyObject(lambda: SimpleLazyObject(lambda: user))  # auth's, then two-factor's
+    seen = []
+    UserPreferencesMiddleware(lambda r: seen.append(r.user) or HttpResponse())(request)
+    assert seen == [user] and type(seen[0]) is type(user)
