@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -30,10 +31,10 @@ class UserPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        user: Any = request.user
         while isinstance(user, LazyObject):
             user.__class__  # noqa: B018 - reading through the wrapper builds what it wraps
-            user = user._wrapped
+            user = user._wrapped  # type: ignore[attr-defined]
         request.user = user
         profile = getattr(user, "agent_profile", None) if user.is_authenticated else None
         if profile is not None:
