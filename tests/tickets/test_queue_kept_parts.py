@@ -197,3 +197,34 @@ def test_a_tabs_link_keeps_every_other_parameter_as_given(rf):
         request = rf.get("/queue/?" + raw)
         for changes in ({"view": "team", "cursor": None}, {"view": "mine", "cursor": "eyJ4"}, {"cursor": None}):
             assert _query(request, **changes) == by_query_dict(request, **changes), (raw, changes)
+
+
+def test_the_queue_choices_read_together_are_those_read_one_by_one(actors, teams):
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from tickets.models import Category, Macro, Team
+    from tickets.services.macros import macros_of
+
+    CategoryFactory(name="Zoll", position=1)
+    CategoryFactory(name="Abholung", position=1)
+    retired = CategoryFactory(name="Old", position=0)
+    retired.is_active = False
+    retired.save()
+    Macro.objects.create(name="Mine", owner=actors.l1)
+    Macro.objects.create(name="Europe's", team=teams.europe)
+    Macro.objects.create(name="Everyone's")
+    Macro.objects.create(name="America's", team=teams.america)
+    Macro.objects.create(name="Colleague's", owner=actors.l2)
+    no_team = get_user_model().objects.get(pk=actors.admin.pk)
+    for user in (actors.l1, actors.supervisor, no_team):
+        for language in ("en", "de", "ja"):
+            with translation.override(language):
+                choices = filter_choices.queue_choices(user)
+                team_id = user.agent_profile.team_id if hasattr(user, "agent_profile") else None
+                assert choices.categories == filter_choices.categories()
+                assert choices.agents == filter_choices.agents(user)
+                assert [tuple(c) for c in choices.teams] == list(Team.objects.order_by("name").values_list("pk", "name"))
+                macros = macros_of(user.pk, team_id).rewrite(False).values_list("pk", "name")
+                assert [tuple(c) for c in choices.macros] == list(macros)
+    assert Category.objects.filter(is_active=True).count() == len(filter_choices.queue_choices(actors.l1).categories)

@@ -13,41 +13,28 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.decorators import staff_view
 from helpdesk.errors import ServiceError
-from helpdesk.prepared import Prepared
 
 from .. import selectors
-from ..models import BulkAction, BulkKind, Priority, Status, Team, format_reference
+from ..filter_choices import QueueChoices
+from ..models import BulkAction, BulkKind, Priority, Status, format_reference
 from ..queue_filter import QueueFilter
 from ..services.bulk import bulk_apply, prepare
 from ..services.bulk_undo import bulk_undo, last_undoable
-from ..services.macros import macros_of
 
 UNPROCESSABLE = 422
 TEXT_KINDS = (BulkKind.TAG_ADD, BulkKind.TAG_REMOVE, BulkKind.MERGE)  # their value is typed beside
 SETTABLE_STATUSES = [Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED]
 
 
-_TEAMS = Prepared(lambda: Team.objects.order_by("name").values_list("pk", "name"))
-
-
-def _macros(in_team: bool, user_id: int, team_id: int) -> Any:
-    macros: Any = macros_of(user_id, team_id if in_team else None)  # a translated model's queryset
-    return macros.rewrite(False).values_list("pk", "name")
-
-
-_MACROS = Prepared(_macros, user_id=int, team_id=int)
-
-
-def bar_context(user: Any, form: QueueFilter) -> dict[str, Any]:
-    """What the bulk bar offers; agents and categories are the filter's, already read."""
-    team_id = selectors.user_team_id(user)
+def bar_context(choices: QueueChoices) -> dict[str, Any]:
+    """What the bulk bar offers: the queue page's choices, already read."""
     return {
         "bulk_statuses": [(s.value, s.label) for s in SETTABLE_STATUSES],
         "bulk_priorities": Priority.choices,
-        "bulk_categories": form.categories,
-        "bulk_agents": form.agents,
-        "bulk_teams": _TEAMS.rows(),
-        "bulk_macros": _MACROS.rows(shape=team_id is not None, user_id=user.pk, team_id=team_id or 0),
+        "bulk_categories": choices.categories,
+        "bulk_agents": choices.agents,
+        "bulk_teams": choices.teams,
+        "bulk_macros": choices.macros,
         "bulk_max": settings.BULK_MAX_TICKETS,
     }
 

@@ -16,7 +16,7 @@ from helpdesk.decorators import staff_view
 from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
 from helpdesk.kept_sql import capped_text
 
-from .. import selectors, waiting
+from .. import filter_choices, selectors, waiting
 from ..models import parse_reference
 from ..queue_columns import parse_columns, render_rows
 from ..queue_filter import QueueFilter
@@ -82,7 +82,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     views = selectors.queue_views_for(user)
     view = selectors.chosen_view(user, request.GET.get("view"))
     team_id = selectors.user_team_id(user)
-    form = QueueFilter.for_user(request.GET, user)
+    choices = filter_choices.queue_choices(user)
+    form = QueueFilter(request.GET, choices.categories, choices.agents)
     filters = form.filters()
     if filters.q and (jump := _jump_to_reference(request, filters.q)):
         return jump
@@ -118,7 +119,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         else [],
         "page_sizes": PAGE_SIZES,
         "oob_tabs": wants_fragment(request),
-        **bulk.bar_context(user, form),
+        **bulk.bar_context(choices),
         "live_streams": [f"queue:team:{team_id}"] if team_id else [],  # the live page watches its team's queue
         "reference_elsewhere": reference_elsewhere(user, filters.q) if filters.q else "",
     }
