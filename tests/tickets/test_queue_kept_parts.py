@@ -224,7 +224,8 @@ def test_the_queue_choices_read_together_are_those_read_one_by_one(actors, teams
                 team_id = user.agent_profile.team_id if hasattr(user, "agent_profile") else None
                 assert choices.categories == filter_choices.categories()
                 assert choices.agents == filter_choices.agents(user)
-                assert [tuple(c) for c in choices.teams] == list(Team.objects.order_by("name").values_list("pk", "name"))
+                teams_by_name = Team.objects.order_by("name").values_list("pk", "name")
+                assert [tuple(c) for c in choices.teams] == list(teams_by_name)
                 macros = macros_of(user.pk, team_id).rewrite(False).values_list("pk", "name")
                 assert [tuple(c) for c in choices.macros] == list(macros)
     assert Category.objects.filter(is_active=True).count() == len(filter_choices.queue_choices(actors.l1).categories)
