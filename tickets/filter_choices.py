@@ -65,7 +65,8 @@ CATEGORIES, AGENTS, TEAMS, MACROS = range(4)
 
 def _ranked(queryset: QuerySet[Any], kind: int, names: tuple[str, ...]) -> QuerySet[Any]:
     """The queryset's rows as (kind, rank in its own order, pk, three names as text): a part of a union."""
-    ordering = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in queryset.query.order_by]
+    names_ordered = [str(name) for name in queryset.query.order_by]  # field names, "-" for descending
+    ordering = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in names_ordered]
     padded = [F(name) for name in names] + [Value("")] * (3 - len(names))
     columns = {f"c_n{i}": Cast(value, CharField()) for i, value in enumerate(padded, start=1)}
     ranked = queryset.annotate(c_kind=Value(kind), c_rank=Window(RowNumber(), order_by=ordering), **columns)
