@@ -77,10 +77,11 @@ def _queue_choices(in_team: bool, team_id: int, user_id: int) -> QuerySet[Any]:
     from .services.macros import macros_of
 
     categories = Category.objects.rewrite(False).filter(is_active=True).order_by("position", "slug")
+    macros: Any = macros_of(user_id, team_id if in_team else None)  # a translated model's queryset
     parts = [
         _ranked(categories, CATEGORIES, translated("name")),
         _ranked(Team.objects.order_by("name"), TEAMS, ("name",)),
-        _ranked(macros_of(user_id, team_id if in_team else None).rewrite(False), MACROS, ("name",)),
+        _ranked(macros.rewrite(False), MACROS, ("name",)),
     ]
     if in_team:
         parts.append(_ranked(selectors.team_agents_queryset(team_id), AGENTS, ("first_name", "last_name", "username")))
