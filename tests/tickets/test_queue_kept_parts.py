@@ -18,6 +18,7 @@ from helpdesk.fragments import key_part, store
 from tests.factories import CategoryFactory, TicketFactory
 from tickets import filter_choices
 from tickets.forms import QueueFilterForm
+from tickets.queue_choices import queue_choices
 from tickets.queue_filter import QueueFilter
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +221,7 @@ def test_the_queue_choices_read_together_are_those_read_one_by_one(actors, teams
     for user in (actors.l1, actors.supervisor, no_team):
         for language in ("en", "de", "ja"):
             with translation.override(language):
-                choices = filter_choices.queue_choices(user)
+                choices = queue_choices(user)
                 team_id = user.agent_profile.team_id if hasattr(user, "agent_profile") else None
                 assert choices.categories == filter_choices.categories()
                 assert choices.agents == filter_choices.agents(user)
@@ -228,4 +229,4 @@ def test_the_queue_choices_read_together_are_those_read_one_by_one(actors, teams
                 assert [tuple(c) for c in choices.teams] == list(teams_by_name)
                 macros = macros_of(user.pk, team_id).rewrite(False).values_list("pk", "name")
                 assert [tuple(c) for c in choices.macros] == list(macros)
-    assert Category.objects.filter(is_active=True).count() == len(filter_choices.queue_choices(actors.l1).categories)
+    assert Category.objects.filter(is_active=True).count() == len(queue_choices(actors.l1).categories)

@@ -15,8 +15,8 @@ from helpdesk.decorators import staff_view
 from helpdesk.errors import ServiceError
 
 from .. import selectors
-from ..filter_choices import QueueChoices
 from ..models import BulkAction, BulkKind, Priority, Status, format_reference
+from ..queue_choices import QueueChoices
 from ..queue_filter import QueueFilter
 from ..services.bulk import bulk_apply, prepare
 from ..services.bulk_undo import bulk_undo, last_undoable

@@ -16,8 +16,9 @@ from helpdesk.decorators import staff_view
 from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
 from helpdesk.kept_sql import capped_text
 
-from .. import filter_choices, selectors, waiting
+from .. import selectors, waiting
 from ..models import parse_reference
+from ..queue_choices import queue_choices
 from ..queue_columns import parse_columns, render_rows
 from ..queue_filter import QueueFilter
 from ..references import reference_elsewhere
@@ -82,7 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     views = selectors.queue_views_for(user)
     view = selectors.chosen_view(user, request.GET.get("view"))
     team_id = selectors.user_team_id(user)
-    choices = filter_choices.queue_choices(user)
+    choices = queue_choices(user)
     form = QueueFilter(request.GET, choices.categories, choices.agents)
     filters = form.filters()
     if filters.q and (jump := _jump_to_reference(request, filters.q)):
