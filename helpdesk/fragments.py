@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from django.conf import settings
@@ -37,8 +38,13 @@ def key_part(value: object) -> Hashable:
     if type(value) in _PLAIN_TYPES or isinstance(value, _PLAIN):
         return value
     if isinstance(value, (tuple, list)):
-        if _PLAIN_TYPES.issuperset(map(type, value)):  # a flat sequence of plain values, checked in C
+        types = set(map(type, value))
+        if _PLAIN_TYPES.issuperset(types):  # a flat sequence of plain values, checked in C
             return tuple(value)
+        if all(issubclass(kind, (tuple, list)) for kind in types) and _PLAIN_TYPES.issuperset(
+            map(type, chain.from_iterable(value))
+        ):  # rows of plain values (a list of choices), checked in C too
+            return tuple(map(tuple, value))
         return tuple(key_part(item) for item in value)
     if isinstance(value, Promise):  # a lazy translation, in the active language (part of every key)
         return str(value)
@@ -169,17 +175,22 @@ class FragmentStore:
 store = FragmentStore()
 
 
-def _scope() -> tuple[str, str]:
+def current_scope() -> tuple[str, str]:
     """The active language and time zone: part of every fragment's key."""
     return translation.get_language(), timezone.get_current_timezone_name()
 
 
 def fragment(
-    place: Hashable, values: tuple[object, ...], render: Callable[[], str], csrf_token: object = None
+    place: Hashable,
+    values: tuple[object, ...],
+    render: Callable[[], str],
+    csrf_token: object = None,
+    scope: tuple[str, str] | None = None,
 ) -> SafeString:
-    """The fragment at `place` for `values` in the active language and time zone, rendered by `render`
-    (with CSRF_PLACEHOLDER for the token) when not kept already."""
-    key = (place, *_scope(), key_part(values))
+    """The fragment at `place` for `values` in the active language and time zone (`scope`, when the
+    caller has read them already), rendered by `render` (with CSRF_PLACEHOLDER for the token) when
+    not kept already."""
+    key = (place, *(scope or current_scope()), key_part(values))
     html = store.get_or_render(key, render)
     if csrf_token is not None and CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
@@ -189,7 +200,7 @@ def fragment(
 def joined(place: Hashable, items: list[tuple[tuple[object, ...], Callable[[], str]]]) -> SafeString:
     """Many fragments of one place (a table's rows), each (values, render) as for fragment(), looked up
     together and joined in their order. None may hold a form (no CSRF token is put in)."""
-    scope = _scope()
+    scope = current_scope()
     keys = [(place, *scope, key_part(values)) for values, _render in items]
     found = store.get_many(keys)
     html = []

@@ -49,8 +49,8 @@ class SidebarEntry:
     @property
     def key(self) -> tuple[object, ...]:
         saved = self.saved
-        shared = (saved.pk, saved.team_id) if saved is not None else None
-        return (self.label, self.url_query, self.count, self.capped, shared, self.editable, self.current)
+        shared = (saved.pk, saved.team_id) if saved is not None else (None, None)
+        return (self.label, self.url_query, self.count, self.capped, *shared, self.editable, self.current)
 
 
 @dataclass

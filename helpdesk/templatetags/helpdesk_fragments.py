@@ -12,6 +12,7 @@ from helpdesk import fragments
 from helpdesk.fragments import CSRF_PLACEHOLDER, fragment
 
 register = template.Library()
+SCOPE_KEY = "\x00fragment-scope"
 
 
 class FragmentNode(template.Node):
@@ -27,7 +28,11 @@ class FragmentNode(template.Node):
             with context.push(csrf_token=CSRF_PLACEHOLDER):
                 return str(self.nodelist.render(context))
 
-        return fragment(self.place, values, render, context.get("csrf_token"))
+        # The language and time zone, read once per rendering (no template here switches either).
+        scope = context.get(SCOPE_KEY)
+        if scope is None:
+            scope = context.dicts[0][SCOPE_KEY] = fragments.current_scope()
+        return fragment(self.place, values, render, context.get("csrf_token"), scope)
 
 
 @register.tag("fragment")

@@ -138,3 +138,13 @@ def test_the_kept_head_loads_the_live_script_for_agents_only(client, actors):
     client.logout()
     login = client.get(reverse("login")).content.decode()
     assert "js/helpdesk" in login and "js/live" not in login
+
+
+def test_a_key_of_rows_reads_as_the_same_rows_nested(actors):
+    rows = [(1, "Lost parcel"), (2, "Customs")]
+    assert key_part(rows) == ((1, "Lost parcel"), (2, "Customs"))
+    assert key_part([rows, 3]) == (((1, "Lost parcel"), (2, "Customs")), 3)
+    with pytest.raises(TypeError):
+        key_part([(1, "Lost parcel"), (2, actors.l1)])  # a record among the rows is still refused
+    with pytest.raises(TypeError):
+        key_part([(1, 2), [3, {"a": 1}]])
