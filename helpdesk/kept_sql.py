@@ -72,9 +72,12 @@ def capped_counts(querysets: list[QuerySet[Any]], cap: int) -> Statement:
     return ("SELECT " + ", ".join(parts), tuple(params)) if parts else None
 
 
-def read_capped(statement: Statement, cap: int) -> list[tuple[int, bool]]:
-    """What a capped_counts statement counts now: (count up to cap, whether there are more) each."""
-    counts = run(statement)[0] if statement is not None else ()
+def read_capped(statement: Statement, cap: int, found: list[tuple[Any, ...]] | None = None) -> list[tuple[int, bool]]:
+    """What a capped_counts statement counts now (or counted: `found`, when run with others): (count up
+    to cap, whether there are more) each."""
+    if found is None:
+        found = run(statement) if statement is not None else []
+    counts = found[0] if found else ()
     return [(min(count, cap), count > cap) for count in counts]
 
 
@@ -82,6 +85,23 @@ def capped_text(count: int, capped: bool) -> str:
     """A capped count as the reader sees it, grouped in the active language: "1,000+", "1.000+"."""
     text = number_format(count, force_grouping=True)
     return f"{text}+" if capped else text
+
+
+def run_together(statements: list[Statement]) -> list[list[tuple[Any, ...]]]:
+    """The rows of several kept statements. On PostgreSQL they travel as one query string, in one round
+    trip (Django binds values on the client, and psycopg then allows several statements at once);
+    elsewhere one after the other."""
+    present = [statement for statement in statements if statement is not None]
+    if len(present) < 2 or connection.vendor != "postgresql":
+        return [run(statement) for statement in statements]
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(sql for sql, _params in present), [p for _sql, params in present for p in params])
+        found.append(cursor.fetchall())
+        while cursor.nextset():
+            found.append(cursor.fetchall())
+    results = iter(found)
+    return [next(results) if statement is not None else [] for statement in statements]
 
 
 def run(statement: Statement) -> list[tuple[Any, ...]]:
@@ -122,9 +142,12 @@ def compiled_read(queryset: QuerySet[Any]) -> Read | None:
     return Read(sql, tuple(params), converters)
 
 
-def read_rows(read: Read | None) -> list[list[Any]]:
-    """The rows a kept read gives now, each column converted as the ORM converts it."""
-    rows = [list(row) for row in run((read.sql, read.params))] if read is not None else []
+def read_rows(read: Read | None, found: list[tuple[Any, ...]] | None = None) -> list[list[Any]]:
+    """The rows a kept read gives now (or gave: `found`, when run with others), each column converted
+    as the ORM converts it."""
+    if found is None:
+        found = run((read.sql, read.params)) if read is not None else []
+    rows = [list(row) for row in found]
     for row in rows:
         for i, converters, expression in read.converters:  # type: ignore[union-attr]
             for convert in converters:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -58,6 +58,15 @@ class Sidebar:
     built_in: list[SidebarEntry]
     own: list[SidebarEntry]
     team: list[SidebarEntry]
+    counts: Statement = None  # the statement counting the entries: read with the queue's page
+    counted: tuple[int, ...] = ()  # which of `entries` it counts
+    entries: list[SidebarEntry] = field(default_factory=list)  # built-in, then saved as read
+
+    def take_counts(self, found: list[tuple[Any, ...]]) -> None:
+        """Each counted entry's count, from the rows the counts statement gave."""
+        counts = read_capped(self.counts, selectors.WAITING_CAP, found)
+        for i, (count, capped) in zip(self.counted, counts, strict=True):
+            self.entries[i].count, self.entries[i].capped = count, capped
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -134,7 +143,8 @@ def queue_sidebar(
     agents: list[Any],
     can_edit: Any,
 ) -> Sidebar:
-    """The sidebar's entries with their counts; `can_edit(user, view)` says who may change a saved view."""
+    """The sidebar's entries, and the statement counting them (Sidebar.take_counts() puts in what it
+    reads); `can_edit(user, view)` says who may change a saved view."""
     available = selectors.queue_views_for(user)
     built_in = [
         SidebarEntry(label=str(labels[key]), url_query=f"view={key}", current=key == current_view and not current_saved)
@@ -160,6 +170,4 @@ def queue_sidebar(
         shown.append(view)
         entries.append(entry)
     counted, statement = _counts_statement(user, available, shown, categories, agents)
-    for i, (count, capped) in zip(counted, read_capped(statement, selectors.WAITING_CAP), strict=True):
-        entries[i].count, entries[i].capped = count, capped
-    return Sidebar(built_in=built_in, own=own, team=team)
+    return Sidebar(built_in=built_in, own=own, team=team, counts=statement, counted=counted, entries=entries)

@@ -88,6 +88,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     if filters.q and (jump := _jump_to_reference(request, filters.q)):
         return jump
+    fragment_only = wants_fragment(request)  # htmx asks for the results alone: no sidebar
+    sidebar = (
+        {}
+        if fragment_only
+        else queue_sidebar_context(
+            request, view=view, labels=VIEW_LABELS, categories=form.categories, agents=form.agents
+        )
+    )
     page = selectors.queue_tickets(
         user,
         view,
@@ -95,7 +103,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         cursor=request.GET.get("cursor", ""),
         page_size=_page_size(request.GET.get("size")),
         sort=form.sort or selectors.DEFAULT_SORT,
+        alongside=sidebar["sidebar"].counts if sidebar else None,  # the sidebar's counts, in the same round trip
     )
+    if sidebar:
+        sidebar["sidebar"].take_counts(page.alongside)
     conversations = waiting.waiting_by_channel(user)
     longest = min((row.longest_since for row in conversations if row.longest_since), default=None)
     now = timezone.now()
@@ -119,18 +130,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         if roles.is_supervisor(user)
         else [],
         "page_sizes": PAGE_SIZES,
-        "oob_tabs": wants_fragment(request),
+        "oob_tabs": fragment_only,
         **bulk.bar_context(choices),
         "live_streams": [f"queue:team:{team_id}"] if team_id else [],  # the live page watches its team's queue
         "reference_elsewhere": reference_elsewhere(user, filters.q) if filters.q else "",
+        **sidebar,
     }
-    if not context["oob_tabs"]:
-        context.update(
-            queue_sidebar_context(
-                request, view=view, labels=VIEW_LABELS, categories=form.categories, agents=form.agents
-            )
-        )
-    else:
+    if fragment_only:
         context["columns"] = parse_columns(request.GET.getlist("cols"))
     context["meta_key"] = _meta_key(context, now)
     context["rows"] = render_rows(page.tickets, now, context["columns"], context["show_team"])
