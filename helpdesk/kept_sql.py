@@ -129,6 +129,10 @@ class Read:
     params: tuple[Any, ...]
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]  # (column, converters, expression)
 
+    @property
+    def statement(self) -> Statement:
+        return (self.sql, self.params)
+
 
 def compiled_read(queryset: QuerySet[Any]) -> Read | None:
     """The values_list() queryset's statement and converters; None when it can find nothing."""

@@ -36,6 +36,8 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.utils.translation import get_language
 
+from .kept_sql import Read
+
 _NEXT = itertools.count(1)
 _NO_SHAPE = object()
 KEPT = 512  # statements kept per read: when full, it is emptied and the next calls compile afresh
@@ -140,11 +142,21 @@ class Prepared:
             raise ValueError("dicts() reads a values() queryset")
         return [dict(zip(kept.columns, row, strict=True)) for row in self._run(kept, using, values)]
 
-    def _run(self, kept: _Compiled, using: str, values: dict[str, Any]) -> list[list[Any]]:
-        params = [
+    def read(self, *, shape: Any = _NO_SHAPE, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Read:
+        """The statement with these values in place, and its converters: to run with other statements
+        in one round trip (kept_sql.run_together, then kept_sql.read_rows)."""
+        kept = self._compiled(shape, using, values)
+        return Read(kept.sql, tuple(self._params(kept, values)), kept.converters)
+
+    @staticmethod
+    def _params(kept: _Compiled, values: dict[str, Any]) -> list[Any]:
+        return [
             constant if slot is None else values[slot[0]] if slot[1] is None else values[slot[0]][slot[1]]
             for slot, constant in zip(kept.slots, kept.constants, strict=True)
         ]
+
+    def _run(self, kept: _Compiled, using: str, values: dict[str, Any]) -> list[list[Any]]:
+        params = self._params(kept, values)
         connection = connections[using]
         planned = getattr(connection, "planned_cursor", None)  # PostgreSQL: the statement kept planned
         with planned() if planned is not None else connection.cursor() as cursor:

@@ -105,7 +105,7 @@ class QueuePage:
     page_size: int
     waiting: int = 0
     waiting_capped: bool = False
-    alongside: list[tuple[Any, ...]] = field(default_factory=list)  # rows of a statement read with the page
+    alongside: list[list[tuple[Any, ...]]] = field(default_factory=list)  # rows of statements read with the page
 
 
 def user_team_id(user: Any) -> int | None:
@@ -300,11 +300,12 @@ def queue_tickets(
     cursor: str = "",
     page_size: int = DEFAULT_PAGE_SIZE,
     sort: str = DEFAULT_SORT,
-    alongside: Statement = None,
+    alongside: tuple[Statement, ...] = (),
 ) -> QueuePage:
     """One page of a queue, plus the capped count of tickets waiting in it: one statement (two when
-    the page is empty: the count is then read alone). A kept statement given `alongside` (the
-    sidebar's counts) is run in the same round trip; its rows are the page's `alongside`."""
+    the page is empty: the count is then read alone). Kept statements given `alongside` (the
+    sidebar's counts, the conversations waiting) are run in the same round trip; their rows are the
+    page's `alongside`, in their order."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     values = decode_cursor(sort, cursor)
@@ -328,7 +329,7 @@ def queue_tickets(
     first = values is None and not filters.tag
     key = (get_language(), statement_shape(user), view, filters.key, sort, page_size) if first else None
     page_read, count_alone = _statements.get(key, build)
-    together = run_together([(page_read.sql, page_read.params) if page_read else None, alongside])
+    together = run_together([page_read.statement if page_read else None, *alongside])
     found = read_rows(page_read, together[0])
     rows = [read_row(row[:-1]) for row in found]
     next_cursor = encode_cursor(sort, rows[page_size - 1]) if len(rows) > page_size else None
@@ -344,7 +345,7 @@ def queue_tickets(
         page_size=page_size,
         waiting=waiting,
         waiting_capped=capped,
-        alongside=together[1],
+        alongside=together[1:],
     )
 
 

@@ -28,7 +28,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from helpdesk.kept_sql import capped_text
+from helpdesk.kept_sql import Read, capped_text, read_rows
 from helpdesk.prepared import Prepared
 
 from .models import OPEN_Q, Message, MessageKind, Status, Ticket
@@ -203,21 +203,38 @@ class ChannelWaiting:
         return capped_text(self.count, self.capped)
 
 
-def waiting_by_channel(user: Any) -> list[ChannelWaiting]:
-    """How many conversations the user may see wait on each queueing channel, and since when the
-    longest has waited: one query, reading at most WAITING_CAP + 1 rows (none when no channel queues
-    its customers)."""
+@dataclass(frozen=True)
+class ChannelWaits:
+    """waiting_by_channel()'s read, to be run alone or with other statements (the queue page's)."""
+
+    channels: dict[str, str]  # the queueing channels: {name: label}
+    read: Read | None  # None when no channel queues its customers
+
+    def of(self, rows: list[list[Any]]) -> list[ChannelWaiting]:
+        """The channels' waits from the rows the read gave (read_rows)."""
+        capped = len(rows) > WAITING_CAP
+        counts: dict[str, int] = {}
+        longest: dict[str, datetime] = {}
+        for channel, since in rows[:WAITING_CAP]:
+            counts[channel] = counts.get(channel, 0) + 1
+            longest.setdefault(channel, since)
+        return [
+            ChannelWaiting(name, label, counts.get(name, 0), longest.get(name), capped)
+            for name, label in self.channels.items()
+        ]
+
+
+def channel_waits(user: Any) -> ChannelWaits:
+    """The read of how many conversations the user may see wait on each queueing channel, and since
+    when the longest has waited: at most WAITING_CAP + 1 rows."""
     channels = queueing_channels()
     if not channels:
-        return []
+        return ChannelWaits({}, None)
     scope, user_id, team_id = ticket_scope(user)
-    rows = _WAITING_BY_CHANNEL.rows(shape=(scope, *channels), user_id=user_id, team_id=team_id)
-    capped = len(rows) > WAITING_CAP
-    counts: dict[str, int] = {}
-    longest: dict[str, datetime] = {}
-    for channel, since in rows[:WAITING_CAP]:
-        counts[channel] = counts.get(channel, 0) + 1
-        longest.setdefault(channel, since)
-    return [
-        ChannelWaiting(name, label, counts.get(name, 0), longest.get(name), capped) for name, label in channels.items()
-    ]
+    return ChannelWaits(channels, _WAITING_BY_CHANNEL.read(shape=(scope, *channels), user_id=user_id, team_id=team_id))
+
+
+def waiting_by_channel(user: Any) -> list[ChannelWaiting]:
+    """channel_waits() read now: one query (none when no channel queues its customers)."""
+    waits = channel_waits(user)
+    return waits.of(read_rows(waits.read))

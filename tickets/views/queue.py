@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from helpdesk import roles
 from helpdesk.decorators import staff_view
 from helpdesk.htmx import htmx_redirect, is_htmx, vary_on_htmx, wants_fragment
-from helpdesk.kept_sql import capped_text
+from helpdesk.kept_sql import capped_text, read_rows
 
 from .. import selectors, waiting
 from ..models import parse_reference
@@ -96,6 +96,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             request, view=view, labels=VIEW_LABELS, categories=form.categories, agents=form.agents
         )
     )
+    waits = waiting.channel_waits(user)
     page = selectors.queue_tickets(
         user,
         view,
@@ -103,11 +104,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         cursor=request.GET.get("cursor", ""),
         page_size=_page_size(request.GET.get("size")),
         sort=form.sort or selectors.DEFAULT_SORT,
-        alongside=sidebar["sidebar"].counts if sidebar else None,  # the sidebar's counts, in the same round trip
+        # in the same round trip: the sidebar's counts and the conversations waiting
+        alongside=(sidebar["sidebar"].counts if sidebar else None, waits.read.statement if waits.read else None),
     )
+    counts, waits_found = page.alongside
     if sidebar:
-        sidebar["sidebar"].take_counts(page.alongside)
-    conversations = waiting.waiting_by_channel(user)
+        sidebar["sidebar"].take_counts(counts)
+    conversations = waits.of(read_rows(waits.read, waits_found))
     longest = min((row.longest_since for row in conversations if row.longest_since), default=None)
     now = timezone.now()
     context = {
