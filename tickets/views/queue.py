@@ -76,6 +76,27 @@ def _meta_key(context: dict[str, Any], now: Any) -> tuple[object, ...]:
     )
 
 
+def _page_and_waits(
+    request: HttpRequest, view: str, form: QueueFilter, sidebar: dict[str, Any]
+) -> tuple[selectors.QueuePage, list[waiting.ChannelWaiting]]:
+    """The page of tickets and the conversations waiting, read with the sidebar's counts (which it
+    puts in) in one round trip."""
+    waits = waiting.channel_waits(request.user)
+    page = selectors.queue_tickets(
+        request.user,
+        view,
+        form.filters(),
+        cursor=request.GET.get("cursor", ""),
+        page_size=_page_size(request.GET.get("size")),
+        sort=form.sort or selectors.DEFAULT_SORT,
+        alongside=(sidebar["sidebar"].counts if sidebar else None, waits.read.statement if waits.read else None),
+    )
+    counts, waits_found = page.alongside
+    if sidebar:
+        sidebar["sidebar"].take_counts(counts)
+    return page, waits.of(read_rows(waits.read, waits_found))
+
+
 @staff_view()
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -96,21 +117,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             request, view=view, labels=VIEW_LABELS, categories=form.categories, agents=form.agents
         )
     )
-    waits = waiting.channel_waits(user)
-    page = selectors.queue_tickets(
-        user,
-        view,
-        filters,
-        cursor=request.GET.get("cursor", ""),
-        page_size=_page_size(request.GET.get("size")),
-        sort=form.sort or selectors.DEFAULT_SORT,
-        # in the same round trip: the sidebar's counts and the conversations waiting
-        alongside=(sidebar["sidebar"].counts if sidebar else None, waits.read.statement if waits.read else None),
-    )
-    counts, waits_found = page.alongside
-    if sidebar:
-        sidebar["sidebar"].take_counts(counts)
-    conversations = waits.of(read_rows(waits.read, waits_found))
+    page, conversations = _page_and_waits(request, view, form, sidebar)
     longest = min((row.longest_since for row in conversations if row.longest_since), default=None)
     now = timezone.now()
     context = {
