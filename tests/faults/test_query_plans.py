@@ -226,8 +226,8 @@ def test_a_live_page_reads_its_missed_events_and_the_beat_prunes_them_through_in
 def test_the_sidebars_view_counts_read_open_ticket_indexes(actors, many_tickets, categories):
     """Every view's count (the built-in ones and saved views with filters) is a LIMITed subquery over
     an open-tickets partial index, in one statement: never a scan of the ticket table."""
-    from tickets.services.saved_views import ViewSpec, saved_view_create
     from helpdesk.kept_sql import run
+    from tickets.services.saved_views import ViewSpec, saved_view_create
     from tickets.sidebar import queue_sidebar
 
     saved_view_create(owner=actors.l1, name="High", spec=ViewSpec(base="team", filters={"priority": "3"}))
