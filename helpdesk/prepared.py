@@ -11,6 +11,7 @@ the statement.
     _rows = Prepared(lambda team_id: Ticket.objects.filter(team_id=team_id).values_list("pk", "status"), team_id=int)
     _rows.rows(team_id=3)       # lists of column values, through the backend's converters
     _rows.dicts(team_id=3)      # for values(): each row as the queryset gives it, a dict by name
+    _rows.read(team_id=3)       # the statement with its values, to run with others (kept_sql.run_together)
 
 rows() gives the columns in the SQL's order, which for values_list() puts expressions after the fields;
 values of several columns from a translated model (modeltranslation) are built with rewrite(False).
