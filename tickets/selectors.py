@@ -22,28 +22,11 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import get_language
 
-from helpdesk import roles
-from helpdesk.kept_sql import (
-    KeptStatements,
-    Read,
-    Statement,
-    capped_count,
-    capped_counts,
-    compiled_read,
-    read_capped,
-    read_rows,
-    run_together,
-)
+from helpdesk import kept_sql, roles
+from helpdesk.kept_sql import Read, Statement
 from helpdesk.prepared import Prepared
 
-from .models import (
-    OPEN_Q,
-    OPEN_STATUSES,
-    Status,
-    Tag,
-    Ticket,
-    TicketTag,
-)
+from .models import OPEN_Q, OPEN_STATUSES, Status, Tag, Ticket, TicketTag
 from .queue_columns import QueueRow, read_row, row_values
 from .scope import statement_shape, ticket_scope, ticket_scope_q, within_scope
 
@@ -290,7 +273,7 @@ def _order_by(sort: str, status: str) -> list[Any]:
     return list(SORTS[sort])
 
 
-_statements = KeptStatements()
+_statements = kept_sql.KeptStatements()
 
 
 def queue_tickets(
@@ -322,22 +305,23 @@ def queue_tickets(
         # with their customer, category, assignee and team, in the same order, and the count.
         page = Ticket.objects.filter(pk__in=tickets.values("pk")[: page_size + 1]).order_by(*ordering)
         waiting = base.filter(OPEN_Q)
-        counted = page.annotate(waiting_count=capped_count(waiting, WAITING_CAP))
-        return compiled_read(row_values(counted, "waiting_count")), capped_counts([waiting], WAITING_CAP)
+        counted = page.annotate(waiting_count=kept_sql.capped_count(waiting, WAITING_CAP))
+        alone = kept_sql.capped_counts([waiting], WAITING_CAP)  # for an empty page
+        return kept_sql.compiled_read(row_values(counted, "waiting_count")), alone
 
     # A first page's statements are kept (helpdesk/kept_sql.py), but not a tag's: building looks the tag up.
     first = values is None and not filters.tag
     key = (get_language(), statement_shape(user), view, filters.key, sort, page_size) if first else None
     page_read, count_alone = _statements.get(key, build)
-    together = run_together([page_read.statement if page_read else None, *alongside])
-    found = read_rows(page_read, together[0])
+    together = kept_sql.run_together([page_read.statement if page_read else None, *alongside])
+    found = kept_sql.read_rows(page_read, together[0])
     rows = [read_row(row[:-1]) for row in found]
     next_cursor = encode_cursor(sort, rows[page_size - 1]) if len(rows) > page_size else None
     # The count comes with the rows; an empty page reads it alone.
     if found:
         waiting, capped = min(found[0][-1], WAITING_CAP), found[0][-1] > WAITING_CAP
     else:
-        [(waiting, capped)] = read_capped(count_alone, WAITING_CAP)
+        [(waiting, capped)] = kept_sql.read_capped(count_alone, WAITING_CAP)
     return QueuePage(
         tickets=rows[:page_size],
         next_cursor=next_cursor,
@@ -413,5 +397,7 @@ def waiting_by_team(user: Any) -> list[tuple[str, int, bool]]:
     scope = ticket_scope_q(user)
     teams = Team.objects.all() if scope is None else Team.objects.filter(pk=user_team_id(user) or 0)
     named = list(teams.order_by("name").values_list("pk", "name"))
-    counted = capped_counts([Ticket.objects.filter(OPEN_Q, team_id=pk) for pk, _name in named], WAITING_CAP)
-    return [(name, *count) for (_pk, name), count in zip(named, read_capped(counted, WAITING_CAP), strict=True)]
+    counted = kept_sql.capped_counts([Ticket.objects.filter(OPEN_Q, team_id=pk) for pk, _name in named], WAITING_CAP)
+    return [
+        (name, *count) for (_pk, name), count in zip(named, kept_sql.read_capped(counted, WAITING_CAP), strict=True)
+    ]
