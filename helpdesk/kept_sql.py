@@ -46,6 +46,7 @@ class KeptStatements:
 
 
 Statement = tuple[str, tuple[Any, ...]] | None  # None: a query known to find nothing
+Converters = tuple[tuple[int, tuple[Any, ...], Any], ...]  # (column, its converters, its expression)
 
 
 def compiled(queryset: QuerySet[Any]) -> Statement:
@@ -127,7 +128,7 @@ class Read:
 
     sql: str
     params: tuple[Any, ...]
-    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]  # (column, converters, expression)
+    converters: Converters
 
     @property
     def statement(self) -> Statement:
@@ -149,11 +150,16 @@ def compiled_read(queryset: QuerySet[Any]) -> Read | None:
 def read_rows(read: Read | None, found: list[tuple[Any, ...]] | None = None) -> list[list[Any]]:
     """The rows a kept read gives now (or gave: `found`, when run with others), each column converted
     as the ORM converts it."""
-    if found is None:
-        found = run((read.sql, read.params)) if read is not None else []
+    if read is None:
+        return []
+    return converted(run(read.statement) if found is None else found, read.converters, connection)
+
+
+def converted(found: list[tuple[Any, ...]], converters: Converters, using: Any) -> list[list[Any]]:
+    """Rows as lists, each column converted as the ORM converts it (`using`: the connection)."""
     rows = [list(row) for row in found]
     for row in rows:
-        for i, converters, expression in read.converters:  # type: ignore[union-attr]
-            for convert in converters:
-                row[i] = convert(row[i], expression, connection)
+        for i, column_converters, expression in converters:
+            for convert in column_converters:
+                row[i] = convert(row[i], expression, using)
     return rows

@@ -37,7 +37,7 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.utils.translation import get_language
 
-from .kept_sql import Read
+from .kept_sql import Read, converted
 
 _NEXT = itertools.count(1)
 _NO_SHAPE = object()
@@ -162,12 +162,8 @@ class Prepared:
         planned = getattr(connection, "planned_cursor", None)  # PostgreSQL: the statement kept planned
         with planned() if planned is not None else connection.cursor() as cursor:
             cursor.execute(kept.sql, params)
-            rows = [list(row) for row in cursor.fetchall()]
-        for row in rows:
-            for i, convs, expression in kept.converters:
-                for convert in convs:
-                    row[i] = convert(row[i], expression, connection)
-        return rows
+            found = cursor.fetchall()
+        return converted(found, kept.converters, connection)
 
     def objects(self, *, shape: Any = _NO_SHAPE, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
         """Model instances with what select_related() and annotate() gave them, as the queryset would."""
